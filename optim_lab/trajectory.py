@@ -1,0 +1,464 @@
+r"""Compiled optimization runs on 2D surfaces: one ``lax.scan`` per run, ``vmap`` across runs.
+
+A step, for every run:
+
+.. math:: g_t = \nabla f(\theta_t) \;(\text{or a minibatch gradient}) \to \text{noise, clipping, weight decay}
+          \to \theta_{t+1} = \theta_t + \mathrm{update}(g_t, \alpha_t)
+
+Runs of one optimizer (each with its own hyper-parameters, schedule and modifiers) go through one
+compiled, vmapped call; a comparison of several optimizers makes one such call per optimizer. The
+compiled program depends only on the surface, the optimizer, the set of schedules used, a step
+bucket and whether any randomness is drawn, so moving a slider changes traced numbers only and never
+recompiles, and adding an optimizer to a comparison compiles that optimizer alone (XLA compile time
+grows with every optimizer fused into one program, and separate programs stay cached on disk).
+
+Divergence is data: the first step whose loss or parameters are non-finite or beyond
+:data:`LOSS_BOUND`/:data:`PARAM_BOUND` is recorded as ``diverged_at`` and the run is frozen there, so
+what reaches a plot is always finite.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any, NamedTuple
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from .optimizers import OPTIMIZERS, make_optimizer
+from .schedules import SCHEDULES, init_schedule_state, lr_at, observe_loss, traced_params
+from .surfaces import SurfaceEntry
+from .transforms import MODIFIER_PARAMS, Modifiers, apply_modifiers
+
+# A loss this many times larger than the starting one (or parameters this large) counts as divergence.
+LOSS_BOUND = 1e6
+PARAM_BOUND = 1e6
+# Runs are compiled for a few step counts only and sliced: any step count reuses one of these.
+STEP_BUCKETS = (50, 100, 200, 500, 1000, 2000, 5000, 10000)
+MAX_STEPS = STEP_BUCKETS[-1]
+
+
+def step_bucket(steps: int) -> int:
+    """The compiled length that covers ``steps`` (the smallest bucket ≥ steps)."""
+    if not 1 <= steps <= MAX_STEPS:
+        raise ValueError(f"steps must be between 1 and {MAX_STEPS}, got {steps}")
+    return STEP_BUCKETS[bisect.bisect_left(STEP_BUCKETS, steps)]
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """One run as a user describes it: names and overrides, validated by :meth:`resolve`.
+
+    Args:
+        optimizer: registry name.
+        hparams: optimizer hyper-parameter overrides (``{"lr": 0.1}``).
+        schedule: schedule name; its base ``lr`` is the optimizer's unless ``schedule_params`` sets it.
+        schedule_params: schedule parameter overrides.
+        modifiers: ``clip_norm``, ``clip_value``, ``weight_decay`` (coupled), ``noise`` (σ).
+        seed: seeds gradient noise and minibatch sampling.
+        label: legend text (defaults to the optimizer's label).
+    """
+
+    optimizer: str
+    hparams: Mapping[str, Any] = field(default_factory=dict)
+    schedule: str = "constant"
+    schedule_params: Mapping[str, Any] = field(default_factory=dict)
+    modifiers: Mapping[str, Any] = field(default_factory=dict)
+    seed: int = 0
+    label: str = ""
+
+    def resolve(self) -> tuple[dict, dict, dict]:
+        """Validated (optimizer hparams, schedule params, modifiers); raises ``ValueError``."""
+        if not 0 <= self.seed < 2**32:
+            raise ValueError(
+                f"seed must be a whole number between 0 and 2**32 - 1, got {self.seed}"
+            )
+        hp = OPTIMIZERS[self.optimizer].resolve(self.hparams)
+        schedule = SCHEDULES[self.schedule]
+        sp_overrides = dict(self.schedule_params)
+        if "lr" in schedule.defaults() and "lr" not in sp_overrides:
+            sp_overrides["lr"] = hp["lr"]
+        sp = schedule.resolve(sp_overrides)
+        mods = {p.name: p.default for p in MODIFIER_PARAMS}
+        for key, value in self.modifiers.items():
+            matches = [p for p in MODIFIER_PARAMS if p.name == key]
+            if not matches:
+                raise ValueError(
+                    f"unknown modifier {key!r} (known: clip_norm, clip_value, weight_decay, noise)"
+                )
+            mods[key] = matches[0].validate(value)
+        return hp, sp, mods
+
+    @property
+    def display_label(self) -> str:
+        return self.label or OPTIMIZERS[self.optimizer].label
+
+
+class PackedRuns(NamedTuple):
+    """Traced description of a batch of runs of one optimizer (leading axis = run)."""
+
+    hparams: dict[str, np.ndarray]
+    sched_index: np.ndarray
+    sched_params: dict[str, np.ndarray]
+    modifiers: Modifiers
+    seed: np.ndarray
+
+
+@dataclass(frozen=True)
+class Program:
+    """What a compiled batch depends on (everything else is traced): the surface, the optimizer,
+    which schedules appear, the compiled step count and whether any run draws random numbers."""
+
+    surface: SurfaceEntry
+    optimizer: str
+    schedules: tuple[str, ...]
+    steps: int
+    stochastic: bool
+
+
+def pack_runs(
+    surface: SurfaceEntry, specs: Sequence[RunSpec], steps: int
+) -> tuple[Program, PackedRuns]:
+    """Validates runs of one optimizer and stacks their numbers into arrays.
+
+    Every run carries every schedule's parameter names, so runs with different schedules batch
+    together. Returns the static :class:`Program` and the traced :class:`PackedRuns`.
+    """
+    optimizers = {s.optimizer for s in specs}
+    if len(optimizers) != 1:
+        raise ValueError(f"pack_runs takes runs of one optimizer, got {sorted(optimizers)}")
+    hp_rows, sp_rows, mod_rows = [], [], []
+    for spec in specs:
+        hp, sp, mods = spec.resolve()
+        hp_rows.append(hp)
+        sp_rows.append(traced_params(spec.schedule, sp))
+        mod_rows.append(mods)
+
+    def stack(rows, key):
+        return np.stack([np.asarray(row[key], dtype=np.float64) for row in rows])
+
+    schedules = tuple(sorted({s.schedule for s in specs}))
+    packed = PackedRuns(
+        hparams={k: stack(hp_rows, k) for k in hp_rows[0]},
+        sched_index=np.array([schedules.index(s.schedule) for s in specs], dtype=np.int32),
+        sched_params={k: stack(sp_rows, k) for k in sp_rows[0]},
+        modifiers=Modifiers(**{k: stack(mod_rows, k) for k in Modifiers._fields}),
+        seed=np.array([s.seed for s in specs], dtype=np.uint32),
+    )
+    stochastic = surface.minibatch_fn is not None or bool(np.any(packed.modifiers.noise > 0))
+    program = Program(surface, specs[0].optimizer, schedules, step_bucket(steps), stochastic)
+    return program, packed
+
+
+def _cast(tree, dtype):
+    """Floating arrays to the compute dtype (integers stay)."""
+    return jax.tree.map(
+        lambda x: x.astype(dtype) if np.issubdtype(x.dtype, np.floating) else x, tree
+    )
+
+
+def _surface_params(surface: SurfaceEntry, overrides, dtype) -> dict[str, np.ndarray]:
+    return {k: np.asarray(v, dtype) for k, v in surface.resolve(overrides).items()}
+
+
+def _objective(surface: SurfaceEntry, surface_params):
+    """(exact loss, loss whose gradient drives the run)."""
+
+    def exact(xy):
+        return surface.fn(xy, surface_params)
+
+    if surface.minibatch_fn is None:
+        return exact, lambda xy, key: exact(xy)
+    return exact, lambda xy, key: surface.minibatch_fn(xy, surface_params, key)
+
+
+class StepOut(NamedTuple):
+    params: jax.Array
+    loss: jax.Array
+    lr: jax.Array
+    grad: jax.Array
+    update: jax.Array
+
+
+def _is_bad(loss, params, loss0):
+    too_big = (jnp.abs(loss) > LOSS_BOUND * (1 + jnp.abs(loss0))) | (
+        jnp.max(jnp.abs(params)) > PARAM_BOUND
+    )
+    return ~jnp.isfinite(loss) | ~jnp.all(jnp.isfinite(params)) | too_big
+
+
+def _stepper(program: Program, start, surface_params, run, lr_override=None):
+    """The initial carry and the scan body of one run.
+
+    The carry holds ``diverged_at`` (``steps + 1`` while the run is healthy); once a step goes bad the
+    run is frozen at its last finite point. A program with no randomness draws no random numbers.
+    """
+    steps = program.steps
+    exact, sampled = _objective(program.surface, surface_params)
+    optimizer = make_optimizer(program.optimizer, exact)
+    reacts_to_loss = any(SCHEDULES[name].needs_loss for name in program.schedules)
+    hp, sched_index, sp, mods, seed = run
+    loss0 = exact(start)
+
+    def step(carry, t):
+        params, loss, states, sched_state, diverged_at = carry
+        done = diverged_at <= steps
+        if program.stochastic:
+            grad_key, noise_key = jax.random.split(jax.random.fold_in(jax.random.key(seed), t))
+            grads = apply_modifiers(jax.grad(sampled)(params, grad_key), params, mods, noise_key)
+        else:
+            grads = apply_modifiers(jax.grad(exact)(params), params, mods, None)
+        if lr_override is None:
+            lr = lr_at(sched_index, t, sp, sched_state, program.schedules)
+        else:
+            lr = lr_override[t]
+        updates, new_states = optimizer.update(grads, states, params, {**hp, "lr": lr})
+        new_params = params + updates
+        new_loss = exact(new_params)
+        bad = _is_bad(new_loss, new_params, loss0)
+        diverged_at = jnp.where(~done & bad, t + 1, diverged_at)
+        frozen = done | bad
+        keep = partial(jax.tree.map, lambda old, new: jnp.where(frozen, old, new))
+        params, loss, states = (
+            keep(params, new_params),
+            keep(loss, new_loss),
+            keep(states, new_states),
+        )
+        if reacts_to_loss:
+            sched_state = keep(sched_state, observe_loss(sched_state, new_loss, sp))
+        out = StepOut(params, loss, lr, grads, jnp.where(frozen, 0.0, updates))
+        return (params, loss, states, sched_state, diverged_at), out
+
+    carry = (
+        start,
+        loss0,
+        optimizer.init(start),
+        init_schedule_state(start.dtype),
+        jnp.asarray(steps + 1),
+    )
+    return carry, step
+
+
+def _single_run(program: Program, start, surface_params, run, lr_override=None):
+    """Scans one run: per-step outputs and ``diverged_at`` (``steps + 1`` when it never diverged)."""
+    carry, step = _stepper(program, start, surface_params, run, lr_override)
+    carry, outs = jax.lax.scan(step, carry, jnp.arange(program.steps))
+    return outs, carry[-1]
+
+
+@partial(jax.jit, static_argnames=("program",))
+def _run_batch(program: Program, start, surface_params, runs: PackedRuns):
+    outs, diverged_at = jax.vmap(lambda run: _single_run(program, start, surface_params, run))(runs)
+    return outs, diverged_at, program.surface.fn(start, surface_params)
+
+
+@dataclass
+class Trajectory:
+    """One run's result, NumPy, finite everywhere.
+
+    ``points`` has ``steps + 1`` rows (start first) and ``loss`` one value per point; ``lr``,
+    ``grads`` and ``updates`` one row per step. After a divergence the run is frozen at its last
+    finite point; ``finite_points`` is the part to draw.
+    """
+
+    spec: RunSpec
+    points: np.ndarray
+    loss: np.ndarray
+    lr: np.ndarray
+    grads: np.ndarray
+    updates: np.ndarray
+    diverged_at: int | None
+
+    @property
+    def label(self) -> str:
+        return self.spec.display_label
+
+    @property
+    def finite_points(self) -> np.ndarray:
+        end = len(self.points) if self.diverged_at is None else self.diverged_at
+        return self.points[:end]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The CLI/JSON contract: points, loss, lr, diverged_at."""
+        return {
+            "points": plain_floats(self.points),
+            "loss": plain_floats(self.loss),
+            "lr": plain_floats(self.lr),
+            "diverged_at": self.diverged_at,
+        }
+
+
+def plain_floats(values: np.ndarray) -> list:
+    """Nested lists of floats, float32 values written as their shortest repr (0.1, not 0.100000001)."""
+    if values.dtype == np.float32:
+        return values.astype(str).astype(np.float64).tolist()
+    return values.tolist()
+
+
+def _as_start(start, dtype) -> np.ndarray:
+    start = np.asarray(start, dtype=dtype).reshape(-1)
+    if start.shape != (2,) or not np.all(np.isfinite(start)):
+        raise ValueError(f"start must be two finite numbers x,y, got {start.tolist()}")
+    return start
+
+
+def default_dtype():
+    return jnp.float64 if jax.config.jax_enable_x64 else jnp.float32
+
+
+def run_many(
+    surface: SurfaceEntry,
+    specs: Sequence[RunSpec],
+    start,
+    steps: int,
+    surface_params: Mapping[str, Any] | None = None,
+) -> list[Trajectory]:
+    """Runs every spec from ``start`` for ``steps`` steps: one compiled, vmapped call per optimizer.
+
+    Args:
+        surface: the loss surface (a registry entry or a user formula's entry).
+        specs: the runs, each with its own optimizer, hyper-parameters, schedule and modifiers.
+        start: (x, y) shared by all runs.
+        steps: number of updates (1 … :data:`MAX_STEPS`).
+        surface_params: overrides of the surface's parameters (κ, batch size…).
+
+    Returns:
+        One :class:`Trajectory` per spec, in order.
+    """
+    dtype = default_dtype()
+    start = _as_start(start, dtype)
+    sp = _surface_params(surface, surface_params, dtype)
+    if not specs:
+        return []
+    results: list[Trajectory | None] = [None] * len(specs)
+    for optimizer in dict.fromkeys(s.optimizer for s in specs):  # first-seen order
+        group = [i for i, s in enumerate(specs) if s.optimizer == optimizer]
+        program, packed = pack_runs(surface, [specs[i] for i in group], steps)
+        outs, diverged, loss0 = _run_batch(program, start, sp, _cast(packed, dtype))
+        outs = jax.tree.map(lambda x: np.asarray(x)[:, :steps], outs)
+        diverged, loss0 = np.asarray(diverged), np.asarray(loss0)
+        if not np.isfinite(loss0):
+            raise ValueError(
+                f"the loss at the start ({start[0]:g}, {start[1]:g}) is {loss0}: "
+                "choose a start inside the surface's domain"
+            )
+        for row, i in enumerate(group):
+            results[i] = Trajectory(
+                spec=specs[i],
+                points=np.vstack([start[None, :], outs.params[row]]),
+                loss=np.concatenate([loss0[None], outs.loss[row]]),
+                lr=outs.lr[row],
+                grads=outs.grad[row],
+                updates=outs.update[row],
+                diverged_at=int(diverged[row]) if diverged[row] <= steps else None,
+            )
+    return results
+
+
+def run(surface: SurfaceEntry, spec: RunSpec, start, steps: int, surface_params=None) -> Trajectory:
+    """A single run (see :func:`run_many`)."""
+    return run_many(surface, [spec], start, steps, surface_params)[0]
+
+
+# --------------------------------------------------------------------------------------------------
+# Hyper-parameter sweeps: a 2-D grid of runs, final values only.
+
+
+class SweepResult(NamedTuple):
+    """Per grid cell (rows = y values, columns = x values)."""
+
+    x_name: str
+    x_values: np.ndarray
+    y_name: str
+    y_values: np.ndarray
+    final_loss: np.ndarray  # loss at the end (at the last finite point if diverged)
+    steps_to_tol: np.ndarray  # first step with loss − best ≤ tol; -1 when never reached
+    diverged: np.ndarray  # bool
+
+
+@partial(jax.jit, static_argnames=("program",))
+def _sweep_batch(program: Program, n_steps, start, surface_params, runs: PackedRuns, tol):
+    """Final loss, first step within ``tol`` of the best known minimum and divergence per run, after
+    ``n_steps`` (traced, ≤ ``program.steps``): the scan carries only these, never the whole path."""
+    minima = [
+        program.surface.fn(jnp.asarray(m, start.dtype), surface_params)
+        for m in program.surface.minima
+    ]
+    target = jnp.min(jnp.stack(minima)) if minima else 0.0
+
+    def one(run):
+        carry, step = _stepper(program, start, surface_params, run)
+
+        def body(carry_and_stats, t):
+            carry, (final_loss, first_hit) = carry_and_stats
+            carry, out = step(carry, t)
+            healthy = t + 1 < carry[-1]
+            hit = (t < n_steps) & healthy & (out.loss - target <= tol) & (first_hit < 0)
+            final_loss = jnp.where(t == n_steps - 1, out.loss, final_loss)
+            return (carry, (final_loss, jnp.where(hit, t + 1, first_hit))), None
+
+        stats = (carry[1], jnp.asarray(-1))
+        (carry, (final_loss, first_hit)), _ = jax.lax.scan(
+            body, (carry, stats), jnp.arange(program.steps)
+        )
+        return final_loss, first_hit, carry[-1] <= n_steps
+
+    return jax.vmap(one)(runs)
+
+
+def sweep(
+    surface: SurfaceEntry,
+    base: RunSpec,
+    x_name: str,
+    x_values: Sequence[float],
+    y_name: str,
+    y_values: Sequence[float],
+    start,
+    steps: int,
+    surface_params: Mapping[str, Any] | None = None,
+    tol: float = 1e-3,
+) -> SweepResult:
+    """Runs ``base`` over the grid ``x_name × y_name`` (two of its optimizer's hyper-parameters).
+
+    The grid is one vmapped call; only final values come back. ``tol`` is measured from the surface's
+    best known minimum (0 when none is listed).
+    """
+    entry = OPTIMIZERS[base.optimizer]
+    xs = np.asarray(x_values, dtype=float)
+    ys = np.asarray(y_values, dtype=float)
+    for name, values in ((x_name, xs), (y_name, ys)):
+        for value in values:
+            entry.param(name).validate(value)
+    if x_name == y_name:
+        raise ValueError(f"sweep two different hyper-parameters, not {x_name} twice")
+    dtype = default_dtype()
+    # Pack the base run once and tile it: the grid only changes two columns.
+    program, packed = pack_runs(surface, [base], steps)
+    grid_x, grid_y = np.meshgrid(xs, ys)
+    packed = jax.tree.map(lambda a: np.repeat(a, grid_x.size, axis=0), packed)
+    packed.hparams[x_name] = grid_x.reshape(-1)
+    packed.hparams[y_name] = grid_y.reshape(-1)
+    if "lr" in (x_name, y_name):
+        packed.sched_params["lr"] = packed.hparams["lr"]
+    final, first, diverged = _sweep_batch(
+        program,
+        np.int32(steps),
+        _as_start(start, dtype),
+        _surface_params(surface, surface_params, dtype),
+        _cast(packed, dtype),
+        np.asarray(tol, dtype),
+    )
+    shape = (len(ys), len(xs))
+    return SweepResult(
+        x_name,
+        xs,
+        y_name,
+        ys,
+        np.asarray(final, dtype=np.float64).reshape(shape),
+        np.asarray(first).reshape(shape),
+        np.asarray(diverged).reshape(shape),
+    )

@@ -1,0 +1,109 @@
+r"""Gradient modifiers applied before the optimizer step, in this order:
+
+.. math::  g \leftarrow \nabla f(\theta) + \sigma\,\xi \;\to\; \mathrm{clip}(g) \;\to\;
+           g + \lambda_{wd}\,\theta \;\to\; \text{optimizer step}
+
+(noise, clipping, coupled weight decay: PyTorch's order). A value of 0 switches a modifier off, so
+every modifier is a traced number and toggling one never recompiles.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+import jax
+import jax.numpy as jnp
+
+from .registry import HParam
+
+Tree = Any
+
+
+class Modifiers(NamedTuple):
+    """Traced settings of the gradient modifiers; 0 means off."""
+
+    clip_norm: Any = 0.0
+    clip_value: Any = 0.0
+    weight_decay: Any = 0.0
+    noise: Any = 0.0
+
+
+MODIFIER_PARAMS = (
+    HParam(
+        "clip_norm",
+        "clip by norm",
+        0.0,
+        0.0,
+        1e3,
+        help="Rescale g to this norm when it is larger (0 = off).",
+    ),
+    HParam(
+        "clip_value",
+        "clip by value",
+        0.0,
+        0.0,
+        1e3,
+        help="Clamp each component of g to ±value (0 = off).",
+    ),
+    HParam(
+        "weight_decay",
+        "weight decay",
+        0.0,
+        0.0,
+        10.0,
+        help="Coupled L2 decay: adds λ·θ to g (0 = off).",
+    ),
+    HParam(
+        "noise",
+        "gradient noise σ",
+        0.0,
+        0.0,
+        100.0,
+        help="Std of Gaussian noise added to g (0 = off).",
+    ),
+)
+
+
+def global_norm(tree: Tree) -> jax.Array:
+    r""":math:`\lVert g \rVert_2` over all leaves of a pytree."""
+    return jnp.sqrt(sum(jnp.sum(jnp.square(x)) for x in jax.tree.leaves(tree)))
+
+
+def clip_by_norm(grads: Tree, max_norm) -> Tree:
+    r""":math:`g \leftarrow g \cdot \min(1, c/\lVert g\rVert)`; off when ``max_norm <= 0``."""
+    norm = global_norm(grads)
+    scale = jnp.where((max_norm > 0) & (norm > max_norm), max_norm / jnp.maximum(norm, 1e-30), 1.0)
+    return jax.tree.map(lambda g: g * scale, grads)
+
+
+def clip_by_value(grads: Tree, value) -> Tree:
+    r""":math:`g_i \leftarrow \mathrm{clip}(g_i, -c, c)`; off when ``value <= 0``."""
+    return jax.tree.map(lambda g: jnp.where(value > 0, jnp.clip(g, -value, value), g), grads)
+
+
+def add_weight_decay(grads: Tree, params: Tree, weight_decay) -> Tree:
+    r"""Coupled weight decay: :math:`g \leftarrow g + \lambda\,\theta`."""
+    return jax.tree.map(lambda g, p: g + weight_decay * p, grads, params)
+
+
+def add_noise(grads: Tree, key: jax.Array, sigma) -> Tree:
+    r""":math:`g \leftarrow g + \sigma\,\xi`, :math:`\xi \sim \mathcal N(0, I)`."""
+    leaves, treedef = jax.tree.flatten(grads)
+    keys = jax.random.split(key, len(leaves))
+    noisy = [
+        g + sigma * jax.random.normal(k, g.shape, g.dtype)
+        for g, k in zip(leaves, keys, strict=True)
+    ]
+    return jax.tree.unflatten(treedef, noisy)
+
+
+def apply_modifiers(grads: Tree, params: Tree, mods: Modifiers, key: jax.Array | None) -> Tree:
+    """Noise, then clipping by norm and by value, then coupled weight decay.
+
+    ``key=None`` skips the noise (a run known to be noise-free draws no random numbers).
+    """
+    if key is not None:
+        grads = add_noise(grads, key, mods.noise)
+    grads = clip_by_norm(grads, mods.clip_norm)
+    grads = clip_by_value(grads, mods.clip_value)
+    return add_weight_decay(grads, params, mods.weight_decay)
