@@ -3,11 +3,16 @@
 import streamlit as st
 
 from optim_lab.config import enable_compile_cache
+from optim_lab.ui.layout import LESSONS
 
 enable_compile_cache()
-st.set_page_config(page_title="optim-lab", page_icon="📉", layout="wide")
+st.set_page_config(page_title="optim-lab", page_icon=":material/trending_down:", layout="wide")
 
-pages = {
-    "optim-lab": [st.Page("pages/home.py", title="Home", icon="🏠", default=True)],
+navigation = {
+    section: [
+        st.Page(lesson.path, title=lesson.title, icon=lesson.icon, default=lesson.default)
+        for lesson in lessons
+    ]
+    for section, lessons in LESSONS.items()
 }
-st.navigation(pages).run()
+st.navigation(navigation).run()

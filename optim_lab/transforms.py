@@ -35,6 +35,7 @@ MODIFIER_PARAMS = (
         0.0,
         0.0,
         1e3,
+        log=True,
         help="Rescale g to this norm when it is larger (0 = off).",
     ),
     HParam(
@@ -43,6 +44,7 @@ MODIFIER_PARAMS = (
         0.0,
         0.0,
         1e3,
+        log=True,
         help="Clamp each component of g to ±value (0 = off).",
     ),
     HParam(
@@ -51,6 +53,7 @@ MODIFIER_PARAMS = (
         0.0,
         0.0,
         10.0,
+        log=True,
         help="Coupled L2 decay: adds λ·θ to g (0 = off).",
     ),
     HParam(
@@ -59,6 +62,7 @@ MODIFIER_PARAMS = (
         0.0,
         0.0,
         100.0,
+        log=True,
         help="Std of Gaussian noise added to g (0 = off).",
     ),
 )

@@ -1,8 +1,44 @@
+"""Home: what optim-lab is, the lesson map, and one-click lecture presets."""
+
 import streamlit as st
 
-st.title("optim-lab")
+from optim_lab.presets import all_presets
+from optim_lab.ui.layout import LESSONS, page_header
+
+page_header(
+    "optim-lab",
+    "See how neural networks are trained. Every lesson below is interactive: pick an optimizer, "
+    "move a slider and watch the update rule play out on a loss surface, step by step. Every number "
+    "is computed live by a compiled JAX engine, and every view has a link you can share: the "
+    "address bar always holds the page's settings.",
+)
+
+st.subheader("Lessons")
+sections = [(name, lessons) for name, lessons in LESSONS.items() if name != "Start"]
+columns = st.columns(len(sections))
+for column, (section, lessons) in zip(columns, sections, strict=True):
+    with column:
+        st.markdown(f"**{section}**")
+        for lesson in lessons:
+            st.page_link(lesson.path, label=lesson.title, icon=lesson.icon)
+            st.caption(lesson.summary)
+
+st.subheader("Lecture presets")
 st.markdown(
-    "See how neural networks are trained: optimizers moving on loss surfaces, learning-rate "
-    "schedules, and small networks learning live. Every number on these pages is computed by the "
-    "JAX engine in `optim_lab`, which is also available from the command line as `optim-lab`."
+    "One click opens a lesson with a scenario from the lectures already set up. Change anything "
+    "afterwards: the preset is only a starting point."
+)
+presets = all_presets()
+columns = st.columns(2)
+for i, preset in enumerate(presets):
+    with columns[i % 2]:
+        st.page_link(
+            preset.page, label=preset.label, icon=":material/school:", query_params=preset.params
+        )
+        st.caption(preset.description)
+
+st.divider()
+st.caption(
+    "Tip for lectures: the ⋮ menu (top right) → Settings switches between light and dark themes and wide "
+    "mode; the same engine runs headless as `optim-lab` on the command line."
 )

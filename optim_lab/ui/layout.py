@@ -1,0 +1,85 @@
+"""The lesson map (shared by the navigation and the home page) and page scaffolding."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+
+@dataclass(frozen=True)
+class Lesson:
+    path: str
+    title: str
+    icon: str
+    summary: str
+    default: bool = False
+
+
+LESSONS: dict[str, list[Lesson]] = {
+    "Start": [
+        Lesson(
+            "pages/home.py",
+            "Home",
+            ":material/home:",
+            "What optim-lab is and where to begin.",
+            default=True,
+        ),
+    ],
+    "Optimization": [
+        Lesson(
+            "pages/ewa.py",
+            "Weighted averages",
+            ":material/show_chart:",
+            "Exponentially weighted averages and bias correction: the memory inside momentum and Adam.",
+        ),
+        Lesson(
+            "pages/arena.py",
+            "Optimizer arena",
+            ":material/sports_score:",
+            "Race up to six optimizers on any surface, step by step.",
+        ),
+        Lesson(
+            "pages/momentum.py",
+            "Momentum",
+            ":material/speed:",
+            "Why momentum works: the (α, β) map, EWA vs classic form, Nesterov.",
+        ),
+        Lesson(
+            "pages/adaptive.py",
+            "Adaptive methods",
+            ":material/tune:",
+            "AdaGrad, RMSprop, Adam, Adadelta: a step size per coordinate.",
+        ),
+        Lesson(
+            "pages/saddles.py",
+            "Saddles, plateaus & cliffs",
+            ":material/landscape:",
+            "Where plain gradient descent gets stuck or thrown, and how clipping helps.",
+        ),
+        Lesson(
+            "pages/second_order.py",
+            "Second-order methods",
+            ":material/functions:",
+            "Newton and L-BFGS: curvature-aware steps and what they cost.",
+        ),
+    ],
+    "Schedules": [
+        Lesson(
+            "pages/schedules.py",
+            "LR schedules & range test",
+            ":material/schedule:",
+            "Decay, cosine, cyclical and warm restarts; finding a learning rate.",
+        ),
+    ],
+}
+
+
+def page_header(title: str, intro: str) -> None:
+    """Title and a one-paragraph plain-words introduction."""
+    st.title(title)
+    st.markdown(intro)
+
+
+def what_to_notice(points: list[str]) -> None:
+    st.markdown("#### What to notice\n" + "\n".join(f"- {p}" for p in points))
