@@ -136,8 +136,10 @@ def main() -> None:
     adam = RunSpec("adam", {"lr": LR})
 
     rows = []
-    ours = best_time(lambda: run(rosen, adam, START, STEPS), args.repeat)
+    ours = best_time(lambda: run(rosen, adam, START, STEPS, details=False), args.repeat)
     rows.append(("optim-lab lax.scan (whole call, NumPy out)", ours))
+    detailed = best_time(lambda: run(rosen, adam, START, STEPS), args.repeat)
+    rows.append(("  … also returning every g and update", detailed))
     rows.append(("optax in lax.scan", best_time(make_optax_scan(), args.repeat)))
     rows.append(("pure-Python loop", best_time(python_loop, max(1, args.repeat // 2))))
     rows.append(("NumPy per-step loop", best_time(numpy_loop, max(1, args.repeat // 2))))
@@ -154,8 +156,8 @@ def main() -> None:
     names = ["sgd", "momentum", "heavy_ball", "nesterov", "adagrad", "rmsprop", "adam", "adamw"]
     specs = [RunSpec(n) for n in names]
     bowl = SURFACES["bowl"]
-    together = best_time(lambda: run_many(bowl, specs, bowl.start, STEPS), args.repeat)
-    apart = best_time(lambda: [run(bowl, s, bowl.start, STEPS) for s in specs], args.repeat)
+    together = best_time(lambda: run_many(bowl, specs, bowl.start, STEPS, details=False), args.repeat)
+    apart = best_time(lambda: [run(bowl, s, bowl.start, STEPS, details=False) for s in specs], args.repeat)
     print(f"\n8 optimizers × {STEPS} steps on the bowl")
     print(f"{'vmapped, one call':45s} {together * 1e3:8.2f} ms {1.0:8.1f}×")
     print(f"{'one call per optimizer':45s} {apart * 1e3:8.2f} ms {apart / together:8.1f}×")

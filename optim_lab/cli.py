@@ -117,7 +117,8 @@ def cmd_trajectory(args) -> Result:
     from .trajectory import run
 
     surface, surface_params = _surface(args)
-    traj = run(surface, _run_spec(args), _start(args, surface), args.steps, surface_params)
+    spec = _run_spec(args)
+    traj = run(surface, spec, _start(args, surface), args.steps, surface_params, details=False)
     out = traj.to_dict()
     rows = [
         {"step": t, "x": x, "y": y, "loss": loss, "lr": out["lr"][t] if t < args.steps else ""}

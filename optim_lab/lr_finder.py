@@ -70,7 +70,7 @@ def lr_range_test(
     if not 0 <= smoothing < 1:
         raise ValueError(f"smoothing must be in [0, 1), got {smoothing:g}")
     dtype = default_dtype()
-    program, packed = pack_runs(surface, [spec], steps)
+    program, packed = pack_runs(surface, [spec], steps, details=False)
     lrs = np.geomspace(lr_min, lr_max, steps)
     padded = np.concatenate([lrs, np.full(program.steps - steps, lr_max)]).astype(dtype)
     loss, diverged_at = _range_run(
