@@ -52,7 +52,6 @@ def _relu(a):
     return jnp.maximum(a, 0.0)
 
 
-# name -> (jax function, number of arguments, LaTeX command or None for a special rendering)
 FUNCTIONS: dict[str, tuple[Callable[..., Scalar], int]] = {
     "exp": (jnp.exp, 1),
     "log": (jnp.log, 1),
@@ -375,10 +374,11 @@ def _parse_tree(text: str) -> tuple[ast.Expression, str]:
         ) from None
     except ValueError as exc:  # e.g. an integer literal with too many digits
         raise ExpressionError(f"{exc} at column 1; {_HELP}", 1) from None
-    if indent:
+    if indent:  # positions in the user's text, leading spaces included
         for node in ast.walk(tree):
-            if hasattr(node, "col_offset"):
-                node.col_offset += indent
+            for attribute in ("col_offset", "end_col_offset"):
+                if getattr(node, attribute, None) is not None:
+                    setattr(node, attribute, getattr(node, attribute) + indent)
     return tree, normalized
 
 

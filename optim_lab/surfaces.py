@@ -263,7 +263,7 @@ def least_squares_batch_mask(sp: SurfaceParams, key: jax.Array) -> jax.Array:
 # Registry
 # ------------------------------------------------------------------------------------------------
 
-# Minima that have no closed form, found by Newton's method in float64 (see tests).
+# Minima without a closed form, found by Newton's method in float64 (the tests check them).
 _LOCAL_MINIMA = (
     (1.4474925653, 1.4474312339),
     (-1.5147550402, 1.136057504),

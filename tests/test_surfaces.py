@@ -348,7 +348,9 @@ def test_changing_surface_parameters_never_recompiles():
         return jax.grad(LSQ.minibatch_fn)(xy, sp, key), LSQ.fn(xy, sp)
 
     xy = jnp.asarray([0.5, 0.5], jnp.float32)
-    for i, (n, noise, batch) in enumerate([(100, 0.5, 10), (37, 1.2, 1), (500, 0.0, 500), (10, 3, 64)]):
+    for i, (n, noise, batch) in enumerate(
+        [(100, 0.5, 10), (37, 1.2, 1), (500, 0.0, 500), (10, 3, 64)]
+    ):
         sp = LSQ.resolve({"n_points": n, "noise": noise, "batch_size": batch})
         grads, value = step(xy, sp, jax.random.key(i))
         assert np.all(np.isfinite(np.asarray(grads))) and np.isfinite(value)
