@@ -114,7 +114,7 @@ class ScheduleEntry(Entry):
 
 def _lr(default=0.1) -> HParam:
     return HParam(
-        "lr", "base lr α₀", default, 1e-6, 10.0, log=True, help="The learning rate at t = 0."
+        "lr", "base lr α₀", default, 1e-6, 100.0, log=True, help="The learning rate at t = 0."
     )
 
 

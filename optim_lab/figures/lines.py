@@ -54,7 +54,7 @@ def per_step_figure(
             )
     base_layout(fig, title=title, height=height)
     fig.update_xaxes(title=x_title)
-    fig.update_yaxes(title=y_title, type="log" if log_y else "linear")
+    fig.update_yaxes(title=y_title, type="log" if log_y else "linear", exponentformat="power")
     return fig
 
 

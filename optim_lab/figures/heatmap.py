@@ -1,0 +1,196 @@
+"""Heat maps of hyper-parameter sweeps (e.g. the momentum lesson's (α, β) map), clickable.
+
+Streamlit reports selections of scatter points only, so an invisible scatter point sits on every
+cell centre: clicking a cell selects that point, whose ``customdata`` holds the cell's (x, y) values.
+Diverged cells (and cells that never reached the tolerance) get their own flat colours and legend
+entries instead of a value, so no NaN or infinity ever reaches the colour scale.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import plotly.graph_objects as go
+
+from .theme import DIVERGED_COLOR, HEATMAP_SCALE, base_layout
+
+SELECTED_COLOR = "#CC79A7"  # reddish purple: stands out on Cividis in light and dark themes
+MISSING_COLOR = "#BDBDBD"  # light grey: distinct from every Cividis colour and from vermillion
+LOG_FLOOR = 1e-12  # colour floor of log-coloured values (a float32 loss can underflow to 0)
+
+
+def _flat_layer(x, y, mask: np.ndarray, color: str) -> go.Heatmap:
+    """A one-colour heat map covering the cells of ``mask`` (other cells transparent)."""
+    return go.Heatmap(
+        x=x,
+        y=y,
+        z=np.where(mask, 1.0, np.nan),
+        colorscale=[[0.0, color], [1.0, color]],
+        showscale=False,
+        hoverinfo="skip",
+        zmin=0.0,
+        zmax=1.0,
+    )
+
+
+def _legend_square(name: str, color: str) -> go.Scatter:
+    return go.Scatter(
+        x=[None],
+        y=[None],
+        mode="markers",
+        name=name,
+        marker=dict(symbol="square", size=12, color=color),
+        hoverinfo="skip",
+    )
+
+
+def _decade_ticks(lo: float, hi: float) -> tuple[list[float], list[str]]:
+    exponents = range(math.floor(lo), math.ceil(hi) + 1)
+    vals = [float(e) for e in exponents if lo - 1e-9 <= e <= hi + 1e-9]
+    return vals, [f"{10.0**e:g}" for e in vals]
+
+
+def sweep_heatmap(
+    x_values: np.ndarray,
+    y_values: np.ndarray,
+    values: np.ndarray,
+    *,
+    diverged: np.ndarray,
+    missing: np.ndarray | None = None,
+    x_title: str,
+    y_title: str,
+    value_title: str,
+    x_log: bool = True,
+    log_values: bool = False,
+    selected: tuple[float, float] | None = None,
+    missing_label: str = "never reached the tolerance",
+    value_format: str = ".3g",
+    value_cap: float | None = None,
+    cap_label: str = "",
+    title: str | None = None,
+    height: int = 540,
+) -> go.Figure:
+    """A sweep's results as a heat map with clickable cells.
+
+    Args:
+        x_values, y_values: the swept values (columns, rows).
+        values: ``(len(y_values), len(x_values))`` metric per cell.
+        diverged: cells whose run diverged (drawn in the divergence colour).
+        missing: cells with no value (e.g. the tolerance was never reached), drawn grey.
+        x_title, y_title, value_title: axis and colour-bar titles.
+        x_log: place columns by log10(x) (ticks show the values themselves).
+        log_values: colour by log10 of the values (ticks show the values).
+        selected: (x, y) of the cell to outline.
+        value_format: d3 format of the metric in hover labels.
+        value_cap: colour values above this like the cap (e.g. "no better than the start"), so a
+            few huge values do not wash out the scale; hover labels keep the true value.
+        cap_label: tick text at the cap (e.g. "≥ start").
+
+    Returns:
+        The figure. A click selects an invisible point whose ``customdata`` is the cell's
+        ``[x, y]`` (the swept values themselves, not log10).
+    """
+    xs = np.asarray(x_values, dtype=float)
+    ys = np.asarray(y_values, dtype=float)
+    vals = np.asarray(values, dtype=float)
+    diverged = np.asarray(diverged, dtype=bool)
+    missing = np.zeros_like(diverged) if missing is None else np.asarray(missing, dtype=bool)
+    missing = missing & ~diverged
+    good = ~diverged & ~missing & np.isfinite(vals)
+    px = np.log10(xs) if x_log else xs
+
+    fig = go.Figure()
+    capped = np.where(good, vals, 1.0)
+    if value_cap is not None:
+        capped = np.minimum(capped, value_cap)
+    shown = np.log10(np.maximum(capped, LOG_FLOOR)) if log_values else capped
+    z = np.where(good, shown, np.nan)
+    colorbar = dict(title=dict(text=value_title, side="right"), thickness=14, len=0.85, y=0.45)
+    if good.any():
+        zmin, zmax = float(np.min(shown[good])), float(np.max(shown[good]))
+        if zmax - zmin < 1e-9:
+            zmax = zmin + 1.0
+        if log_values:
+            tickvals, ticktext = _decade_ticks(zmin, zmax)
+            if len(tickvals) > 8:  # every other decade
+                tickvals, ticktext = tickvals[::2], ticktext[::2]
+            if value_cap is not None and cap_label and np.any(vals[good] >= value_cap):
+                cap = math.log10(max(value_cap, LOG_FLOOR))
+                keep = [i for i, v in enumerate(tickvals) if cap - v > 0.3 * (zmax - zmin) / 8]
+                tickvals = [tickvals[i] for i in keep] + [cap]
+                ticktext = [ticktext[i] for i in keep] + [cap_label]
+            colorbar.update(tickvals=tickvals, ticktext=ticktext)
+        fig.add_trace(
+            go.Heatmap(
+                x=px,
+                y=ys,
+                z=z,
+                zmin=zmin,
+                zmax=zmax,
+                colorscale=HEATMAP_SCALE,
+                colorbar=colorbar,
+                hoverinfo="skip",
+                name=value_title,
+            )
+        )
+    if diverged.any():
+        fig.add_trace(_flat_layer(px, ys, diverged, DIVERGED_COLOR))
+        fig.add_trace(_legend_square("diverged", DIVERGED_COLOR))
+    if missing.any():
+        fig.add_trace(_flat_layer(px, ys, missing, MISSING_COLOR))
+        fig.add_trace(_legend_square(missing_label, MISSING_COLOR))
+
+    # The invisible click targets, which also carry the hover text.
+    gx, gy = np.meshgrid(xs, ys)
+    status = np.where(diverged, "diverged", np.where(missing, missing_label, ""))
+    value_text = np.array(
+        [
+            f"{v:{value_format}}" if ok else s
+            for v, ok, s in zip(vals.ravel(), good.ravel(), status.ravel(), strict=True)
+        ]
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=np.meshgrid(px, ys)[0].ravel(),
+            y=gy.ravel(),
+            mode="markers",
+            marker=dict(size=max(4, int(300 / max(len(xs), len(ys)))), opacity=0, color="black"),
+            customdata=np.stack([gx.ravel(), gy.ravel()], axis=1),
+            text=value_text,
+            hovertemplate=(
+                f"{x_title} = %{{customdata[0]:.3g}}<br>{y_title} = %{{customdata[1]:.3g}}"
+                f"<br>{value_title}: %{{text}}<extra>click to run</extra>"
+            ),
+            showlegend=False,
+            name="cells",
+        )
+    )
+    if selected is not None:
+        sx = math.log10(selected[0]) if x_log and selected[0] > 0 else selected[0]
+        for size, color, width, legend in ((22, SELECTED_COLOR, 3, True), (15, "white", 2, False)):
+            fig.add_trace(
+                go.Scatter(
+                    x=[sx],
+                    y=[selected[1]],
+                    mode="markers",
+                    name="selected run",
+                    showlegend=legend,
+                    marker=dict(
+                        symbol="square-open", size=size, color=color, line=dict(width=width)
+                    ),
+                    hoverinfo="skip",
+                )
+            )
+    base_layout(fig, title=title, height=height)
+    dx = (px[-1] - px[0]) / max(len(px) - 1, 1) / 2
+    dy = (ys[-1] - ys[0]) / max(len(ys) - 1, 1) / 2
+    if x_log:
+        tickvals, ticktext = _decade_ticks(px[0], px[-1])
+        fig.update_xaxes(tickvals=tickvals, ticktext=ticktext)
+    fig.update_xaxes(
+        title=x_title + (" (log scale)" if x_log else ""), range=[px[0] - dx, px[-1] + dx]
+    )
+    fig.update_yaxes(title=y_title, range=[ys[0] - dy, ys[-1] + dy])
+    fig.update_layout(clickmode="event+select", dragmode=False)
+    return fig

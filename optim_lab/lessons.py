@@ -1,0 +1,475 @@
+r"""Small NumPy helpers behind the lesson pages: example data, user-number parsing, the quantities
+the momentum and adaptive-method lessons plot, and plain-text exports.
+
+Nothing here imports Streamlit or compiles JAX code: every function is pure NumPy on finished
+results (a :class:`~optim_lab.trajectory.Trajectory`, a series of numbers), so pages stay thin and
+these helpers are tested directly.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .ewa import ewa_series
+
+# ------------------------------------------------------------------------------------------------
+# Exponentially weighted averages: data
+# ------------------------------------------------------------------------------------------------
+
+MAX_VALUES = 10_000
+"""Most numbers a user may paste or upload (plots stay fast, the EWA loop stays instant)."""
+
+
+def temperature_series(seed: int = 0, days: int = 365) -> np.ndarray:
+    """A year of made-up daily temperatures (°C): a seasonal wave plus day-to-day noise.
+
+    Coldest around mid-January, warmest around mid-July, like a mid-latitude city.
+
+    Args:
+        seed: seeds the noise; the same seed gives the same series.
+        days: length of the series.
+
+    Returns:
+        ``days`` temperatures, rounded to 0.1 °C.
+    """
+    rng = np.random.default_rng(seed)
+    day = np.arange(days)
+    seasonal = 11.0 - 9.0 * np.cos(2.0 * math.pi * (day - 15) / 365.0)
+    # Weather persists for a few days: AR(1) noise rather than independent jitter.
+    noise = np.empty(days)
+    level = 0.0
+    for i, shock in enumerate(rng.normal(0.0, 2.2, days)):
+        level = 0.6 * level + shock
+        noise[i] = level
+    return np.round(seasonal + noise, 1)
+
+
+_SEPARATORS = re.compile(r"[\s,;]+")
+
+
+def parse_numbers(text: str, *, max_values: int = MAX_VALUES) -> np.ndarray:
+    """Numbers separated by commas, semicolons, spaces or new lines.
+
+    Args:
+        text: what the user typed or pasted.
+        max_values: refuse longer lists (the message says how many were given).
+
+    Returns:
+        The numbers, float64, in order.
+
+    Raises:
+        ValueError: with a message naming the first few entries that are not finite numbers, or
+            saying the list is empty or too long.
+    """
+    tokens = [t for t in _SEPARATORS.split(text.strip()) if t]
+    if not tokens:
+        raise ValueError("no numbers found: type or paste values separated by commas or spaces")
+    values, bad = [], []
+    for position, token in enumerate(tokens, start=1):
+        try:
+            value = float(token)
+        except ValueError:
+            value = math.nan
+        if math.isfinite(value):
+            values.append(value)
+        else:
+            bad.append(f"'{token[:20]}' (entry {position})")
+    if bad:
+        shown = ", ".join(bad[:5]) + (f" and {len(bad) - 5} more" if len(bad) > 5 else "")
+        raise ValueError(f"not a number: {shown}")
+    if len(values) > max_values:
+        raise ValueError(f"at most {max_values} numbers, got {len(values)}")
+    return np.asarray(values, dtype=np.float64)
+
+
+@dataclass(frozen=True)
+class ColumnData:
+    """Numbers read from a file: the values, the column they came from and the cells skipped."""
+
+    values: np.ndarray
+    column: str
+    skipped: int
+
+
+def numbers_from_file(data: bytes | str, *, max_values: int = MAX_VALUES) -> ColumnData:
+    """The first numeric column of a CSV/TXT file (a header row and stray text cells are skipped).
+
+    A plain list of numbers (one per line, or separated by spaces or commas) is read whole.
+
+    Args:
+        data: the file's bytes (UTF-8) or text.
+        max_values: refuse longer columns.
+
+    Raises:
+        ValueError: the file is not text, or has no column with at least two numbers.
+    """
+    if isinstance(data, bytes):
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ValueError("the file is not UTF-8 text: upload a .csv or .txt file") from None
+    else:
+        text = data
+    if not text.strip():
+        raise ValueError("the file is empty")
+    try:  # a bare list of numbers
+        return ColumnData(parse_numbers(text, max_values=max_values), "all values", 0)
+    except ValueError:
+        pass
+    lines = text.splitlines()
+    try:
+        dialect = csv.Sniffer().sniff("\n".join(lines[:50]), delimiters=",;\t|")
+        delimiter = dialect.delimiter
+    except csv.Error:
+        delimiter = ","
+    rows = [row for row in csv.reader(lines, delimiter=delimiter) if any(c.strip() for c in row)]
+    width = max((len(row) for row in rows), default=0)
+    for col in range(width):
+        cells = [row[col].strip() if col < len(row) else "" for row in rows]
+        numbers = []
+        for cell in cells:
+            try:
+                value = float(cell)
+            except ValueError:
+                continue
+            if math.isfinite(value):
+                numbers.append(value)
+        filled = sum(1 for c in cells if c)
+        # numeric if nearly every filled cell (a header aside) is a number
+        if len(numbers) >= 2 and len(numbers) >= 0.9 * (filled - 1):
+            if len(numbers) > max_values:
+                raise ValueError(f"at most {max_values} numbers, got {len(numbers)}")
+            header = cells[0] if cells and _not_number(cells[0]) else f"column {col + 1}"
+            return ColumnData(
+                np.asarray(numbers, dtype=np.float64),
+                header or f"column {col + 1}",
+                filled - len(numbers),
+            )
+    raise ValueError("no column with at least two numbers found in the file")
+
+
+def _not_number(cell: str) -> bool:
+    try:
+        float(cell)
+    except ValueError:
+        return True
+    return False
+
+
+def sliding_window_mean(values: np.ndarray, window: int) -> np.ndarray:
+    """Mean of the last ``window`` values at every step (fewer at the start, while the window
+    fills up): the average an EWA approximates, at the cost of storing ``window`` numbers."""
+    values = np.asarray(values, dtype=np.float64)
+    window = max(1, int(window))
+    sums = np.cumsum(np.concatenate([[0.0], values]))
+    t = np.arange(1, len(values) + 1)
+    start = np.maximum(t - window, 0)
+    return (sums[t] - sums[start]) / (t - start)
+
+
+def window_for(beta: float) -> int:
+    """The sliding-window length that matches an EWA: ``round(1/(1−β))``, at least 1."""
+    return max(1, round(1.0 / (1.0 - beta)))
+
+
+def ewa_table(values: np.ndarray, beta: float) -> dict[str, np.ndarray]:
+    """Everything the EWA page plots, as columns: t, θ, raw and corrected EWA, sliding mean."""
+    raw, corrected = ewa_series(values, beta)
+    return {
+        "t": np.arange(1, len(values) + 1),
+        "value": np.asarray(values, dtype=np.float64),
+        "ewa": raw,
+        "ewa_corrected": corrected,
+        "window_mean": sliding_window_mean(values, window_for(beta)),
+    }
+
+
+# ------------------------------------------------------------------------------------------------
+# Momentum
+# ------------------------------------------------------------------------------------------------
+
+
+def momentum_grid(
+    n_lr: int = 64, n_beta: int = 100, lr_range: tuple[float, float] = (1e-3, 10.0)
+) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    """The (α, β) grid of the momentum map: log-spaced α (3 significant digits, so links stay
+    short) and β = 0, 0.01, …, 0.99 (on the β slider's steps)."""
+    lrs = tuple(float(f"{v:.3g}") for v in np.geomspace(*lr_range, n_lr))
+    betas = tuple(round(float(b), 4) for b in np.linspace(0.0, 0.99, n_beta))
+    return lrs, betas
+
+
+def cell_from_selection(event: Mapping[str, Any] | None) -> tuple[float, float] | None:
+    """The (x, y) values of a clicked heat-map cell from a Streamlit Plotly selection event.
+
+    Cells carry ``customdata = [x, y]``; the browser sends it back as a list or as
+    ``{"0": x, "1": y}``. Points without such data (other traces) are ignored.
+
+    Returns:
+        The first selected cell's values, or ``None``.
+    """
+    selection = (event or {}).get("selection") or {}
+    for point in selection.get("points") or []:
+        data = point.get("customdata")
+        if isinstance(data, Mapping):
+            data = [data.get("0"), data.get("1")]
+        try:
+            x, y = float(data[0]), float(data[1])
+        except (TypeError, ValueError, IndexError, KeyError):
+            continue
+        if math.isfinite(x) and math.isfinite(y):
+            return x, y
+    return None
+
+
+def classic_lr(lr_ewa: float, beta: float) -> float:
+    r"""The classic-form learning rate that reproduces EWA-form momentum: :math:`\alpha(1-\beta)`.
+
+    With :math:`u = v/(1-\beta)`, :math:`u \leftarrow \beta u + g` and
+    :math:`\alpha_c u = \alpha v` exactly when :math:`\alpha_c = \alpha(1-\beta)`.
+    """
+    return lr_ewa * (1.0 - beta)
+
+
+def ewa_lr(lr_classic: float, beta: float) -> float:
+    r"""The inverse of :func:`classic_lr`: :math:`\alpha_c / (1-\beta)`."""
+    return lr_classic / (1.0 - beta)
+
+
+# ------------------------------------------------------------------------------------------------
+# Adaptive methods
+# ------------------------------------------------------------------------------------------------
+
+
+def _ewa_rows(rows: np.ndarray, beta: float) -> np.ndarray:
+    """EWA down the first axis (v₀ = 0), raw."""
+    out = np.empty_like(rows)
+    v = np.zeros(rows.shape[1:])
+    for i, row in enumerate(rows):
+        v = beta * v + (1.0 - beta) * row
+        out[i] = v
+    return out
+
+
+def step_size_per_coordinate(
+    optimizer: str,
+    hparams: Mapping[str, float],
+    grads: np.ndarray,
+    updates: np.ndarray,
+    lr: np.ndarray,
+) -> np.ndarray:
+    r"""The per-coordinate step size of a run: the factor :math:`a_{t,i}` in
+    :math:`\Delta\theta_{t,i} = -a_{t,i}\, d_{t,i}`, where the direction :math:`d` is the gradient
+    (Adam: its average :math:`\hat m`; momentum methods: the velocity).
+
+    Rebuilt from the run's gradients with the optimizer's own accumulators (float64):
+    AdaGrad :math:`\alpha/(\sqrt{G_t}+\epsilon)`, RMSprop :math:`\alpha/(\sqrt{s_t}+\epsilon)`,
+    Adam :math:`\alpha/(\sqrt{\hat v_t}+\epsilon)` (or :math:`\alpha/\sqrt{\hat v_t+\epsilon}`),
+    Adadelta :math:`\alpha\sqrt{u_{t-1}+\epsilon}/\sqrt{s_t+\epsilon}` (from its own past steps);
+    every other optimizer steps with α in every coordinate.
+
+    Args:
+        optimizer: registry name of the run's optimizer.
+        hparams: its resolved hyper-parameters.
+        grads: ``(T, n)`` gradients the optimizer saw (after clipping, decay and noise).
+        updates: ``(T, n)`` the steps it took (Adadelta's step memory comes from them).
+        lr: ``(T,)`` the learning rate of each step.
+
+    Returns:
+        ``(T, n)`` step sizes.
+    """
+    g = np.asarray(grads, dtype=np.float64)
+    lr = np.asarray(lr, dtype=np.float64)[:, None]
+    eps = float(hparams.get("eps", 0.0))
+    if optimizer == "adagrad":
+        return lr / (np.sqrt(np.cumsum(g * g, axis=0)) + eps)
+    if optimizer == "rmsprop":
+        return lr / (np.sqrt(_ewa_rows(g * g, float(hparams["beta2"]))) + eps)
+    if optimizer in ("adam", "adamw"):
+        b2 = float(hparams["beta2"])
+        v = _ewa_rows(g * g, b2)
+        if float(hparams.get("bias_correction", 1.0)) > 0.5:
+            v = v / (1.0 - b2 ** np.arange(1, len(g) + 1))[:, None]
+        if float(hparams.get("eps_inside_sqrt", 0.0)) > 0.5:
+            return lr / np.sqrt(v + eps)
+        return lr / (np.sqrt(v) + eps)
+    if optimizer == "adadelta":
+        rho = float(hparams["rho"])
+        s = _ewa_rows(g * g, rho)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            delta = np.where(lr > 0, -np.asarray(updates, dtype=np.float64) / lr, 0.0)
+        u = _ewa_rows(delta * delta, rho)
+        u_before = np.vstack([np.zeros((1, g.shape[1])), u[:-1]])
+        return lr * np.sqrt(u_before + eps) / np.sqrt(s + eps)
+    return np.broadcast_to(lr, g.shape).copy()
+
+
+def step_ratio(grads: np.ndarray, updates: np.ndarray, floor: float = 1e-12) -> np.ndarray:
+    r""":math:`|\Delta\theta_{t,i}| / |g_{t,i}|`, what actually multiplied each gradient component
+    (momentum included); NaN where the gradient component is below ``floor``."""
+    g = np.abs(np.asarray(grads, dtype=np.float64))
+    u = np.abs(np.asarray(updates, dtype=np.float64))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(g > floor, u / g, np.nan)
+
+
+def adam_bias_factors(beta1: float, beta2: float, steps: int) -> dict[str, np.ndarray]:
+    r"""How far the raw moments fall short of their corrected values at t = 1 … steps.
+
+    Returns:
+        ``t``; ``m`` = :math:`1-\beta_1^t` (raw m over corrected m̂); ``sqrt_v`` =
+        :math:`\sqrt{1-\beta_2^t}` (raw √v over √v̂); ``step`` = their ratio, the size of an
+        uncorrected step relative to a corrected one when ε is negligible (< 1: a slow start,
+        > 1: early steps too long).
+    """
+    t = np.arange(1, steps + 1, dtype=np.float64)
+    m = 1.0 - beta1**t
+    sqrt_v = np.sqrt(1.0 - beta2**t)
+    return {"t": t, "m": m, "sqrt_v": sqrt_v, "step": m / sqrt_v}
+
+
+def adam_step_multiplier(rms: np.ndarray, lr: float, eps: float, inside: bool) -> np.ndarray:
+    r"""Adam's per-coordinate step size as a function of the gradient's RMS :math:`\sqrt{\hat v}`:
+    :math:`\alpha/(\sqrt{\hat v}+\epsilon)` or, with ε inside the root, :math:`\alpha/\sqrt{\hat v+\epsilon}`."""
+    rms = np.asarray(rms, dtype=np.float64)
+    if inside:
+        return lr / np.sqrt(rms * rms + eps)
+    return lr / (rms + eps)
+
+
+def step_lengths(updates: np.ndarray) -> np.ndarray:
+    """Euclidean length of each step, ``(T, n) -> (T,)``."""
+    return np.linalg.norm(np.asarray(updates, dtype=np.float64), axis=1)
+
+
+# ------------------------------------------------------------------------------------------------
+# Exports
+# ------------------------------------------------------------------------------------------------
+
+
+def columns_csv(columns: Mapping[str, Sequence[Any]]) -> str:
+    """Equal-length columns as CSV text (header first); floats in their shortest repr."""
+    names = list(columns)
+    lengths = {len(columns[n]) for n in names}
+    if len(lengths) > 1:
+        raise ValueError(f"columns have different lengths: {sorted(lengths)}")
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(names)
+    for row in zip(*(columns[n] for n in names), strict=True):
+        writer.writerow([_cell(v) for v in row])
+    return out.getvalue()
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, float | np.floating):
+        return "" if not math.isfinite(float(value)) else repr(float(value))
+    if isinstance(value, np.integer | np.bool_):
+        return value.item()
+    return value
+
+
+def trajectories_columns(trajectories, extra: Mapping[str, Sequence[np.ndarray]] | None = None):
+    """One row per (run, point) of finished runs: run label, optimizer, step, x, y, loss, and the
+    gradient, update and learning rate of the step taken from that point (empty on the last row).
+
+    Args:
+        trajectories: :class:`~optim_lab.trajectory.Trajectory` list.
+        extra: more per-step columns, one ``(T, …)`` array per run (``(T, 2)`` arrays become
+            ``name_x``/``name_y``).
+    """
+    cols: dict[str, list] = {
+        k: []
+        for k in (
+            "run",
+            "optimizer",
+            "step",
+            "x",
+            "y",
+            "loss",
+            "lr",
+            "grad_x",
+            "grad_y",
+            "update_x",
+            "update_y",
+        )
+    }
+    extra = dict(extra or {})
+    extra_cols: dict[str, list] = {}
+    for name, arrays in extra.items():
+        if np.asarray(arrays[0]).ndim == 2:
+            extra_cols[f"{name}_x"], extra_cols[f"{name}_y"] = [], []
+        else:
+            extra_cols[name] = []
+    for index, traj in enumerate(trajectories):
+        end = len(traj.points) if traj.diverged_at is None else traj.diverged_at
+        steps = len(traj.lr)
+        for k in range(end):
+            cols["run"].append(traj.label)
+            cols["optimizer"].append(traj.spec.optimizer)
+            cols["step"].append(k)
+            cols["x"].append(float(traj.points[k, 0]))
+            cols["y"].append(float(traj.points[k, 1]))
+            cols["loss"].append(float(traj.loss[k]))
+            has_step = k < steps and k < end - 1
+            detailed = has_step and traj.grads is not None and traj.updates is not None
+            cols["lr"].append(float(traj.lr[k]) if has_step else math.nan)
+            for i, axis in enumerate("xy"):
+                cols[f"grad_{axis}"].append(float(traj.grads[k, i]) if detailed else math.nan)
+                cols[f"update_{axis}"].append(float(traj.updates[k, i]) if detailed else math.nan)
+            for name, arrays in extra.items():
+                arr = np.asarray(arrays[index], dtype=np.float64)
+                if arr.ndim == 2:
+                    for i, axis in enumerate("xy"):
+                        extra_cols[f"{name}_{axis}"].append(
+                            float(arr[k, i]) if has_step else math.nan
+                        )
+                else:
+                    extra_cols[name].append(float(arr[k]) if has_step else math.nan)
+    return {**cols, **extra_cols}
+
+
+def trajectories_json(trajectories, **context: Any) -> str:
+    """Runs as JSON: the CLI's fields (points, loss, lr, diverged_at) plus each run's label,
+    optimizer and hyper-parameters; ``context`` (surface, steps…) is stored alongside."""
+    runs = []
+    for traj in trajectories:
+        hp, _sp, _mods = traj.spec.resolve()
+        runs.append(
+            {
+                "label": traj.label,
+                "optimizer": traj.spec.optimizer,
+                "hparams": {k: _plain(v) for k, v in hp.items()},
+                **traj.to_dict(),
+            }
+        )
+    return json.dumps({**{k: _plain(v) for k, v in context.items()}, "runs": runs}, allow_nan=False)
+
+
+def columns_json(columns: Mapping[str, Sequence[Any]], **context: Any) -> str:
+    """Columns as a JSON object of lists (non-finite numbers become null)."""
+    data = {name: [_plain(v) for v in values] for name, values in columns.items()}
+    return json.dumps({**{k: _plain(v) for k, v in context.items()}, **data}, allow_nan=False)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | np.ndarray):
+        return [_plain(v) for v in value]
+    if isinstance(value, np.bool_ | bool):
+        return bool(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, float | np.floating):
+        return float(value) if math.isfinite(float(value)) else None
+    return value

@@ -1,0 +1,112 @@
+"""AppTest checks of the momentum page (pages/momentum.py)."""
+
+from __future__ import annotations
+
+import json
+from contextlib import contextmanager
+from pathlib import Path
+
+import jax
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from optim_lab.presets.momentum import PRESETS
+
+PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "momentum.py")
+
+
+@contextmanager
+def count_traces():
+    """Counts JAX tracings (each one a compilation, or a persistent-cache look-up at best)."""
+    events = []
+
+    def listener(event, duration, **kwargs):
+        if event == "/jax/core/compile/jaxpr_trace_duration":
+            events.append(event)
+
+    jax.monitoring.register_event_duration_secs_listener(listener)
+    try:
+        yield events
+    finally:
+        jax.monitoring.unregister_event_duration_listener(listener)
+
+
+def run_page(**params: str) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=90)
+    for key, value in params.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def charts(at: AppTest) -> list[dict]:
+    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+
+
+def test_defaults_render_map_run_and_comparison():
+    at = run_page()
+    assert not at.exception
+    assert not at.error
+    heat, _run, _run_loss, compare, _compare_loss = charts(at)
+    assert heat["data"][0]["type"] == "heatmap"
+    cells = next(t for t in heat["data"] if t.get("name") == "cells")
+    assert "click to run" in cells["hovertemplate"]
+    assert any(t.get("name") == "diverged" for t in heat["data"])  # α up to 10 diverges
+    names = [t.get("name", "") for t in compare["data"]]
+    assert any(n.startswith("EWA: α=1,") for n in names)
+    assert any(n.startswith("classic: α=0.1,") for n in names)  # α(1−β) = 1·0.1
+    assert any(n.startswith("Nesterov") for n in names)
+    assert "coincide" in at.success[0].value
+    assert len(at.get("download_button")) == 4
+
+
+@pytest.mark.parametrize("preset", PRESETS, ids=lambda p: p.name)
+def test_presets(preset):
+    at = run_page(**preset.params)
+    assert not at.exception
+    assert not at.error
+    assert at.select_slider(key="momentum:lr").value == pytest.approx(float(preset.params["lr"]))
+    assert at.slider(key="momentum:beta").value == pytest.approx(float(preset.params["beta"]))
+    assert not at.warning  # the link is fully understood and no run diverges
+
+
+def test_momentum_oscillation_preset_oscillates():
+    preset = next(p for p in PRESETS if p.name == "momentum_oscillation")
+    at = run_page(**preset.params)
+    run = charts(at)[1]
+    path = next(t for t in run["data"] if t.get("name", "").startswith("Heavy ball"))
+    assert "α=0.02" in path["name"] and "ρ=0.99" in path["name"]
+
+
+def test_widgets_change_the_map_without_recompiling():
+    at = run_page()
+    before = charts(at)
+    with count_traces() as traces:
+        at.select_slider(key="momentum:kappa").set_value(100.0).run()
+        assert not at.exception
+        after = charts(at)
+        at.slider(key="momentum:beta").set_value(0.5).run()
+        assert not at.exception
+    assert after[0] != before[0]  # the map
+    assert charts(at)[1] != after[1]  # the selected run
+    assert traces == []
+
+
+def test_steps_metric_and_classic_form():
+    at = run_page(form="heavy_ball", metric="steps", lr="0.5", beta="0.5")
+    assert not at.exception
+    heat = charts(at)[0]
+    assert heat["data"][0]["colorbar"]["title"]["text"] == "steps to tolerance"
+    assert any("never within" in t.get("name", "") for t in heat["data"])
+
+
+def test_without_rescaling_the_forms_differ():
+    at = run_page(rescale="0")
+    assert not at.exception
+    assert any("differ" in info.value for info in at.info)
+
+
+def test_malformed_url_parameter_shows_the_notice():
+    at = run_page(form="bogus", lr="-1")
+    assert not at.exception
+    notice = at.warning[0].value
+    assert "could not be used" in notice and "form=bogus" in notice and "lr=-1" in notice
