@@ -1,0 +1,473 @@
+"""Learning-rate schedules and the LR range test.
+
+1. Every schedule of the registry over the steps, several at once, with its formula.
+2. One schedule applied to a run, side by side with the same optimizer at a constant rate.
+3. The LR range test on the same surface and optimizer, with a link that carries its suggestion
+   into the arena.
+"""
+
+from dataclasses import replace
+
+import streamlit as st
+
+from optim_lab.costs import known_minimum_loss
+from optim_lab.figures.lines import per_step_figure
+from optim_lab.figures.schedules import (
+    ScheduleCurve,
+    loss_gap_figure,
+    range_test_figure,
+    recolor_runs,
+    schedule_color,
+    schedule_figure,
+)
+from optim_lab.figures.surface import contour_figure, paths_from_trajectories
+from optim_lab.lessons import (
+    columns_csv,
+    columns_json,
+    trajectories_columns,
+    trajectories_json,
+)
+from optim_lab.optimizers import OPTIMIZERS
+from optim_lab.schedules import SCHEDULES, schedule_values
+from optim_lab.surfaces import SURFACES
+from optim_lab.trajectory import RunSpec, step_bucket
+from optim_lab.ui import cache
+from optim_lab.ui import widgets as w
+from optim_lab.ui.layout import page_header, what_to_notice
+from optim_lab.ui.state import UrlState, format_value
+
+# Explorer defaults chosen so that every schedule shows its shape within the default 200 steps.
+EXPLORER_DEFAULTS = {
+    "step": {"step_size": 50},
+    "cosine": {"t_max": 200},
+    "warm_restarts": {"t_mult": 2},
+}
+RUN_DEFAULTS = {
+    "step": {"step_size": 50},
+    "cosine": {"t_max": 200},
+    "cyclic": {"lr_min": 0.01, "lr_max": 0.2, "step_size": 25},
+    "warm_restarts": {"t_0": 50},
+    "exponential": {"k": 0.02},
+    "inverse_time": {"k": 0.05},
+}
+RANGE_STEPS = ("50", "100", "200", "500")
+MAX_STEPS_SHOWN = 1000
+ARENA = "pages/arena.py"
+
+state = UrlState("schedules")
+page_header(
+    "Learning-rate schedules & the range test",
+    "The learning rate does not have to stay fixed. Early on, big steps cover ground quickly; near "
+    "a minimum, the same big steps make the run bounce around it (especially with noisy minibatch "
+    "gradients), and only a smaller step lets it settle. A **schedule** writes the learning rate as "
+    "a function of the step t. Decays shrink it over time; cyclical schedules raise it again on "
+    "purpose, so that big steps can carry the run across flat regions. Before choosing a schedule "
+    "you still need a good base rate: the **LR range test** finds one in a single short run.",
+)
+
+
+def slider_entry(entry):
+    """The schedule with its step-count parameters capped at the longest run shown, so their
+    sliders span 1 … 1000 rather than the registry's 1 … 10⁶ (a link beyond is refused)."""
+
+    def capped(spec):
+        if spec.integer and spec.kind == "number" and spec.choices is None:
+            return replace(spec, max=min(spec.max, MAX_STEPS_SHOWN))
+        return spec
+
+    return replace(entry, params=tuple(capped(p) for p in entry.params))
+
+
+def schedule_multiselect(url_key: str, default: list[str], container=st) -> list[str]:
+    """Several schedules at once, written in the URL as ``name,name``."""
+
+    def parse(text: str) -> list[str]:
+        names = [n for n in text.split(",") if n]
+        for name in names:
+            if name not in SCHEDULES:
+                raise ValueError(f"unknown schedule {name!r}")
+        return list(dict.fromkeys(names))
+
+    key = state.prepare(url_key, default, parse)
+    return container.multiselect(
+        "schedules to compare",
+        SCHEDULES.names(),
+        key=key,
+        format_func=lambda n: SCHEDULES[n].label,
+        help="Pick one or several: each is drawn in its own colour.",
+    )
+
+
+def arena_params(surface_name: str, params: dict, optimizer: str, lr: float) -> dict[str, str]:
+    """The arena's URL for this surface (non-default parameters too) with run 1 = ``optimizer`` at
+    ``lr``. The arena's keys: ``surface``, ``s.<param>``, ``r1.opt``, ``r1.<optimizer>.lr``."""
+    defaults = SURFACES[surface_name].defaults()
+    query = {"surface": surface_name, "r1.opt": optimizer, f"r1.{optimizer}.lr": f"{lr:g}"}
+    query.update(
+        {
+            f"s.{k}": format_value(v)
+            for k, v in params.items()
+            if format_value(v) != format_value(defaults[k])
+        }
+    )
+    return query
+
+
+def download_runs(trajectories, figure, name: str, **context) -> None:
+    """CSV and JSON of the runs and the figure as a standalone HTML page (works offline)."""
+    cols = st.columns(3)
+    cols[0].download_button(
+        "⬇ runs (CSV)",
+        lambda: columns_csv(trajectories_columns(trajectories)),
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        on_click="ignore",
+        key=f"{name}-csv",
+    )
+    cols[1].download_button(
+        "⬇ runs (JSON)",
+        lambda: trajectories_json(trajectories, **context),
+        file_name=f"{name}.json",
+        mime="application/json",
+        on_click="ignore",
+        key=f"{name}-json",
+    )
+    cols[2].download_button(
+        "⬇ figure (HTML)",
+        lambda: figure.to_html(include_plotlyjs=True, full_html=True),
+        file_name=f"{name}.html",
+        mime="text/html",
+        on_click="ignore",
+        key=f"{name}-html",
+    )
+
+
+# ------------------------------------------------------------------------------------------------
+# 1. The schedules
+# ------------------------------------------------------------------------------------------------
+st.header("1 · The schedules")
+controls, chart = st.columns([1, 3])
+with controls:
+    shown = schedule_multiselect("show", ["step", "cosine", "cyclic", "warm_restarts"])
+    n_steps = w.integer(state, "steps", "steps shown", 200, 10, MAX_STEPS_SHOWN)
+    log_y = w.toggle(
+        state, "logy", "log scale", False, help="Decays look like straight lines on a log axis."
+    )
+chart_slot = chart.container()
+curves = []
+if shown:
+    tabs = chart.tabs([SCHEDULES[name].label for name in shown])
+    for tab, name in zip(tabs, shown, strict=True):
+        entry = SCHEDULES[name]
+        with tab:
+            st.latex(entry.latex)
+            st.caption(entry.description)
+            param_cols = st.columns(max(len(entry.params), 1))
+            values = {}
+            names = [p.name for p in entry.params]
+            for col, spec in zip(param_cols, entry.params, strict=False):
+                values.update(  # one parameter per column
+                    w.entry_params(
+                        state,
+                        f"s.{name}",
+                        slider_entry(entry),
+                        container=col,
+                        skip=[n for n in names if n != spec.name],
+                        defaults=EXPLORER_DEFAULTS.get(name),
+                    )
+                )
+            if entry.needs_loss:
+                st.info(
+                    "Reduce-on-plateau watches the loss of a run, so on its own it stays flat. "
+                    "Pick it in section 2 to see it react."
+                )
+        try:
+            lr = schedule_values(name, values, step_bucket(n_steps))[:n_steps]
+        except ValueError as error:
+            tab.error(f"{entry.label}: {error}")
+            continue
+        curves.append(ScheduleCurve(name, entry.label, lr))
+    if curves:
+        chart_slot.plotly_chart(schedule_figure(curves, log_y=log_y), key="schedules-chart")
+else:
+    chart_slot.info("Pick at least one schedule to draw.")
+
+what_to_notice(
+    [
+        "Step and multi-step decay cut the rate suddenly; exponential and 1/t decay shrink it a "
+        "little at every step (on a log axis exponential decay is a straight line).",
+        "Cosine annealing stays high for a while, then falls smoothly to α_min at T_max; after "
+        "T_max it climbs back, as PyTorch's `CosineAnnealingLR` does.",
+        "Cyclical and warm-restart schedules raise the rate again on purpose: a burst of large "
+        "steps can push a run over a saddle or across a plateau.",
+    ]
+)
+
+# ------------------------------------------------------------------------------------------------
+# 2. A schedule in a run
+# ------------------------------------------------------------------------------------------------
+st.header("2 · A schedule in a run")
+st.markdown(
+    "The same optimizer twice, from the same start: once at a **constant** learning rate α, once "
+    "with the **schedule** you pick (starting from the same α). On the default surface, minibatch "
+    "least squares, the gradient is noisy, so a constant rate never settles."
+)
+formula_slot = st.empty()  # the surface's formula, full width (some are long)
+controls, contour_col, lines_col = st.columns([1, 2.4, 2])
+with controls:
+    surface_key = w.choice(
+        state,
+        "surface",
+        "surface",
+        SURFACES.names(),
+        "least_squares",
+        format_func=lambda n: SURFACES[n].label,
+    )
+    surface = SURFACES[surface_key]
+    surface_params = w.entry_params(state, "sp", surface)
+    opt = w.optimizer_picker(state, "opt", "sgd")
+    hparams = w.entry_params(
+        state, opt, OPTIMIZERS[opt], defaults={"lr": 0.1} if opt == "sgd" else None
+    )
+    sched = w.choice(
+        state,
+        "r.sched",
+        "lr schedule",
+        SCHEDULES.names(),
+        "cosine",
+        format_func=lambda n: SCHEDULES[n].label,
+    )
+    sched_params = w.entry_params(
+        state,
+        f"r.{sched}",
+        slider_entry(SCHEDULES[sched]),
+        skip=("lr",),
+        defaults=RUN_DEFAULTS.get(sched),
+    )
+    run_steps = w.integer(state, "rsteps", "steps", 200, 10, MAX_STEPS_SHOWN)
+
+label = OPTIMIZERS[opt].label
+specs = (
+    RunSpec(opt, hparams, "constant", label=f"{label}, constant α"),
+    RunSpec(opt, hparams, sched, sched_params, label=f"{label}, {SCHEDULES[sched].label.lower()}"),
+)
+if sched == "constant":
+    specs = specs[:1]
+    controls.info("Pick a schedule other than *constant* to compare.")
+try:
+    trajectories = cache.runs(surface_key, surface_params, specs, surface.start, run_steps)
+except ValueError as error:
+    st.error(f"These settings cannot run: {error}")
+    trajectories = []
+
+if trajectories:
+    paths = paths_from_trajectories(trajectories)
+    # the runs differ by their schedule, so they wear the schedules' colours of section 1
+    colors = {spec.label: schedule_color(spec.schedule) for spec in specs}
+    xs, ys, z = cache.grid(surface_key, surface_params)
+    contour = contour_figure(
+        xs,
+        ys,
+        z,
+        paths,
+        start=surface.start,
+        minima=surface.minima,
+        log_scale=surface.log_scale,
+        animate=True,
+        show_final=True,
+    )
+    formula_slot.latex(surface.latex)
+    with contour_col:
+        st.plotly_chart(recolor_runs(contour, colors), key="run-contour")
+    minimum = known_minimum_loss(surface, surface_params)
+    loss_fig = loss_gap_figure(paths, [t.loss for t in trajectories], minimum, height=340)
+    lr_fig = per_step_figure(
+        paths,
+        [t.lr for t in trajectories],
+        y_title="learning rate α",
+        log_y=sched in ("exponential", "step", "multistep"),
+        height=300,
+    )
+    with lines_col:
+        st.plotly_chart(recolor_runs(loss_fig, colors), key="run-loss")
+        st.plotly_chart(recolor_runs(lr_fig, colors), key="run-lr")
+    for traj in trajectories:
+        if traj.diverged_at is None:
+            continue
+        if not surface.minima and traj.loss[traj.diverged_at - 1] < traj.loss[0]:
+            st.info(  # a bottomless surface (a saddle): running away downhill is no failure
+                f"**{traj.label}** escaped downhill and left the map at step {traj.diverged_at} "
+                "(this surface has no bottom).",
+                icon=":material/directions_run:",
+            )
+        else:
+            st.warning(
+                f"**{traj.label}** diverged at step {traj.diverged_at} — learning rate too high? "
+                "The range test below suggests one.",
+                icon=":material/warning:",
+            )
+    download_runs(
+        trajectories,
+        contour,
+        "schedule-runs",
+        surface=surface_key,
+        surface_params=surface_params,
+        start=list(surface.start),
+        steps=run_steps,
+        schedule=sched,
+        schedule_params=sched_params,
+    )
+
+what_to_notice(
+    [
+        "With noisy minibatch gradients, a constant α keeps the run jittering around the minimum: "
+        "the loss curve stays thick. Each cut of the rate shrinks the jitter, and the loss settles "
+        "lower.",
+        "Decaying too early or too fast freezes the run before it arrives: try γ = 0.1 every 10 "
+        "steps.",
+        "On the plateau, a cyclical rate (α_max = 3) walks across the flat region during its high "
+        "phases, where a small constant α barely moves.",
+    ]
+)
+
+# ------------------------------------------------------------------------------------------------
+# 3. The LR range test
+# ------------------------------------------------------------------------------------------------
+st.header("3 · The LR range test")
+st.markdown(
+    "Run the optimizer once while raising α exponentially at every step, from a tiny value to a "
+    "huge one, and watch the loss. Too small: nothing happens. Good: the loss drops quickly. Too "
+    "large: the loss jumps up and the test stops. A good rate is where the (smoothed) loss falls "
+    "fastest. It uses the surface and optimizer of section 2 (its own α is ignored)."
+)
+st.latex(r"\alpha_t = \alpha_{min}\left(\frac{\alpha_{max}}{\alpha_{min}}\right)^{t/(T-1)}")
+controls, chart = st.columns([1, 3])
+with controls:
+    lr_min = w.number(
+        state,
+        "rt.min",
+        OPTIMIZERS["sgd"].param("lr"),
+        label="α_min (start)",
+        default=1e-5,
+    )
+    lr_max = w.number(
+        state, "rt.max", OPTIMIZERS["sgd"].param("lr"), label="α_max (end)", default=10.0
+    )
+    test_steps = int(
+        w.choice(
+            state,
+            "rt.steps",
+            "test length (steps)",
+            RANGE_STEPS,
+            "200",
+            help="More steps sweep the range more finely.",
+        )
+    )
+result = None
+if lr_min >= lr_max:
+    chart.error(f"α_min ({lr_min:g}) must be smaller than α_max ({lr_max:g}).")
+else:
+    try:
+        result = cache.range_test(
+            surface_key,
+            surface_params,
+            RunSpec(opt, {k: v for k, v in hparams.items() if k != "lr"}),  # its α is swept
+            surface.start,
+            test_steps,
+            float(lr_min),
+            float(lr_max),
+        )
+    except ValueError as error:
+        chart.error(f"The range test cannot run: {error}")
+
+if result is not None and len(result.loss):
+    range_fig = range_test_figure(
+        result.lr, result.loss, result.smoothed, result.suggested_lr, result.stopped_at
+    )
+    chart.plotly_chart(range_fig, key="range-test")
+    with controls:
+        if result.suggested_lr is None:
+            st.info("Too few steps before the loss blew up to suggest a rate: lower α_min.")
+        else:
+            suggested = float(f"{result.suggested_lr:.3g}")
+            st.metric("suggested α", f"{suggested:g}")
+            if result.stopped_at is not None:
+                st.caption(
+                    f"Stopped at step {result.stopped_at} (α ≈ {result.lr[len(result.loss) - 1]:.3g}): "
+                    "the loss passed 4× its best."
+                )
+            else:
+                st.caption("The loss never blew up within the range: try a larger α_max.")
+            lr_key = state.session_key(f"{opt}.lr")
+            lr_spec = OPTIMIZERS[opt].param("lr")
+            usable = lr_spec.min <= suggested <= lr_spec.max
+
+            def use_here(key=lr_key, value=suggested):
+                st.session_state[key] = value
+
+            st.button(
+                f"Use α = {suggested:g} in section 2",
+                on_click=use_here,
+                disabled=not usable,
+                help="Sets the optimizer's α above; both runs restart with it.",
+            )
+            if st.button(
+                "Open it in the arena →",
+                type="primary",
+                help="The arena with this surface, this optimizer and the suggested α.",
+                disabled=not usable,
+            ):
+                st.switch_page(
+                    ARENA, query_params=arena_params(surface_key, surface_params, opt, suggested)
+                )
+    with chart:
+        columns = {
+            "lr": result.lr[: len(result.loss)],
+            "loss": result.loss,
+            "smoothed": result.smoothed,
+        }
+        cols = st.columns(3)
+        cols[0].download_button(
+            "⬇ range test (CSV)",
+            lambda: columns_csv(columns),
+            file_name="lr-range-test.csv",
+            mime="text/csv",
+            on_click="ignore",
+        )
+        cols[1].download_button(
+            "⬇ range test (JSON)",
+            lambda: columns_json(
+                columns,
+                surface=surface_key,
+                surface_params=surface_params,
+                optimizer=opt,
+                hparams=hparams,
+                suggested_lr=result.suggested_lr,
+                stopped_at=result.stopped_at,
+            ),
+            file_name="lr-range-test.json",
+            mime="application/json",
+            on_click="ignore",
+        )
+        cols[2].download_button(
+            "⬇ figure (HTML)",
+            lambda: range_fig.to_html(include_plotlyjs=True, full_html=True),
+            file_name="lr-range-test.html",
+            mime="text/html",
+            on_click="ignore",
+        )
+elif result is not None:
+    chart.warning("The loss blew up at the very first step: lower α_min.")
+
+what_to_notice(
+    [
+        "The left part is flat: α is too small to move. The useful range is where the curve dives; "
+        "the suggestion sits at its steepest point, well below where it turns up again.",
+        "The suggestion depends on the surface and the start: Rosenbrock's steep walls allow a far "
+        "smaller α than the bowl.",
+        "Cyclical schedules use the same picture: α_min and α_max can be read off as the start "
+        "and the end of the steep part.",
+    ]
+)
+
+state.finish()

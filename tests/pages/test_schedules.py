@@ -1,0 +1,138 @@
+"""AppTest checks of the learning-rate schedules page (pages/schedules.py)."""
+
+import json
+from contextlib import contextmanager
+from pathlib import Path
+
+import jax
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from optim_lab.presets.schedules import PRESETS
+
+PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "schedules.py")
+
+
+@contextmanager
+def count_traces():
+    """Counts JAX tracings (each one is a compilation, or a persistent-cache look-up at best)."""
+    events = []
+
+    def listener(event, duration, **kwargs):
+        if event == "/jax/core/compile/jaxpr_trace_duration":
+            events.append(event)
+
+    jax.monitoring.register_event_duration_secs_listener(listener)
+    try:
+        yield events
+    finally:
+        jax.monitoring.unregister_event_duration_listener(listener)
+
+
+def run_page(params: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=90)
+    for key, value in (params or {}).items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def test_defaults_render_every_section():
+    at = run_page()
+    assert not at.exception
+    assert not at.error
+    assert len(at.get("plotly_chart")) == 5  # schedules, contour, loss, lr, range test
+    names = [trace["name"] for trace in json.loads(at.get("plotly_chart")[0].proto.spec)["data"]]
+    assert names == ["Step decay", "Cosine annealing", "Cyclical (triangular)",
+                     "Cosine with warm restarts (SGDR)"]  # fmt: skip
+    assert any(m.label == "suggested α" for m in at.metric)
+
+
+@pytest.mark.parametrize("preset", PRESETS, ids=lambda p: p.name)
+def test_presets(preset):
+    assert preset.page == "pages/schedules.py"
+    at = run_page(preset.params)
+    assert not at.exception
+    assert not at.error
+    assert not at.warning  # every parameter was understood, no run diverged
+    contour = json.loads(at.get("plotly_chart")[1].proto.spec)
+    labels = [t.get("name", "") for t in contour["data"]]
+    assert any("constant α" in label for label in labels)
+    assert any(preset.params["r.sched"].split("_")[0] in label.lower() for label in labels)
+
+
+def test_widget_change_changes_the_figure():
+    at = run_page()
+    before = json.loads(at.get("plotly_chart")[0].proto.spec)
+    at.toggle(key="schedules:logy").set_value(True).run()
+    after = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert not at.exception
+    assert before["layout"]["yaxis"].get("type") != "log"
+    assert after["layout"]["yaxis"]["type"] == "log"
+    assert at.query_params["logy"] == "1"
+
+
+def test_schedule_parameter_moves_the_curve():
+    at = run_page({"show": "step"})
+    before = json.loads(at.get("plotly_chart")[0].proto.spec)["data"][0]["y"]
+    at.slider(key="schedules:s.step.gamma").set_value(0.1).run()
+    after = json.loads(at.get("plotly_chart")[0].proto.spec)["data"][0]["y"]
+    assert before != after
+
+
+def test_malformed_url_parameter_shows_the_notice():
+    at = run_page({"steps": "lots", "show": "step,nonsense"})
+    assert not at.exception
+    notice = " ".join(w.value for w in at.warning)
+    assert "could not be used" in notice
+    assert "steps=lots" in notice and "nonsense" in notice
+
+
+def test_bad_milestones_show_an_error_not_a_traceback():
+    at = run_page({"show": "multistep,step", "s.multistep.milestones": "10,oops"})
+    assert not at.exception
+    # the malformed text is refused at the URL; typing it into the box shows an error instead
+    at.text_input(key="schedules:s.multistep.milestones").set_value("10,oops").run()
+    assert not at.exception
+    assert any("milestones" in e.value for e in at.error)
+    assert len(json.loads(at.get("plotly_chart")[0].proto.spec)["data"]) == 1  # step still drawn
+
+
+def test_range_test_suggestion_can_be_used_in_section_2():
+    at = run_page()
+    suggested = next(m for m in at.metric if m.label == "suggested α").value
+    button = next(b for b in at.button if b.label.startswith("Use α"))
+    button.click().run()
+    assert not at.exception
+    assert at.query_params["sgd.lr"] == suggested
+
+
+def test_arena_button_carries_the_suggestion():
+    app = str(Path(PAGE).parents[1] / "app.py")
+    at = AppTest.from_file(app, default_timeout=90).run()
+    at.switch_page("pages/schedules.py")
+    at.query_params["surface"] = "bowl"
+    at.query_params["sp.kappa"] = "50"
+    at.query_params["opt"] = "adam"
+    at.run()
+    assert not at.exception
+    suggested = next(m for m in at.metric if m.label == "suggested α").value
+    next(b for b in at.button if b.label.startswith("Open it in the arena")).click().run()
+    assert not at.exception
+    assert at.title[0].value == "Optimizer arena"
+    # the arena keeps the parameters it understood: no "could not be used" notice
+    assert not any("could not be used" in w.value for w in at.warning)
+    assert at.query_params["r1.opt"] == "adam"
+    assert at.query_params["r1.adam.lr"] == suggested
+    assert at.query_params["s.kappa"] == "50"
+
+
+def test_moving_sliders_never_recompiles():
+    at = run_page()
+    with count_traces() as traces:
+        at.select_slider(key="schedules:sgd.lr").set_value(0.05).run()
+        at.slider(key="schedules:s.step.gamma").set_value(0.2).run()
+        at.slider(key="schedules:r.cosine.t_max").set_value(150).run()
+        at.select_slider(key="schedules:rt.min").set_value(1e-4).run()
+        at.slider(key="schedules:sp.batch_size").set_value(20).run()
+    assert not at.exception
+    assert traces == []
