@@ -1,0 +1,133 @@
+"""The MLP lab: datasets, activations, initializations, an MLP as a pytree, losses, batch norm,
+dropout, regularization, compiled training (single runs and optimizer comparisons), gradient
+checking and the initialization experiment. Streamlit-free; results are NumPy at the boundary.
+
+The functions ``train``, ``init_stats`` and ``gradcheck`` re-exported here share their names with
+their modules, so ``optim_lab.nn.train`` is the function: reach module-level names with
+``from optim_lab.nn.train import TRACE_COUNTS`` (not ``import optim_lab.nn.train as m``).
+"""
+
+from .activations import ACTIVATIONS, ActivationEntry, act_params, curve
+from .batchnorm import batchnorm_test, batchnorm_train, init_bn_state
+from .data import (
+    DATASETS,
+    PREPROCESSING,
+    Dataset,
+    DatasetEntry,
+    Preprocessor,
+    fit_preprocessor,
+    make_dataset,
+    pca_rotate,
+    standardize,
+    whiten,
+    zero_center,
+)
+from .dropout import DROPOUT_MODES, dropout_mask, dropout_test, dropout_train
+from .gradcheck import gradcheck, gradcheck_dataset
+from .init import INITS, InitEntry, init_std, sample_jax, sample_numpy
+from .init_stats import init_stats
+from .losses import (
+    LOSSES,
+    LossEntry,
+    binary_cross_entropy,
+    mean_squared_error,
+    output_size,
+    softmax_cross_entropy,
+)
+from .mlp import apply_mlp, count_params, flatten, init_mlp, layout_of, unflatten, weight_layers
+from .regularization import (
+    EarlyStopping,
+    early_stopping_after,
+    early_stopping_init,
+    early_stopping_update,
+    elastic_net,
+    l1_penalty,
+    l2_penalty,
+)
+from .train import (
+    CHUNK,
+    MAX_COMPARE,
+    TRACE_COUNTS,
+    History,
+    TrainConfig,
+    TrainState,
+    evaluate,
+    init_training,
+    iterations_per_epoch,
+    make_hparams,
+    predict_grid,
+    predict_proba,
+    restart_key,
+    run_labels,
+    train,
+    train_chunk,
+)
+
+__all__ = [
+    "ACTIVATIONS",
+    "CHUNK",
+    "DATASETS",
+    "DROPOUT_MODES",
+    "INITS",
+    "LOSSES",
+    "MAX_COMPARE",
+    "PREPROCESSING",
+    "TRACE_COUNTS",
+    "ActivationEntry",
+    "Dataset",
+    "DatasetEntry",
+    "EarlyStopping",
+    "History",
+    "InitEntry",
+    "LossEntry",
+    "Preprocessor",
+    "TrainConfig",
+    "TrainState",
+    "act_params",
+    "apply_mlp",
+    "batchnorm_test",
+    "batchnorm_train",
+    "binary_cross_entropy",
+    "count_params",
+    "curve",
+    "dropout_mask",
+    "dropout_test",
+    "dropout_train",
+    "early_stopping_after",
+    "early_stopping_init",
+    "early_stopping_update",
+    "elastic_net",
+    "evaluate",
+    "fit_preprocessor",
+    "flatten",
+    "gradcheck",
+    "gradcheck_dataset",
+    "init_bn_state",
+    "init_mlp",
+    "init_stats",
+    "init_std",
+    "init_training",
+    "iterations_per_epoch",
+    "l1_penalty",
+    "l2_penalty",
+    "layout_of",
+    "make_dataset",
+    "make_hparams",
+    "mean_squared_error",
+    "output_size",
+    "pca_rotate",
+    "predict_grid",
+    "predict_proba",
+    "restart_key",
+    "run_labels",
+    "sample_jax",
+    "sample_numpy",
+    "softmax_cross_entropy",
+    "standardize",
+    "train",
+    "train_chunk",
+    "unflatten",
+    "weight_layers",
+    "whiten",
+    "zero_center",
+]

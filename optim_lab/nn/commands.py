@@ -1,0 +1,260 @@
+"""CLI subcommands of the MLP lab, wired into ``python -m optim_lab`` by :func:`register`.
+
+Each handler takes the parsed ``argparse`` namespace and returns a JSON-able dict (no NaN: values
+after a divergence are cut off). Bad input raises ``ValueError`` with a one-line message (the CLI
+turns it into exit code 2).
+
+- ``init-stats`` → ``{"mean": [...], "std": [...]}`` (one per hidden layer)
+- ``train`` → ``{"loss": [...], "val_loss": [...], "train_acc": a, "val_acc": b, "diverged_at": null | step}``
+- ``gradcheck`` → ``{"max_rel_error": e, "per_param": {"W1": e1, ...}}`` (float64)
+- ``activations``, ``inits``, ``datasets``, ``losses``: the MLP registries.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from ..registry import parse_assignments
+
+
+def _hidden(text: str) -> tuple[int, ...]:
+    """``"64,64"`` → ``(64, 64)``; ``""`` or ``"none"`` → no hidden layer."""
+    text = text.strip()
+    if text in ("", "none", "0"):
+        return ()
+    try:
+        sizes = tuple(int(v) for v in text.split(","))
+    except ValueError:
+        raise ValueError(f"--hidden must be comma-separated whole numbers, got {text!r}") from None
+    if any(not 1 <= s <= 4096 for s in sizes) or len(sizes) > 20:
+        raise ValueError(f"--hidden takes up to 20 widths between 1 and 4096, got {text!r}")
+    return sizes
+
+
+def _finite(value: float) -> float | None:
+    value = float(value)
+    return value if math.isfinite(value) else None
+
+
+def _curve(values: np.ndarray, end: int) -> list[float]:
+    """The finite prefix of a per-step curve, up to step ``end`` (exclusive)."""
+    out = []
+    for v in np.asarray(values[:end], dtype=float):
+        if not math.isfinite(v):
+            break
+        out.append(float(v))
+    return out
+
+
+def cmd_init_stats(args) -> dict[str, Any]:
+    from .init_stats import init_stats
+
+    stats = init_stats(
+        args.layers,
+        args.width,
+        args.samples,
+        args.activation,
+        args.init,
+        scale=args.scale,
+        seed=args.seed,
+        backward=False,
+    )
+    return {"mean": [float(v) for v in stats["mean"]], "std": [float(v) for v in stats["std"]]}
+
+
+def config_from_args(args) -> Any:
+    """A :class:`~optim_lab.nn.train.TrainConfig` from the ``train`` arguments."""
+    from .train import TrainConfig
+
+    data = {}
+    if args.classes is not None:
+        data["classes"] = args.classes
+    if args.points is not None:
+        data["points"] = args.points
+    if args.data_noise is not None:
+        data["noise"] = args.data_noise
+    return TrainConfig(
+        dataset=args.dataset,
+        dataset_params=data,
+        seed=args.seed,
+        preprocess=args.preprocess,
+        hidden=_hidden(args.hidden),
+        activation=args.activation,
+        activation_params=parse_assignments(args.activation_set),
+        init=args.init,
+        init_scale=args.scale,
+        batchnorm=args.batchnorm,
+        loss=args.loss,
+        optimizer=args.optimizer,
+        optimizer_params=parse_assignments(args.set),
+        schedule=args.schedule,
+        schedule_params=parse_assignments(args.schedule_set),
+        batch_size=args.batch_size,
+        l1=args.l1,
+        l2=args.l2,
+        weight_decay=args.weight_decay,
+        clip_norm=args.clip_norm,
+        clip_value=args.clip_value,
+        grad_noise=args.grad_noise,
+        dropout=args.dropout,
+        dropout_mode=args.dropout_mode,
+        patience=args.patience,
+        eval_every=args.eval_every,
+    )
+
+
+def cmd_train(args) -> dict[str, Any]:
+    from .train import evaluate, train
+
+    if args.steps < 1 or args.steps > 1_000_000:
+        raise ValueError(f"--steps must be between 1 and 1000000, got {args.steps}")
+    history = train(config_from_args(args), args.steps, chunk=min(args.steps, 500))
+    status = history.status[0]
+    state = history.state
+    stopped = status["stopped_at"]
+    ends = [s for s in (status["diverged_at"], stopped) if s is not None]
+    end = min(ends) + 1 if ends else history.steps
+    best = stopped is not None
+    return {
+        "loss": _curve(history["loss"][0], end),
+        "val_loss": _curve(history["val_loss"][0], end),
+        "train_acc": _finite(evaluate(state, "train", best=best)["acc"]),
+        "val_acc": _finite(evaluate(state, "val", best=best)["acc"]),
+        "diverged_at": status["diverged_at"],
+    }
+
+
+def cmd_gradcheck(args) -> dict[str, Any]:
+    from .gradcheck import gradcheck_dataset
+
+    result = gradcheck_dataset(
+        args.dataset,
+        _hidden(args.hidden),
+        args.activation,
+        batchnorm=args.batchnorm,
+        dropout=args.dropout,
+        dropout_mode=args.dropout_mode,
+        loss=args.loss,
+        init=args.init,
+        points=args.points,
+        seed=args.seed,
+        broken=args.broken,
+    )
+    return {"max_rel_error": result["max_rel_error"], "per_param": result["per_param"]}
+
+
+def _listing(key: str, registry, extra) -> dict[str, Any]:
+    return {key: [entry.as_dict() | extra(entry) for entry in registry]}
+
+
+def cmd_activations(args) -> dict[str, Any]:
+    from .activations import ACTIVATIONS
+
+    return _listing(
+        "activations",
+        ACTIVATIONS,
+        lambda e: {
+            "latex_deriv": e.latex_deriv,
+            "zero_centred": e.zero_centred,
+            "saturates": e.saturates,
+            "verdict": e.verdict,
+            "pieces": e.pieces,
+            "learnable": e.learnable,
+        },
+    )
+
+
+def cmd_inits(args) -> dict[str, Any]:
+    from .init import INITS
+
+    return _listing("inits", INITS, lambda e: {"dist": e.dist, "verdict": e.verdict})
+
+
+def cmd_datasets(args) -> dict[str, Any]:
+    from .data import DATASETS
+
+    return _listing(
+        "datasets",
+        DATASETS,
+        lambda e: {"n_classes": e.n_classes, "features": list(e.feature_names)},
+    )
+
+
+def cmd_losses(args) -> dict[str, Any]:
+    from .losses import LOSSES
+
+    return _listing("losses", LOSSES, lambda e: {"outputs": e.outputs})
+
+
+def register(subparsers, parents: Sequence[argparse.ArgumentParser] = ()) -> None:
+    """Adds the MLP subcommands; each parser gets ``handler`` (``args -> dict``) as a default."""
+
+    def add(name: str, handler, help_text: str) -> argparse.ArgumentParser:
+        p = subparsers.add_parser(name, help=help_text, parents=list(parents))
+        p.set_defaults(handler=handler)
+        return p
+
+    p = add("init-stats", cmd_init_stats, "per-layer activation statistics of a deep net at init")
+    p.add_argument("--layers", type=int, default=10)
+    p.add_argument("--width", type=int, default=500)
+    p.add_argument("--samples", type=int, default=1000)
+    p.add_argument("--activation", default="tanh")
+    p.add_argument("--init", default="xavier")
+    p.add_argument("--scale", type=float, default=0.01, help="σ of the 'normal' init")
+    p.add_argument("--seed", type=int, default=0)
+
+    p = add("train", cmd_train, "train an MLP on a dataset")
+    p.add_argument("--dataset", required=True)
+    p.add_argument("--classes", type=int, help="classes (spiral, blobs)")
+    p.add_argument("--points", type=int, help="number of examples")
+    p.add_argument("--data-noise", type=float, help="the dataset's noise level")
+    p.add_argument(
+        "--preprocess", default="standardize", help="none, center, standardize, pca, whiten"
+    )
+    p.add_argument("--hidden", default="64,64", help="hidden widths, e.g. 64,64")
+    p.add_argument("--activation", default="relu")
+    p.add_argument("--activation-set", action="append", metavar="K=V", help="slope=0.1, alpha=1")
+    p.add_argument("--init", default="he")
+    p.add_argument("--scale", type=float, default=0.01, help="σ of the 'normal' init")
+    p.add_argument("--batchnorm", action="store_true")
+    p.add_argument("--loss", default="cross_entropy")
+    p.add_argument("--optimizer", default="adam")
+    p.add_argument("--set", action="append", metavar="K=V", help="optimizer hyper-parameter")
+    p.add_argument("--schedule", default="constant")
+    p.add_argument("--schedule-set", action="append", metavar="K=V", help="schedule parameter")
+    p.add_argument("--steps", type=int, required=True)
+    p.add_argument("--batch-size", type=int, help="default: full batch; 1: stochastic")
+    p.add_argument("--l1", type=float, default=0.0)
+    p.add_argument("--l2", type=float, default=0.0)
+    p.add_argument("--weight-decay", type=float, default=0.0, help="coupled weight decay")
+    p.add_argument("--clip-norm", type=float, default=0.0)
+    p.add_argument("--clip-value", type=float, default=0.0)
+    p.add_argument("--grad-noise", type=float, default=0.0, help="std of Gaussian gradient noise")
+    p.add_argument("--dropout", type=float, default=1.0, help="KEEP probability p (1 = off)")
+    p.add_argument("--dropout-mode", default="inverted", help="inverted or vanilla")
+    p.add_argument("--patience", type=int, default=0, help="early stopping (0 = off)")
+    p.add_argument("--eval-every", type=int, default=1)
+    p.add_argument("--seed", type=int, default=0)
+
+    p = add("gradcheck", cmd_gradcheck, "analytic vs numerical gradients (float64)")
+    p.add_argument("--dataset", default="spiral")
+    p.add_argument("--hidden", default="8,8")
+    p.add_argument("--activation", default="tanh")
+    p.add_argument("--init", default="xavier")
+    p.add_argument("--batchnorm", action="store_true")
+    p.add_argument("--dropout", type=float, default=1.0, help="KEEP probability p (1 = off)")
+    p.add_argument("--dropout-mode", default="inverted")
+    p.add_argument("--loss", default="cross_entropy")
+    p.add_argument("--points", type=int, default=50)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--broken", action="store_true", help="plant a backward-pass bug")
+
+    add("activations", cmd_activations, "the activation registry")
+    add("inits", cmd_inits, "the initialization registry")
+    add("datasets", cmd_datasets, "the dataset registry")
+    add("losses", cmd_losses, "the loss registry")

@@ -1,0 +1,940 @@
+r"""Training an MLP in compiled chunks of steps, one run or up to four optimizers side by side.
+
+A page keeps a :class:`TrainState` and calls :func:`train_chunk` repeatedly: each call is **one**
+compiled ``lax.scan`` over ``n_steps`` (static, e.g. 25) steps, so progress can be drawn live.
+
+Static (a change compiles a new program, once): the architecture (widths, batch norm), the dataset
+size, the batch size, the chunk length, the names of the activation, loss, schedule and
+optimizers, ``eval_every``, and two on/off switches whose *random draws* are costly to compile:
+dropout (on when ``dropout < 1``) and gradient noise (on when ``grad_noise > 0``). Every
+hyper-parameter *value* is a traced input built by :func:`make_hparams`: learning rate, betas and
+every other optimizer setting, the schedule's parameters, λ₁, λ₂, weight decay, clipping, the noise
+σ, the dropout keep probability p (any p < 1), the BN momentum, the activation's slope/α and the
+early-stopping patience. Changing them never recompiles (a test counts traces with
+:data:`TRACE_COUNTS`).
+
+One step :math:`t` (``t = 0, 1, ...``) of a run:
+
+.. math::
+    g = \nabla_\theta \big[L_{data}(\theta; B_t) + \lambda_1 \textstyle\sum|W| + \tfrac{\lambda_2}{2}\sum W^2\big]
+    \;\to\; \text{noise, clipping, coupled weight decay} \;\to\;
+    \theta \leftarrow \theta + \mathrm{update}(g, \alpha_t)
+
+with the mini-batch :math:`B_t` of iteration :math:`i = t \bmod I` of epoch :math:`e = \lfloor t/I\rfloor`,
+:math:`I = \lceil N / B\rceil` iterations per epoch (a fresh shuffle every epoch; a short last batch
+is padded and masked). ``batch_size=None`` is full-batch gradient descent, 1 is stochastic.
+
+Divergence is data: a step with a non-finite loss or parameters is recorded in ``nonfinite_at``;
+one whose loss (full batch: the loss; mini-batch: its bias-corrected running average over about an
+epoch) exceeds 3× the initial loss is recorded in ``exploded_at``. Either stops the run there: its
+parameters are no longer updated and its later history entries are NaN (so plots show the finite
+part and a badge). Early stopping (``patience`` > 0 evaluations without a better validation loss)
+stops a run the same way and keeps its best weights.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from functools import partial
+from typing import Any, NamedTuple
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from ..optimizers import OPTIMIZERS
+from ..registry import HParam
+from ..schedules import SCHEDULES, init_schedule_state, observe_loss, traced_params
+from ..transforms import MODIFIER_PARAMS, add_noise, add_weight_decay, clip_by_norm, clip_by_value
+from .activations import ACTIVATIONS, act_params
+from .batchnorm import init_bn_state
+from .data import Dataset, Preprocessor, fit_preprocessor, make_dataset
+from .dropout import DROPOUT_MODES
+from .init import INITS
+from .losses import LOSSES, output_size, predictions, probabilities
+from .mlp import Layout, apply_mlp, count_params, flatten_numpy, init_mlp, layout_of, unflatten
+from .regularization import EarlyStopping, early_stopping_init, early_stopping_update, elastic_net
+
+#: Default number of steps per compiled chunk.
+CHUNK = 25
+#: At most this many optimizers are compared in one compiled call.
+MAX_COMPARE = 4
+#: Newton's exact Hessian is only allowed for networks this small.
+NEWTON_MAX_PARAMS = 1500
+#: The "exploded" rule: loss above this many times the initial loss.
+EXPLODE_FACTOR = 3.0
+#: Python-level trace counter of the compiled chunk (a retrace = a recompilation).
+TRACE_COUNTS = {"chunk": 0, "init": 0}
+
+#: Validated training hyper-parameters that are not the optimizer's or the schedule's.
+TRAIN_PARAMS = (
+    HParam("l1", "L1 λ₁", 0.0, 0.0, 10.0, help="Weight of Σ|W| in the loss (weights only)."),
+    HParam("l2", "L2 λ₂", 0.0, 0.0, 10.0, help="Weight of ½ΣW² in the loss (weights only)."),
+    HParam(
+        "dropout",
+        "keep probability p",
+        1.0,
+        0.01,
+        1.0,
+        help="Dropout keeps each hidden unit with probability p (1 = no dropout).",
+    ),
+    HParam(
+        "bn_momentum",
+        "BN momentum",
+        0.9,
+        0.0,
+        0.9999,
+        help="Running BN statistics: μ ← m·μ + (1−m)·μ_batch.",
+    ),
+    HParam(
+        "patience",
+        "patience",
+        0,
+        0,
+        1e6,
+        integer=True,
+        help="Early stopping after this many evaluations without a better validation loss (0 = off).",
+    ),
+    HParam(
+        "init_scale", "init scale s", 0.01, 1e-4, 10.0, log=True, help="σ of the 'normal' init."
+    ),
+)
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Everything that defines a training run (hyper-parameter values included).
+
+    Attributes:
+        dataset: registry name; ``dataset_params`` overrides ``points``/``noise``/``classes``.
+        seed: seeds the dataset, the initial weights, the shuffles and the dropout masks.
+        preprocess: ``none``, ``center``, ``standardize``, ``pca`` or ``whiten`` (fit on train).
+        hidden: hidden layer widths, e.g. ``(64, 64)``.
+        activation: registry name; ``activation_params`` sets ``slope``/``alpha``.
+        init: registry name; ``init_scale`` is σ of ``normal``.
+        batchnorm: batch norm before every hidden non-linearity; ``bn_momentum`` for the running
+            statistics.
+        loss: ``cross_entropy``, ``binary_cross_entropy`` (2 classes) or ``mse``.
+        optimizer: registry name; ``optimizer_params`` overrides its hyper-parameters.
+        schedule: registry name; ``schedule_params`` overrides (its ``lr`` defaults to the
+            optimizer's).
+        batch_size: ``None`` = full batch, 1 = stochastic, else mini-batch.
+        l1, l2: penalty weights on the weight matrices.
+        weight_decay, clip_norm, clip_value, grad_noise: gradient modifiers (0 = off).
+        dropout: **keep** probability p (1 = off); ``dropout_mode`` ``inverted`` or ``vanilla``.
+        patience: early stopping (evaluations without improvement; 0 = off).
+        eval_every: evaluate the validation set every k steps (static; values carried in between).
+        val_fraction, test_fraction: split shares.
+    """
+
+    dataset: str = "spiral"
+    dataset_params: Mapping[str, Any] = field(default_factory=dict)
+    seed: int = 0
+    preprocess: str = "standardize"
+    val_fraction: float = 0.2
+    test_fraction: float = 0.2
+    hidden: tuple[int, ...] = (64, 64)
+    activation: str = "relu"
+    activation_params: Mapping[str, Any] = field(default_factory=dict)
+    init: str = "he"
+    init_scale: float = 0.01
+    batchnorm: bool = False
+    bn_momentum: float = 0.9
+    loss: str = "cross_entropy"
+    optimizer: str = "adam"
+    optimizer_params: Mapping[str, Any] = field(default_factory=dict)
+    schedule: str = "constant"
+    schedule_params: Mapping[str, Any] = field(default_factory=dict)
+    batch_size: int | None = None
+    l1: float = 0.0
+    l2: float = 0.0
+    weight_decay: float = 0.0
+    clip_norm: float = 0.0
+    clip_value: float = 0.0
+    grad_noise: float = 0.0
+    dropout: float = 1.0
+    dropout_mode: str = "inverted"
+    patience: int = 0
+    eval_every: int = 1
+
+
+RunSpecLike = str | tuple[str, Mapping[str, Any]]
+
+
+def _runs(config: TrainConfig, compare: Sequence[RunSpecLike] | None) -> list[tuple[str, dict]]:
+    if compare is None:
+        return [(config.optimizer, dict(config.optimizer_params))]
+    runs = [(c, {}) if isinstance(c, str) else (c[0], dict(c[1])) for c in compare]
+    if not 1 <= len(runs) <= MAX_COMPARE:
+        raise ValueError(f"compare takes 1 to {MAX_COMPARE} optimizers, got {len(runs)}")
+    return runs
+
+
+def run_labels(config: TrainConfig, compare: Sequence[RunSpecLike] | None = None) -> list[str]:
+    """A legend label per run: the optimizer's label plus its non-default settings."""
+    labels = []
+    for name, overrides in _runs(config, compare):
+        extra = ", ".join(f"{k}={v}" for k, v in overrides.items())
+        labels.append(OPTIMIZERS[name].label + (f" ({extra})" if extra else ""))
+    return labels
+
+
+def _f32(value) -> np.ndarray:
+    return np.asarray(value, np.float32)
+
+
+def make_hparams(config: TrainConfig, compare: Sequence[RunSpecLike] | None = None) -> tuple:
+    """The traced hyper-parameters, one dict per run, validated against the registries.
+
+    Args:
+        config: the run's configuration.
+        compare: up to 4 optimizers (``"adam"`` or ``("adam", {"lr": 0.1})``) trained together;
+            ``None`` trains ``config.optimizer``.
+
+    Returns:
+        A tuple (one per run) of dicts of float32 NumPy scalars (schedule milestones: a padded
+        array): always the same structure for the same static configuration, so passing new values
+        never retraces.
+
+    Raises:
+        ValueError: with a one-line message for any invalid value.
+    """
+    values = {p.name: p.validate(getattr(config, p.name)) for p in TRAIN_PARAMS}
+    mods = {
+        p.name: p.validate(getattr(config, "grad_noise" if p.name == "noise" else p.name))
+        for p in MODIFIER_PARAMS
+    }
+    act = act_params(config.activation, config.activation_params)
+    sched_entry = SCHEDULES[config.schedule]
+    sched_values = sched_entry.resolve(config.schedule_params)
+    out = []
+    for name, overrides in _runs(config, compare):
+        opt_values = OPTIMIZERS[name].resolve(overrides)
+        sp = traced_params(config.schedule, sched_values)
+        if "lr" not in config.schedule_params:
+            sp["lr"] = opt_values["lr"]
+        out.append(
+            {
+                "opt": {k: _f32(v) for k, v in opt_values.items()},
+                "sched": {k: _f32(v) for k, v in sp.items()},
+                "mods": {k: _f32(v) for k, v in mods.items()},
+                "act": {k: _f32(v) for k, v in act.items()},
+                "l1": _f32(values["l1"]),
+                "l2": _f32(values["l2"]),
+                "keep": _f32(values["dropout"]),
+                "bn_momentum": _f32(values["bn_momentum"]),
+                "patience": _f32(values["patience"]),
+            }
+        )
+    return tuple(out)
+
+
+def restart_key(config: TrainConfig, compare: Sequence[RunSpecLike] | None = None) -> tuple:
+    """What defines a run's start and its compiled program (hashable).
+
+    When it changes, build a new state with :func:`init_training`; otherwise a running state takes
+    the new values through ``train_chunk(state, make_hparams(config, compare))`` without
+    recompiling. (Dataset, seed, preprocessing, architecture, initialization, loss, optimizer and
+    schedule names, batch size, dropout and gradient noise on/off, ``eval_every``.)
+    """
+    return (
+        config.dataset,
+        tuple(sorted((k, str(v)) for k, v in config.dataset_params.items())),
+        config.seed,
+        config.val_fraction,
+        config.test_fraction,
+        config.preprocess,
+        tuple(config.hidden),
+        config.activation,
+        config.init,
+        config.init_scale,
+        config.batchnorm,
+        config.loss,
+        tuple(name for name, _ in _runs(config, compare)),
+        config.schedule,
+        config.batch_size,
+        "off" if config.dropout >= 1 else config.dropout_mode,
+        config.grad_noise > 0,
+        config.eval_every,
+    )
+
+
+class Spec(NamedTuple):
+    """The static part of a training run (a different value compiles a new chunk function)."""
+
+    optimizers: tuple[str, ...]
+    schedule: str
+    activation: str
+    loss: str
+    batch_size: int
+    n_train: int
+    dropout_mode: str  # "off" (no dropout layers: keep = 1), "inverted" or "vanilla"
+    noise: bool  # gradient noise is drawn (σ > 0)
+    eval_every: int
+    layout: Layout  # the parameter pytree's structure (runs keep their parameters as one vector)
+
+    @property
+    def iterations_per_epoch(self) -> int:
+        return iterations_per_epoch(self.n_train, self.batch_size)
+
+    @property
+    def full_batch(self) -> bool:
+        return self.batch_size >= self.n_train
+
+    @property
+    def smooth_beta(self) -> float:
+        """EWA decay of the loss watched by the 3× rule: a window of about one epoch."""
+        return 0.0 if self.full_batch else 1.0 - self.batch_size / self.n_train
+
+
+def iterations_per_epoch(n: int, batch_size: int | None) -> int:
+    r"""Iterations per epoch as in the lectures: :math:`\lceil N / B \rceil` (full batch: 1)."""
+    b = n if batch_size is None else min(int(batch_size), n)
+    return math.ceil(n / b)
+
+
+class Data(NamedTuple):
+    x_train: jax.Array
+    y_train: jax.Array
+    x_val: jax.Array
+    y_val: jax.Array
+    key: jax.Array  # base PRNG key (raw uint32[2])
+
+
+class RunState(NamedTuple):
+    params: jax.Array  # flat parameter vector (see mlp.flatten)
+    opt_state: Any
+    bn_state: Any
+    sched_state: Any
+    early: EarlyStopping  # best_params holds (params, bn_state)
+    ref_loss: jax.Array  # the initial loss L0 (full training set) of the 3× rule
+    smooth: jax.Array  # EWA of the training objective (3× rule)
+    nonfinite_at: jax.Array
+    exploded_at: jax.Array
+    val_loss: jax.Array
+    val_acc: jax.Array
+
+
+class Carry(NamedTuple):
+    step: jax.Array
+    perm: jax.Array  # this epoch's shuffled (and padded) example order
+    runs: tuple[RunState, ...]
+
+
+@dataclass(frozen=True)
+class TrainState:
+    """A training session: static spec, device state, data and the hyper-parameters last used.
+
+    Attributes:
+        spec: static part (names, batch size...).
+        carry: the device state of every run (parameters, optimizer states, divergence info).
+        data: the preprocessed training and validation sets on the device.
+        hparams: the traced hyper-parameters of the last chunk.
+        config: the configuration it was built from.
+        labels: one legend label per run.
+        dataset: the raw split dataset (NumPy).
+        prep: the preprocessing fit on the training set.
+    """
+
+    spec: Spec
+    carry: Carry
+    data: Data
+    hparams: tuple
+    config: TrainConfig
+    labels: tuple[str, ...]
+    dataset: Dataset
+    prep: Preprocessor
+
+    @property
+    def step(self) -> int:
+        """Steps done so far."""
+        return int(self.carry.step)
+
+    @property
+    def epoch(self) -> float:
+        """Epochs done so far (fractional)."""
+        return self.step / self.spec.iterations_per_epoch
+
+    def status(self) -> list[dict[str, int | None]]:
+        """Per run: ``nonfinite_at``, ``exploded_at``, ``diverged_at`` (the first of the two),
+        ``stopped_at`` (early stopping) and ``best_step`` (lowest validation loss so far)."""
+        out = []
+        for run in jax.device_get(self.carry.runs):
+            nonfinite, exploded = _opt_int(run.nonfinite_at), _opt_int(run.exploded_at)
+            steps = [s for s in (nonfinite, exploded) if s is not None]
+            out.append(
+                {
+                    "nonfinite_at": nonfinite,
+                    "exploded_at": exploded,
+                    "diverged_at": min(steps) if steps else None,
+                    "stopped_at": _opt_int(run.early.stopped_at),
+                    "best_step": _opt_int(run.early.best_step),
+                }
+            )
+        return out
+
+    def params(self, run: int = 0, best: bool = False) -> tuple[Any, Any]:
+        """``(params, bn_state)`` of ``run`` as NumPy: the current ones or the best ones
+        (lowest validation loss, what early stopping restores)."""
+        state = self.carry.runs[run]
+        flat, bn = jax.device_get(
+            state.early.best_params if best else (state.params, state.bn_state)
+        )
+        return unflatten(flat, self.spec.layout), bn
+
+    def restore_best(self) -> TrainState:
+        """A state whose runs continue from their best weights (early stopping's restore)."""
+        runs = tuple(
+            r._replace(params=r.early.best_params[0], bn_state=r.early.best_params[1])
+            for r in self.carry.runs
+        )
+        return replace(self, carry=self.carry._replace(runs=runs))
+
+
+def _opt_int(value) -> int | None:
+    value = int(value)
+    return None if value < 0 else value
+
+
+def _check_config(config: TrainConfig, n_train: int) -> None:
+    for registry, name in (
+        (ACTIVATIONS, config.activation),
+        (INITS, config.init),
+        (LOSSES, config.loss),
+    ):
+        registry[name]  # raises the registry's helpful ValueError for unknown names
+    if config.dropout_mode not in DROPOUT_MODES:
+        raise ValueError(
+            f"dropout mode must be one of {', '.join(DROPOUT_MODES)}, got {config.dropout_mode!r}"
+        )
+    if any(int(h) < 1 for h in config.hidden):
+        raise ValueError(f"hidden layers need at least one unit each, got {tuple(config.hidden)}")
+    if config.batch_size is not None and int(config.batch_size) < 1:
+        raise ValueError(f"batch size must be at least 1, got {config.batch_size}")
+    if int(config.eval_every) < 1:
+        raise ValueError(f"eval_every must be at least 1, got {config.eval_every}")
+    if config.batchnorm and (n_train < 2 or config.batch_size == 1):
+        raise ValueError("batch norm needs batches of at least 2 examples (batch statistics)")
+
+
+def init_training(config: TrainConfig, compare: Sequence[RunSpecLike] | None = None) -> TrainState:
+    """Builds the dataset, the network (one initialization shared by all runs) and the run states.
+
+    Args:
+        config: the configuration.
+        compare: up to :data:`MAX_COMPARE` optimizers to train together from the same initial
+            weights, with the same mini-batches and dropout masks (``None``: ``config.optimizer``).
+
+    Returns:
+        The :class:`TrainState` at step 0.
+
+    Raises:
+        ValueError: invalid names or values (one-line message).
+    """
+    hparams = make_hparams(config, compare)
+    runs = _runs(config, compare)
+    dataset = make_dataset(
+        config.dataset,
+        config.dataset_params,
+        config.seed,
+        config.val_fraction,
+        config.test_fraction,
+    )
+    n_train = len(dataset.y_train)
+    _check_config(config, n_train)
+    prep = fit_preprocessor(config.preprocess, dataset.x_train)
+    n_out = output_size(config.loss, dataset.n_classes)
+    sizes = (prep.matrix.shape[1], *map(int, config.hidden), n_out)
+    params = init_mlp(
+        config.seed,
+        sizes,
+        config.activation,
+        config.init,
+        config.init_scale,
+        config.batchnorm,
+        config.activation_params,
+    )
+    if any(name == "newton" for name, _ in runs) and count_params(params) > NEWTON_MAX_PARAMS:
+        raise ValueError(
+            f"Newton's exact Hessian needs a network of at most {NEWTON_MAX_PARAMS} parameters, "
+            f"this one has {count_params(params)}"
+        )
+    batch = n_train if config.batch_size is None else min(int(config.batch_size), n_train)
+    spec = Spec(
+        tuple(name for name, _ in runs),
+        config.schedule,
+        config.activation,
+        config.loss,
+        batch,
+        n_train,
+        "off" if config.dropout >= 1 else config.dropout_mode,
+        config.grad_noise > 0,
+        int(config.eval_every),
+        layout_of(params),
+    )
+    data = Data(
+        prep.apply(dataset.x_train),
+        dataset.y_train,
+        prep.apply(dataset.x_val),
+        dataset.y_val,
+        np.array([0, config.seed % (2**32)], np.uint32),
+    )
+    data = jax.device_put(data)
+    carry = _init_carry(flatten_numpy(params), init_bn_state(params), data, hparams, spec=spec)
+    return TrainState(
+        spec, carry, data, hparams, config, tuple(run_labels(config, compare)), dataset, prep
+    )
+
+
+def _forward(spec: Spec, hp, params, bn_state, x, *, train, key=None, mask=None, stats=False):
+    off = spec.dropout_mode == "off"
+    return apply_mlp(
+        params,
+        x,
+        spec.activation,
+        train=train,
+        key=key,
+        dropout=1.0 if off else hp["keep"],
+        dropout_mode="inverted" if off else spec.dropout_mode,
+        bn_state=bn_state,
+        bn_momentum=hp["bn_momentum"],
+        act_params=hp["act"],
+        mask=mask,
+        stats=stats,
+    )
+
+
+def _loss_fn(spec: Spec):
+    return LOSSES[spec.loss].fn
+
+
+def _accuracy(outputs, labels, loss: str, mask=None):
+    hits = (predictions(outputs, loss) == labels).astype(outputs.dtype)
+    if mask is None:
+        return jnp.mean(hits)
+    return jnp.sum(hits * mask) / jnp.maximum(jnp.sum(mask), 1.0)
+
+
+def _build_optimizer(name: str, loss_fn: Callable | None = None):
+    entry = OPTIMIZERS[name]
+    if entry.needs_loss:
+        return entry.build(loss_fn or (lambda p: 0.0))
+    return entry.build()
+
+
+@partial(jax.jit, static_argnames=("spec",))
+def _init_carry(flat, bn_state, data: Data, hparams, *, spec: Spec) -> Carry:
+    TRACE_COUNTS["init"] += 1
+    params = unflatten(flat, spec.layout)
+    runs = []
+    for name, hp in zip(spec.optimizers, hparams, strict=True):
+        # L0 of the 3× rule: the objective on the whole training set (batch statistics, no dropout).
+        logits, _, _ = apply_mlp(
+            params,
+            data.x_train,
+            spec.activation,
+            train=True,
+            bn_state=bn_state,
+            bn_momentum=hp["bn_momentum"],
+            act_params=hp["act"],
+        )
+        ref = _loss_fn(spec)(logits, data.y_train) + elastic_net(params, hp["l1"], hp["l2"])
+        nan = jnp.full((), jnp.nan, jnp.float32)
+        never = jnp.full((), -1, jnp.int32)
+        runs.append(
+            RunState(
+                flat,
+                _build_optimizer(name).init(flat),
+                bn_state,
+                init_schedule_state(jnp.float32),
+                early_stopping_init((flat, bn_state)),
+                ref.astype(jnp.float32),
+                jnp.zeros((), jnp.float32),
+                never,
+                never,
+                nan,
+                nan,
+            )
+        )
+    n_pad = spec.iterations_per_epoch * spec.batch_size
+    return Carry(
+        jnp.zeros((), jnp.int32), jnp.arange(n_pad, dtype=jnp.int32) % spec.n_train, tuple(runs)
+    )
+
+
+def _epoch_order(key, epoch, spec: Spec):
+    """A fresh permutation of the training set, padded (wrapping around) to I·B entries."""
+    perm = jax.random.permutation(jax.random.fold_in(key, epoch), spec.n_train).astype(jnp.int32)
+    n_pad = spec.iterations_per_epoch * spec.batch_size - spec.n_train
+    return jnp.concatenate([perm, perm[:n_pad]]) if n_pad else perm
+
+
+def _layer_norms(tree) -> jax.Array:
+    return jnp.stack([jnp.sqrt(jnp.sum(jnp.square(layer["w"]))) for layer in tree])
+
+
+def _step_run(spec: Spec, name: str, run: RunState, hp, batch, keys, t, active, data: Data):
+    xb, yb, mask = batch
+    drop_key, noise_key = keys
+    loss_fn = _loss_fn(spec)
+    nan = jnp.float32(jnp.nan)
+    live = active & (run.nonfinite_at < 0) & (run.exploded_at < 0) & (run.early.stopped_at < 0)
+
+    # Validation (and early stopping) on the weights of this step, before the update.
+    do_eval = live & (t % spec.eval_every == 0)
+
+    def evaluate():
+        params = unflatten(run.params, spec.layout)
+        logits, _, _ = _forward(spec, hp, params, run.bn_state, data.x_val, train=False)
+        return (
+            loss_fn(logits, data.y_val).astype(jnp.float32),
+            _accuracy(logits, data.y_val, spec.loss).astype(jnp.float32),
+        )
+
+    val_loss, val_acc = jax.lax.cond(do_eval, evaluate, lambda: (run.val_loss, run.val_acc))
+    early = early_stopping_update(
+        run.early, val_loss, (run.params, run.bn_state), t, hp["patience"], do_eval
+    )
+    observed = live  # this step's metrics are recorded, even if early stopping ends the run here
+    live = live & (early.stopped_at < 0)
+
+    def objective(flat):
+        params = unflatten(flat, spec.layout)
+        logits, new_bn, aux = _forward(
+            spec, hp, params, run.bn_state, xb, train=True, key=drop_key, mask=mask, stats=True
+        )
+        data_loss = loss_fn(logits, yb, mask)
+        reg = elastic_net(params, hp["l1"], hp["l2"])
+        return data_loss + reg, (data_loss, reg, logits, new_bn, aux)
+
+    (total, (data_loss, reg, logits, new_bn, aux)), grads = jax.value_and_grad(
+        objective, has_aux=True
+    )(run.params)
+    # transforms.apply_modifiers' order: noise, clip by norm, clip by value, coupled weight decay
+    # (the noise is only compiled in when σ > 0 was asked for: random draws are costly to compile).
+    mods = hp["mods"]
+    modified = add_noise(grads, noise_key, mods["noise"]) if spec.noise else grads
+    modified = clip_by_value(clip_by_norm(modified, mods["clip_norm"]), mods["clip_value"])
+    modified = add_weight_decay(modified, run.params, mods["weight_decay"])
+    # The schedule is static (like the optimizer): one branch instead of a lax.switch over all of them.
+    lr = SCHEDULES[spec.schedule].fn(t.astype(jnp.float32), hp["sched"], run.sched_state)
+    opt = _build_optimizer(name, lambda p: objective(p)[0])
+    updates, opt_state = opt.update(modified, run.opt_state, run.params, {**hp["opt"], "lr": lr})
+    new_params = run.params + updates
+    finite = jnp.isfinite(total) & jnp.all(jnp.isfinite(new_params))
+    beta = spec.smooth_beta
+    smooth = beta * run.smooth + (1 - beta) * total
+    watched = smooth / (1 - beta ** (t + 1).astype(jnp.float32)) if beta > 0 else total
+    warmed_up = t + 1 >= min(spec.iterations_per_epoch, 10)
+    exploded = finite & warmed_up & (watched > EXPLODE_FACTOR * run.ref_loss)
+    ok = live & finite & ~exploded
+
+    def pick(new, old):
+        return jax.tree.map(lambda a, b: jnp.where(ok, a, b), new, old)
+
+    new_run = RunState(
+        pick(new_params, run.params),
+        pick(opt_state, run.opt_state),
+        pick(new_bn, run.bn_state),
+        pick(observe_loss(run.sched_state, total, hp["sched"]), run.sched_state)
+        if SCHEDULES[spec.schedule].needs_loss
+        else run.sched_state,
+        early,
+        run.ref_loss,
+        jnp.where(live & finite, smooth, run.smooth).astype(jnp.float32),
+        jnp.where(live & ~finite, t, run.nonfinite_at).astype(jnp.int32),
+        jnp.where(live & exploded, t, run.exploded_at).astype(jnp.int32),
+        val_loss,
+        val_acc,
+    )
+    w_norms = _layer_norms(unflatten(run.params, spec.layout))
+    record = {
+        "loss": data_loss,
+        "reg_loss": reg,
+        "train_acc": _accuracy(logits, yb, spec.loss, mask),
+        "val_loss": val_loss,
+        "val_acc": val_acc,
+        "lr": lr,
+        "grad_norm": _layer_norms(unflatten(grads, spec.layout)),
+        "update_ratio": _layer_norms(unflatten(updates, spec.layout)) / jnp.maximum(w_norms, 1e-8),
+        **aux,
+    }
+    # A run that has stopped (or diverged before this step) records NaN: plots end there.
+    record = {k: jnp.where(observed, v.astype(jnp.float32), nan) for k, v in record.items()}
+    return new_run, record
+
+
+@partial(jax.jit, static_argnames=("spec", "n_steps"))
+def _chunk(carry: Carry, data: Data, hparams, until, *, spec: Spec, n_steps: int):
+    TRACE_COUNTS["chunk"] += 1
+    drop_base = jax.random.fold_in(data.key, 1)
+    noise_base = jax.random.fold_in(data.key, 2)
+    shuffle_base = jax.random.fold_in(data.key, 3)
+    n_iter, b = spec.iterations_per_epoch, spec.batch_size
+
+    def body(carry: Carry, _):
+        t = carry.step
+        active = t < until
+        if spec.full_batch:
+            perm = carry.perm
+            batch = (data.x_train, data.y_train, None)
+        else:
+            it = t % n_iter
+            perm = jax.lax.cond(
+                it == 0, lambda: _epoch_order(shuffle_base, t // n_iter, spec), lambda: carry.perm
+            )
+            idx = jax.lax.dynamic_slice(perm, (it * b,), (b,))
+            mask = None
+            if spec.n_train % b:
+                mask = ((it * b + jnp.arange(b)) < spec.n_train).astype(jnp.float32)
+            batch = (data.x_train[idx], data.y_train[idx], mask)
+        keys = (jax.random.fold_in(drop_base, t), jax.random.fold_in(noise_base, t))
+        # Compare mode: a static Python loop over the optimizers. Each one is compiled once and runs
+        # exactly its own update on the shared batch and keys. (vmap over lax.switch would execute
+        # every optimizer's branch for every run and force a union of all optimizer states.)
+        runs, records = [], []
+        for name, run, hp in zip(spec.optimizers, carry.runs, hparams, strict=True):
+            new_run, record = _step_run(spec, name, run, hp, batch, keys, t, active, data)
+            runs.append(new_run)
+            records.append(record)
+        return Carry(jnp.where(active, t + 1, t), perm, tuple(runs)), records
+
+    carry, records = jax.lax.scan(body, carry, None, length=n_steps)
+    stacked = {k: jnp.stack([r[k] for r in records]) for k in records[0]}
+    return carry, stacked
+
+
+def train_chunk(
+    state: TrainState, hparams: tuple | None = None, n_steps: int = CHUNK, until: int | None = None
+) -> tuple[TrainState, dict[str, np.ndarray]]:
+    """Runs ``n_steps`` more steps of every run in one compiled call.
+
+    Args:
+        state: the current state.
+        hparams: traced hyper-parameters from :func:`make_hparams` (default: the last ones). New
+            values take effect from this chunk on, without recompiling.
+        n_steps: steps in the chunk (static: keep it to one or two values).
+        until: total step count at which runs stop (steps beyond it leave the state unchanged and
+            record NaN): lets :func:`train` reach any count with one chunk size.
+
+    Returns:
+        ``(new_state, chunk)``: ``chunk`` maps each history key (see :class:`History`) to a NumPy
+        array of shape ``(runs, n_steps, ...)``.
+    """
+    hparams = state.hparams if hparams is None else hparams
+    limit = np.int32(2**31 - 1 if until is None else until)
+    carry, records = _chunk(
+        state.carry, state.data, hparams, limit, spec=state.spec, n_steps=n_steps
+    )
+    return replace(state, carry=carry, hparams=hparams), jax.device_get(records)
+
+
+@dataclass
+class History:
+    """Per-step records of every run, as NumPy arrays of shape ``(runs, steps, ...)``.
+
+    Keys: ``loss`` (mini-batch data loss), ``reg_loss`` (penalty), ``train_acc`` (mini-batch, training
+    mode), ``val_loss``/``val_acc`` (whole validation set, test mode, every ``eval_every`` steps and
+    carried in between), ``lr``, ``grad_norm`` and ``update_ratio`` (per layer, weights only:
+    :math:`\\lVert\\nabla W\\rVert` and :math:`\\lVert\\Delta W\\rVert/\\lVert W\\rVert`), and per hidden
+    layer ``pre_mean``, ``pre_std``, ``act_mean``, ``act_std``, ``dead`` and ``saturated``. Entries
+    after a run stopped or diverged are NaN.
+    """
+
+    labels: tuple[str, ...]
+    iterations_per_epoch: int
+    data: dict[str, np.ndarray] = field(default_factory=dict)
+    status: list[dict[str, int | None]] = field(default_factory=list)
+    state: TrainState | None = None
+
+    @classmethod
+    def for_state(cls, state: TrainState) -> History:
+        """An empty history for the runs of ``state``."""
+        return cls(state.labels, state.spec.iterations_per_epoch)
+
+    def append(self, chunk: Mapping[str, np.ndarray], limit: int | None = None) -> None:
+        """Adds a chunk (optionally only its first ``limit`` steps)."""
+        for key, value in chunk.items():
+            value = np.asarray(value)[:, :limit]
+            self.data[key] = (
+                value if key not in self.data else np.concatenate([self.data[key], value], axis=1)
+            )
+
+    def __getitem__(self, key: str) -> np.ndarray:
+        return self.data[key]
+
+    @property
+    def steps(self) -> int:
+        return self.data["loss"].shape[1] if self.data else 0
+
+    @property
+    def epochs(self) -> np.ndarray:
+        """Epoch of every step (fractional: ``t / I``)."""
+        return np.arange(self.steps) / self.iterations_per_epoch
+
+    def run(self, index: int = 0) -> dict[str, np.ndarray]:
+        """The records of one run, arrays of shape ``(steps, ...)``."""
+        return {k: v[index] for k, v in self.data.items()}
+
+
+def train(
+    config: TrainConfig,
+    steps: int,
+    compare: Sequence[RunSpecLike] | None = None,
+    chunk: int = 100,
+    callback: Callable[[History], None] | None = None,
+) -> History:
+    """Trains for ``steps`` steps in compiled chunks (for the CLI, tests and scripts).
+
+    Args:
+        config: the configuration.
+        steps: total steps (any number: the last chunk is cut with ``until``).
+        compare: optimizers to train together (see :func:`init_training`).
+        chunk: steps per compiled chunk.
+        callback: called with the history after every chunk.
+
+    Returns:
+        The :class:`History`, with ``status`` and the final ``state``.
+    """
+    if int(steps) < 1:
+        raise ValueError(f"steps must be at least 1, got {steps}")
+    state = init_training(config, compare)
+    history = History.for_state(state)
+    n = min(int(chunk), int(steps))
+    while state.step < steps:
+        state, records = train_chunk(state, n_steps=n, until=steps)
+        history.append(records, limit=steps - history.steps)
+        if callback is not None:
+            callback(history)
+    history.status = state.status()
+    history.state = state
+    return history
+
+
+# --------------------------------------------------------------------------- evaluation
+
+
+@partial(jax.jit, static_argnames=("activation", "loss", "dropout_mode"))
+def _evaluate(params, bn_state, x, y, keep, act, *, activation, loss, dropout_mode):
+    logits, _, _ = apply_mlp(
+        params,
+        x,
+        activation,
+        dropout=keep,
+        dropout_mode=dropout_mode,
+        bn_state=bn_state,
+        act_params=act,
+    )
+    return LOSSES[loss].fn(logits, y), _accuracy(logits, y, loss)
+
+
+@partial(jax.jit, static_argnames=("activation", "loss", "dropout_mode"))
+def _proba(params, bn_state, x, keep, act, *, activation, loss, dropout_mode):
+    logits, _, _ = apply_mlp(
+        params,
+        x,
+        activation,
+        dropout=keep,
+        dropout_mode=dropout_mode,
+        bn_state=bn_state,
+        act_params=act,
+    )
+    return probabilities(logits, loss)
+
+
+def _test_mode(spec: Spec) -> str:
+    return "inverted" if spec.dropout_mode == "off" else spec.dropout_mode
+
+
+def evaluate(state: TrainState, split: str = "val", run: int = 0, best: bool = False) -> dict:
+    """Test-mode ``{"loss", "acc"}`` of a run on ``train``, ``val`` or ``test`` (raw data split,
+    preprocessed with the training fit); ``best`` uses the best (early-stopping) weights."""
+    if split not in ("train", "val", "test"):
+        raise ValueError(f"split must be train, val or test, got {split!r}")
+    x = state.prep.apply(getattr(state.dataset, f"x_{split}"))
+    y = getattr(state.dataset, f"y_{split}")
+    params, bn = state.params(run, best)
+    hp = state.hparams[run]
+    loss, acc = _evaluate(
+        params,
+        bn,
+        x,
+        y,
+        hp["keep"],
+        hp["act"],
+        activation=state.spec.activation,
+        loss=state.spec.loss,
+        dropout_mode=_test_mode(state.spec),
+    )
+    return {"loss": float(loss), "acc": float(acc)}
+
+
+def predict_proba(
+    params,
+    x: np.ndarray,
+    *,
+    activation: str,
+    loss: str = "cross_entropy",
+    bn_state=None,
+    act: Mapping[str, Any] | None = None,
+    keep: float = 1.0,
+    dropout_mode: str = "inverted",
+) -> np.ndarray:
+    """Class probabilities ``(N, K)`` (test mode) for already-preprocessed inputs ``x``."""
+    act = {k: _f32(v) for k, v in (act or act_params(activation)).items()}
+    return np.asarray(
+        _proba(
+            params,
+            bn_state,
+            np.asarray(x, np.float32),
+            _f32(keep),
+            act,
+            activation=activation,
+            loss=loss,
+            dropout_mode=dropout_mode,
+        )
+    )
+
+
+def predict_grid(
+    state: TrainState,
+    resolution: int = 100,
+    run: int = 0,
+    bounds: tuple[tuple[float, float], tuple[float, float]] | None = None,
+    best: bool = False,
+) -> dict[str, np.ndarray]:
+    """Class probabilities on a ``resolution × resolution`` grid over a 2D dataset (decision boundary).
+
+    Args:
+        state: a training state of a 2-feature dataset.
+        resolution: points per axis (static: keep to a few values).
+        run: which run (compare mode).
+        bounds: ``((x_lo, x_hi), (y_lo, y_hi))`` in raw feature units (default: the data ±10%).
+        best: use the best (early-stopping) weights.
+
+    Returns:
+        ``{"x": (R,), "y": (R,), "probs": (R, R, K)}`` with ``probs[i, j]`` at ``(x[j], y[i])``.
+    """
+    if state.dataset.n_features != 2:
+        raise ValueError(
+            f"decision boundaries need 2 features, {state.dataset.name} has {state.dataset.n_features}"
+        )
+    (x_lo, x_hi), (y_lo, y_hi) = bounds or state.dataset.bounds()
+    xs = np.linspace(x_lo, x_hi, int(resolution), dtype=np.float32)
+    ys = np.linspace(y_lo, y_hi, int(resolution), dtype=np.float32)
+    grid = np.stack(np.meshgrid(xs, ys), axis=-1).reshape(-1, 2)
+    params, bn = state.params(run, best)
+    hp = state.hparams[run]
+    probs = predict_proba(
+        params,
+        state.prep.apply(grid),
+        activation=state.spec.activation,
+        loss=state.spec.loss,
+        bn_state=bn,
+        act=hp["act"],
+        keep=float(hp["keep"]),
+        dropout_mode=_test_mode(state.spec),
+    )
+    return {"x": xs, "y": ys, "probs": probs.reshape(len(ys), len(xs), -1)}

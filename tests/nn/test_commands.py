@@ -1,0 +1,116 @@
+"""CLI handlers of the MLP lab: output shapes and one-line ValueErrors on bad input."""
+
+import argparse
+import json
+
+import pytest
+
+from optim_lab.nn.commands import register
+
+
+def run(*argv):
+    parser = argparse.ArgumentParser()
+    register(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(argv)
+    out = args.handler(args)
+    json.dumps(out, allow_nan=False)  # JSON-able, no NaN
+    return out
+
+
+def test_init_stats_shape():
+    out = run(
+        "init-stats",
+        "--layers",
+        "3",
+        "--width",
+        "40",
+        "--samples",
+        "50",
+        "--activation",
+        "tanh",
+        "--init",
+        "normal",
+        "--scale",
+        "0.01",
+    )
+    assert set(out) == {"mean", "std"} and len(out["mean"]) == len(out["std"]) == 3
+    assert out["std"][0] > out["std"][1] > out["std"][2]
+
+
+# The same static configuration as tests/nn/test_train.py's SMALL (no extra compilation).
+TRAIN = [
+    "train",
+    "--dataset",
+    "spiral",
+    "--hidden",
+    "32,32",
+    "--batch-size",
+    "32",
+    "--dropout",
+    "0.8",
+    "--steps",
+    "25",
+]
+
+
+def test_train_shape():
+    argv = [*TRAIN, "--activation", "relu", "--init", "he", "--optimizer", "adam", "--l2", "1e-4"]
+    out = run(*argv, "--set", "lr=0.02")
+    assert set(out) == {"loss", "val_loss", "train_acc", "val_acc", "diverged_at"}
+    assert len(out["loss"]) == len(out["val_loss"]) == 25
+    assert 0 <= out["train_acc"] <= 1 and 0 <= out["val_acc"] <= 1 and out["diverged_at"] is None
+
+
+def test_train_divergence_cuts_the_curves():
+    out = run(*TRAIN, "--set", "lr=10")
+    assert out["diverged_at"] is not None and len(out["loss"]) <= out["diverged_at"] + 1
+
+
+def test_gradcheck_shape():
+    out = run(
+        "gradcheck", "--dataset", "moons", "--hidden", "6", "--activation", "relu", "--points", "30"
+    )
+    assert set(out) == {"max_rel_error", "per_param"}
+    assert out["max_rel_error"] < 1e-6 and set(out["per_param"]) == {"W1", "b1", "W2", "b2"}
+
+
+def test_registry_listings():
+    assert [a["name"] for a in run("activations")["activations"]][:3] == ["sigmoid", "tanh", "relu"]
+    assert "he" in [i["name"] for i in run("inits")["inits"]]
+    assert "digits" in [d["name"] for d in run("datasets")["datasets"]]
+    assert "mse" in [loss["name"] for loss in run("losses")["losses"]]
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (("train", "--dataset", "mnist", "--steps", "5"), "unknown dataset"),
+        (("train", "--dataset", "spiral", "--steps", "5", "--hidden", "a,b"), "--hidden"),
+        (("train", "--dataset", "spiral", "--steps", "0"), "--steps"),
+        (("train", "--dataset", "spiral", "--steps", "5", "--set", "lr"), "expected name=value"),
+        (("train", "--dataset", "spiral", "--steps", "5", "--set", "gamma=1"), "no parameter"),
+        (("train", "--dataset", "spiral", "--steps", "5", "--dropout", "0"), "dropout"),
+        (("train", "--dataset", "moons", "--classes", "3", "--steps", "5"), "classes"),
+        (
+            ("train", "--dataset", "spiral", "--steps", "5", "--activation", "swish"),
+            "unknown activation",
+        ),
+        (("init-stats", "--layers", "0"), "layers"),
+        (("init-stats", "--init", "lecun"), "unknown initialization"),
+        (("gradcheck", "--activation", "relu6"), "unknown activation"),
+        (("gradcheck", "--dropout", "1.5"), "keep probability"),
+    ],
+)
+def test_bad_input_raises_one_line_value_error(argv, message):
+    with pytest.raises(ValueError, match=message) as info:
+        run(*argv)
+    assert "\n" not in str(info.value)
+
+
+def test_wired_into_the_main_cli(capsys):
+    from optim_lab.cli import main
+
+    assert main(["init-stats", "--layers", "2", "--width", "40", "--samples", "50"]) == 0
+    assert len(json.loads(capsys.readouterr().out)["std"]) == 2
+    assert main(["train", "--dataset", "nope", "--steps", "3"]) == 2
+    assert "unknown dataset" in capsys.readouterr().err

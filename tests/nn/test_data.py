@@ -1,0 +1,94 @@
+"""Datasets and preprocessing (NumPy only: no compilation)."""
+
+import numpy as np
+import pytest
+
+from optim_lab.nn.data import (
+    DATASETS,
+    DIGITS_SIZE,
+    fit_preprocessor,
+    make_dataset,
+    pca_rotate,
+    standardize,
+    whiten,
+    zero_center,
+)
+
+
+@pytest.mark.parametrize("name", DATASETS.names())
+def test_every_dataset_splits_and_is_seeded(name):
+    points = 200 if name != "digits" else 300
+    a = make_dataset(name, {"points": points}, seed=3)
+    b = make_dataset(name, {"points": points}, seed=3)
+    c = make_dataset(name, {"points": points}, seed=4)
+    n = len(a.y_train) + len(a.y_val) + len(a.y_test)
+    assert n == points
+    assert len(a.y_val) == len(a.y_test) == points // 5
+    assert a.x_train.dtype == np.float32 and a.y_train.dtype == np.int32
+    assert a.x_train.shape[1] == len(a.feature_names)
+    assert set(np.unique(np.concatenate([a.y_train, a.y_val, a.y_test]))) <= set(range(a.n_classes))
+    np.testing.assert_array_equal(a.x_train, b.x_train)
+    assert not np.array_equal(a.x_train, c.x_train)
+
+
+def test_classes_parameter_and_errors():
+    data = make_dataset("spiral", {"classes": 5, "points": 250})
+    assert data.n_classes == 5
+    assert len(np.unique(data.y_train)) == 5
+    with pytest.raises(ValueError, match="no parameter 'classes'"):
+        make_dataset("moons", {"classes": 3})
+    with pytest.raises(ValueError, match="unknown dataset"):
+        make_dataset("mnist")
+    with pytest.raises(ValueError, match="points must be between"):
+        make_dataset("xor", {"points": 3})
+
+
+def test_digits_are_the_real_8x8_images():
+    data = make_dataset("digits")
+    assert data.n_features == 64 and data.n_classes == 10
+    assert len(data.y_train) + len(data.y_val) + len(data.y_test) == DIGITS_SIZE
+    assert data.x_train.min() >= 0 and data.x_train.max() <= 16
+
+
+def test_linear_is_separable_and_pass_class_is_plausible():
+    data = make_dataset("linear", {"points": 400})
+    x = np.concatenate([data.x_train, data.x_val, data.x_test])
+    y = np.concatenate([data.y_train, data.y_val, data.y_test])
+    # A least-squares linear classifier separates it perfectly.
+    design = np.c_[x, np.ones(len(x))]
+    w = np.linalg.lstsq(design, 2.0 * y - 1, rcond=None)[0]
+    assert np.mean((design @ w > 0) == y) == 1.0
+    p = make_dataset("pass_class", {"points": 1000, "noise": 0.5})
+    lectures, hours = p.x_train[:, 0], p.x_train[:, 1]
+    assert lectures.min() >= 0 and lectures.max() <= 20 and hours.max() <= 60
+    diligent = (lectures > 15) & (hours > 40)
+    lazy = (lectures < 5) & (hours < 20)
+    assert p.y_train[diligent].mean() > 0.9 and p.y_train[lazy].mean() < 0.1
+
+
+def test_preprocessing_is_fit_on_train_only():
+    rng = np.random.default_rng(0)
+    mix = np.array([[3.0, 1.0], [1.0, 0.5]])
+    train = rng.standard_normal((500, 2)) @ mix + [5.0, -2.0]
+    val = rng.standard_normal((100, 2)) @ mix + [5.0, -2.0]
+    c_train, c_val = zero_center(train, val)
+    np.testing.assert_allclose(c_train.mean(0), 0, atol=1e-4)
+    np.testing.assert_allclose(c_val, val - train.mean(0), atol=1e-4)
+    s_train, _ = standardize(train, val)
+    np.testing.assert_allclose(s_train.std(0), 1, atol=1e-4)
+    r_train, r_val = pca_rotate(train, val)
+    cov = np.cov(r_train.T, bias=True)
+    assert abs(cov[0, 1]) < 1e-3 * cov[0, 0] and cov[0, 0] > cov[1, 1]
+    prep = fit_preprocessor("pca", train)
+    np.testing.assert_allclose(prep.apply(val), r_val, atol=1e-5)
+    w_train, _ = whiten(train, val)
+    np.testing.assert_allclose(np.cov(w_train.T, bias=True), np.eye(2), atol=1e-3)
+
+
+def test_whitening_ignores_constant_pixels():
+    data = make_dataset("digits", {"points": 300})
+    prep = fit_preprocessor("whiten", data.x_train)
+    out = prep.apply(data.x_val)
+    assert np.all(np.isfinite(out)) and np.abs(out).max() < 1e3
+    with pytest.raises(ValueError, match="unknown preprocessing"):
+        fit_preprocessor("normalize", data.x_train)

@@ -1,0 +1,184 @@
+"""Training: accuracy on spiral and digits, compare mode, no retracing, divergence, early stopping."""
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from optim_lab.nn.train import (
+    TRACE_COUNTS,
+    History,
+    TrainConfig,
+    _epoch_order,
+    evaluate,
+    init_training,
+    iterations_per_epoch,
+    make_hparams,
+    predict_grid,
+    restart_key,
+    train,
+    train_chunk,
+)
+
+# A mini-batch configuration shared by most tests (one compilation for all of them): the
+# lectures' 300-point spiral (180 for training), batches of 32 (I = 6 iterations per epoch, the
+# last one padded and masked), dropout.
+SMALL = TrainConfig(
+    dataset="spiral",
+    hidden=(32, 32),
+    batch_size=32,
+    dropout=0.8,
+    optimizer="adam",
+    optimizer_params={"lr": 0.02},
+)
+CHUNK = 25
+
+
+def test_iterations_per_epoch_as_in_the_lectures():
+    assert iterations_per_epoch(1000, 100) == 10
+    assert iterations_per_epoch(1000, 128) == 8  # ceil(1000 / 128)
+    assert iterations_per_epoch(1000, None) == 1
+    assert iterations_per_epoch(1000, 1) == 1000
+
+
+def test_spiral_three_classes_trains_to_high_accuracy():
+    history = train(SMALL, 600, chunk=CHUNK)  # 100 epochs
+    state = history.state
+    assert evaluate(state, "train")["acc"] >= 0.95
+    assert np.mean(history["loss"][0, -12:]) < 0.3 * np.mean(history["loss"][0, :6])
+    assert history.status[0]["diverged_at"] is None
+    for key in ("loss", "val_loss", "train_acc", "val_acc", "lr"):
+        assert history[key].shape == (1, 600) and np.all(np.isfinite(history[key]))
+    assert history["grad_norm"].shape == (1, 600, 3) and history["dead"].shape == (1, 600, 2)
+    assert history.epochs[-1] == pytest.approx(599 / 6)
+    grid = predict_grid(state, resolution=20)
+    assert grid["probs"].shape == (20, 20, 3)
+    np.testing.assert_allclose(grid["probs"].sum(-1), 1, atol=1e-5)
+
+
+def test_digits_reach_high_validation_accuracy():
+    config = TrainConfig(dataset="digits", hidden=(64,), optimizer_params={"lr": 0.005})
+    history = train(config, 150, chunk=150)
+    assert evaluate(history.state, "val")["acc"] >= 0.90
+    with pytest.raises(ValueError, match="2 features"):
+        predict_grid(history.state)
+
+
+def test_chunks_continue_one_run_and_hparams_do_not_retrace():
+    state = init_training(SMALL)
+    state, first = train_chunk(state, n_steps=CHUNK)
+    traces = TRACE_COUNTS["chunk"]
+    changed = replace(
+        SMALL,
+        optimizer_params={"lr": 0.005, "beta1": 0.5, "beta2": 0.9},
+        l1=1e-4,
+        l2=1e-3,
+        dropout=0.5,
+        weight_decay=1e-4,
+        clip_norm=1.0,
+        clip_value=0.5,
+        bn_momentum=0.8,
+        patience=50,
+    )
+    assert restart_key(changed) == restart_key(SMALL)  # the page keeps its state...
+    state, second = train_chunk(state, make_hparams(changed), n_steps=CHUNK)
+    assert TRACE_COUNTS["chunk"] == traces  # ...and new values run in the same compiled program
+    assert restart_key(replace(SMALL, batch_size=16)) != restart_key(SMALL)
+    live = History.for_state(state)
+    live.append(first)
+    live.append(second)
+    assert live.steps == 2 * CHUNK and live.labels == ("Adam (lr=0.02)",)
+    assert state.step == 2 * CHUNK and state.epoch == pytest.approx(2 * CHUNK / 6)
+    assert second["lr"][0, 0] == pytest.approx(0.005)
+    assert first["loss"].shape == (1, CHUNK)
+    # A chunk that continues a run equals one long run (same batches, same masks).
+    history = train(SMALL, 2 * CHUNK, chunk=CHUNK)
+    np.testing.assert_allclose(history["loss"][0, :CHUNK], first["loss"][0], rtol=1e-6)
+
+
+def test_every_example_is_seen_once_per_epoch():
+    spec = init_training(SMALL).spec
+    order = np.asarray(_epoch_order(np.array([0, 5], np.uint32), 0, spec))
+    assert len(order) == 6 * 32 and sorted(set(order.tolist())) == list(range(180))
+
+
+def test_compare_mode_matches_training_alone():
+    compare = ["momentum", ("adam", {"lr": 0.01})]
+    together = train(SMALL, CHUNK, compare=compare, chunk=CHUNK)
+    assert together.labels == ("Momentum (EWA)", "Adam (lr=0.01)")
+    assert together["loss"].shape == (2, CHUNK)
+    momentum = train(replace(SMALL, optimizer="momentum", optimizer_params={}), CHUNK, chunk=CHUNK)
+    adam = train(replace(SMALL, optimizer_params={"lr": 0.01}), CHUNK, chunk=CHUNK)
+    for i, alone in enumerate([momentum, adam]):
+        np.testing.assert_allclose(together["loss"][i], alone["loss"][0], rtol=1e-5, atol=1e-6)
+        p_together, _ = together.state.params(i)
+        p_alone, _ = alone.state.params(0)
+        np.testing.assert_allclose(p_together[0]["w"], p_alone[0]["w"], rtol=1e-5, atol=1e-6)
+    assert not np.allclose(together["loss"][0], together["loss"][1])
+    with pytest.raises(ValueError, match="1 to 4"):
+        init_training(SMALL, compare=["sgd"] * 5)
+
+
+def test_exploding_loss_is_recorded_and_stops_the_run():
+    history = train(replace(SMALL, optimizer_params={"lr": 10.0}), CHUNK, chunk=CHUNK)
+    status = history.status[0]
+    assert status["exploded_at"] is not None and status["nonfinite_at"] is None
+    end = status["diverged_at"]
+    assert np.all(np.isfinite(history["loss"][0, :end]))
+    assert np.all(np.isnan(history["loss"][0, end + 1 :]))
+    params, _ = history.state.params()
+    assert all(np.all(np.isfinite(layer["w"])) for layer in params)
+
+
+def test_non_finite_loss_is_recorded_separately():
+    config = TrainConfig(
+        dataset="pass_class",
+        preprocess="none",
+        hidden=(64,) * 5,
+        init="normal",
+        init_scale=10.0,
+        optimizer="sgd",
+        optimizer_params={"lr": 10.0},
+    )
+    history = train(config, 10, chunk=10)
+    status = history.status[0]
+    assert status["nonfinite_at"] == status["diverged_at"] is not None
+    assert status["exploded_at"] is None
+    params, _ = history.state.params()
+    assert all(np.all(np.isfinite(layer["w"])) for layer in params)
+
+
+def test_early_stopping_keeps_the_best_weights():
+    config = replace(SMALL, patience=3, optimizer_params={"lr": 0.05})
+    history = train(config, 2 * CHUNK, chunk=CHUNK)
+    status = history.status[0]
+    assert status["stopped_at"] is not None
+    val = history["val_loss"][0]
+    assert status["best_step"] == int(np.nanargmin(val))
+    assert status["stopped_at"] == status["best_step"] + 3
+    assert np.all(np.isfinite(history["loss"][0, : status["stopped_at"] + 1]))
+    assert np.all(np.isnan(history["loss"][0, status["stopped_at"] + 1 :]))
+    best = evaluate(history.state, "val", best=True)["loss"]
+    assert best == pytest.approx(np.nanmin(val), rel=1e-4)
+    restored = history.state.restore_best()
+    assert evaluate(restored, "val")["loss"] == pytest.approx(best, rel=1e-6)
+
+
+def test_history_appends_chunks():
+    history = History(("a",), 3)
+    history.append({"loss": np.ones((1, 5))})
+    history.append({"loss": np.zeros((1, 5))}, limit=2)
+    assert history.steps == 7 and history.epochs[-1] == pytest.approx(2.0)
+
+
+def test_bad_configurations_raise_value_error():
+    with pytest.raises(ValueError, match="unknown optimizer"):
+        make_hparams(replace(SMALL, optimizer="adamax"))
+    with pytest.raises(ValueError, match="lr must be between"):
+        make_hparams(replace(SMALL, optimizer_params={"lr": -1}))
+    with pytest.raises(ValueError, match="dropout must be between"):
+        make_hparams(replace(SMALL, dropout=0.0))
+    with pytest.raises(ValueError, match="batch size"):
+        init_training(replace(SMALL, batch_size=0))
+    with pytest.raises(ValueError, match="2 classes"):
+        init_training(replace(SMALL, loss="binary_cross_entropy"))
