@@ -28,7 +28,7 @@ lint: venv
 	$(VENV)/bin/ruff format --check .
 
 test: venv chromium lint
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2 --dist loadfile
 
 bench: venv
 	@for script in bench/bench_*.py; do echo "== $$script"; $(PY) $$script || exit 1; done

@@ -72,6 +72,38 @@ LESSONS: dict[str, list[Lesson]] = {
             "Decay, cosine, cyclical and warm restarts; finding a learning rate.",
         ),
     ],
+    "Training networks": [
+        Lesson(
+            "pages/playground.py",
+            "Training playground",
+            ":material/model_training:",
+            "Train a small network live: decision boundary, curves, and optimizers side by side.",
+        ),
+        Lesson(
+            "pages/activations.py",
+            "Activation functions",
+            ":material/ssid_chart:",
+            "Sigmoid, tanh, ReLU and friends: their slopes, and where the gradient dies.",
+        ),
+        Lesson(
+            "pages/initialization.py",
+            "Weight initialization",
+            ":material/stacked_bar_chart:",
+            "Too small, too large, Xavier, He: activations and gradients through 10 layers.",
+        ),
+        Lesson(
+            "pages/preprocessing.py",
+            "Data preprocessing",
+            ":material/scatter_plot:",
+            "Centring, standardizing, PCA and whitening, and why centred inputs train faster.",
+        ),
+        Lesson(
+            "pages/sanity.py",
+            "Sanity checks & babysitting",
+            ":material/fact_check:",
+            "Loss at step 0, overfitting 20 examples, learning rates, gradient checking.",
+        ),
+    ],
 }
 
 

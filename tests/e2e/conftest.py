@@ -112,9 +112,15 @@ def screenshot():
     return take
 
 
-def wait_for_app(page, timeout: float = 90_000) -> None:
+def _wait_for_app(page, timeout: float = 90_000) -> None:
     """Waits until the script has finished running and at least one chart is drawn."""
     page.wait_for_selector('[data-testid="stPlotlyChart"]', timeout=timeout)
     page.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout
     )
+
+
+@pytest.fixture
+def wait_for_app():
+    """wait_for_app(page): waits until the script has finished and a chart is drawn."""
+    return _wait_for_app

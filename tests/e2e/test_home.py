@@ -1,5 +1,4 @@
 import pytest
-from conftest import wait_for_app  # noqa: F401  (tests/e2e is on sys.path via rootdir conftest)
 
 pytestmark = pytest.mark.e2e
 

@@ -1,7 +1,6 @@
 """Every lesson page renders its charts in a real browser, without an exception; screenshots saved."""
 
 import pytest
-from conftest import wait_for_app
 
 from optim_lab.ui.layout import LESSONS
 
@@ -15,7 +14,7 @@ def url_path(lesson) -> str:
 
 
 @pytest.mark.parametrize("lesson", LESSON_PAGES, ids=url_path)
-def test_page_renders_charts(page, app_url, screenshot, lesson):
+def test_page_renders_charts(page, app_url, screenshot, lesson, wait_for_app):
     page.set_viewport_size({"width": 1400, "height": 2400})
     page.goto(f"{app_url}/{url_path(lesson)}")
     wait_for_app(page)
@@ -31,7 +30,7 @@ def test_page_renders_charts(page, app_url, screenshot, lesson):
     screenshot(page, f"page-{url_path(lesson)}")
 
 
-def test_malformed_url_parameter_shows_a_notice(page, app_url):
+def test_malformed_url_parameter_shows_a_notice(page, app_url, wait_for_app):
     page.goto(f"{app_url}/arena?steps=abc&nonsense=1")
     wait_for_app(page)
     notice = page.get_by_text("could not be used")

@@ -5,7 +5,6 @@ import re
 import time
 
 import pytest
-from conftest import wait_for_app
 
 pytestmark = pytest.mark.e2e
 
@@ -15,7 +14,7 @@ def iteration(page) -> int:
     return int(re.search(r"iteration (\d+)", text).group(1))
 
 
-def test_run_updates_live_then_pause_stops(page, app_url, screenshot):
+def test_run_updates_live_then_pause_stops(page, app_url, screenshot, wait_for_app):
     page.set_viewport_size({"width": 1400, "height": 1800})
     page.goto(f"{app_url}/playground")
     wait_for_app(page)

@@ -1,0 +1,62 @@
+"""AppTest checks of the weight-initialization page (pages/initialization.py)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from optim_lab.presets.nn_lab import PRESETS
+
+PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "initialization.py")
+
+
+def run_page(**params: str) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=90)
+    for key, value in params.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def figure(at: AppTest, index: int = 0) -> dict:
+    return json.loads(at.get("plotly_chart")[index].proto.spec)
+
+
+def std_column(at: AppTest) -> list[float]:
+    return at.dataframe[0].value["std"].tolist()
+
+
+def test_defaults_reproduce_small_random_collapse():
+    at = run_page()
+    assert not at.exception
+    assert len(at.get("plotly_chart")) == 3
+    std = std_column(at)
+    assert abs(std[0] - 0.21) < 0.02 and std[-1] < 1e-3
+    assert any("Vanishing" in w.value for w in at.warning)
+
+
+def test_quick_button_switches_to_xavier_and_changes_figure():
+    at = run_page()
+    before = figure(at)
+    at.button(key="init_quick_tanh_xavier_0.01").click().run()
+    assert not at.exception
+    assert figure(at) != before
+    std = std_column(at)
+    assert abs(std[0] - 0.63) < 0.03 and abs(std[-1] - 0.23) < 0.03
+    assert at.query_params["init"] in ("xavier", ["xavier"])
+
+
+@pytest.mark.parametrize("preset", [p for p in PRESETS if p.page == "pages/initialization.py"])
+def test_presets_run(preset):
+    at = run_page(**preset.params)
+    assert not at.exception
+    assert not any("could not be used" in w.value for w in at.warning)
+
+
+def test_zero_init_and_malformed_link():
+    at = run_page(init="zeros", layers="many")
+    assert not at.exception
+    assert any("Symmetry" in e.value for e in at.error)
+    assert any("could not be used" in w.value for w in at.warning)
