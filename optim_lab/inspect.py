@@ -1,0 +1,278 @@
+r"""The step inspector: every number of one update, replayed exactly as a run computed it.
+
+Step :math:`k` of a run takes :math:`\theta_k` to :math:`\theta_{k+1}`::
+
+    g_k = modifiers(∇f(θ_k))         # minibatch, noise, clipping, coupled decay
+    Δθ_k, state_{k+1} = optimizer.update(g_k, state_k, θ_k, hparams with α_k)
+    θ_{k+1} = θ_k + Δθ_k
+
+:func:`inspect_step` replays a :class:`~optim_lab.trajectory.RunSpec` with the very step function of
+:mod:`optim_lab.trajectory` (same random keys, same schedule, same divergence rule) in one compiled
+``lax.scan`` over the run's step bucket, captures the carry at step ``k`` and applies the optimizer's
+update once more, so the optimizer's state after the step is visible by name (``v``, ``m``, ``v̂``...).
+``k`` and every hyper-parameter are traced: moving the step slider never recompiles.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from .optimizers import OPTIMIZERS, make_optimizer
+from .surfaces import SurfaceEntry
+from .trajectory import (
+    Program,
+    RunSpec,
+    _as_start,
+    _cast,
+    _objective,
+    _stepper,
+    _surface_params,
+    default_dtype,
+    pack_runs,
+)
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """How a named value of an inspection is shown.
+
+    Args:
+        symbol: plain-text symbol for tables (``m̂``).
+        latex: the same symbol in LaTeX (``\\hat m``).
+        meaning: a few words saying what it is.
+    """
+
+    symbol: str
+    latex: str
+    meaning: str
+
+
+# Every name :func:`inspect_step` may return, in display order.
+QUANTITIES: dict[str, Quantity] = {
+    "theta": Quantity("θₖ", r"\theta_k", "parameters before the step"),
+    "loss": Quantity("f(θₖ)", r"f(\theta_k)", "loss before the step"),
+    "grad_exact": Quantity("∇f(θₖ)", r"\nabla f(\theta_k)", "exact gradient of the loss"),
+    "grad": Quantity("g", "g", "gradient used (minibatch, noise, clipping, decay)"),
+    "grad_norm": Quantity("‖g‖", r"\lVert g \rVert", "size of the gradient used"),
+    "lr": Quantity("α", r"\alpha", "learning rate of this step (schedule)"),
+    "t": Quantity("t", "t", "Adam's step counter (from 1)"),
+    "velocity": Quantity("v", "v", "velocity after the step"),
+    "m": Quantity("m", "m", "average of gradients after the step"),
+    "v": Quantity("v", "v", "average of squared gradients after the step"),
+    "m_hat": Quantity("m̂", r"\hat m", "bias-corrected m = m/(1−β₁ᵗ)"),
+    "v_hat": Quantity("v̂", r"\hat v", "bias-corrected v = v/(1−β₂ᵗ)"),
+    "G": Quantity("G", "G", "sum of all squared gradients so far"),
+    "s": Quantity("s", "s", "average of squared gradients after the step"),
+    "u": Quantity("u", "u", "average of squared steps after the step"),
+    "lr_eff": Quantity("α_eff", r"\alpha_{\text{eff}}", "step size per coordinate (α / scaling)"),
+    "hessian_row0": Quantity("H[0,:]", "H_{0,:}", "first row of the Hessian at θₖ"),
+    "hessian_row1": Quantity("H[1,:]", "H_{1,:}", "second row of the Hessian at θₖ"),
+    "pairs": Quantity("#pairs", r"\#(s_i, y_i)", "curvature pairs stored (after the step)"),
+    "s_new": Quantity("s₀", "s_0", "newest parameter change θₖ − θₖ₋₁"),
+    "y_new": Quantity("y₀", "y_0", "newest gradient change gₖ − gₖ₋₁"),
+    "sgd_step": Quantity("−α g", r"-\alpha g", "what plain SGD would do here"),
+    "update": Quantity("Δθ", r"\Delta\theta", "the step taken"),
+    "theta_next": Quantity("θₖ₊₁", r"\theta_{k+1}", "parameters after the step"),
+    "loss_next": Quantity("f(θₖ₊₁)", r"f(\theta_{k+1})", "loss after the step"),
+}
+
+
+@dataclass
+class StepInspection:
+    """One inspected step.
+
+    Attributes:
+        step: ``k``, the index of the update (0 is the first).
+        optimizer: registry name.
+        values: name → NumPy value (float64), names from :data:`QUANTITIES`; vectors have shape (2,).
+        diverged: this step made the run diverge (its numbers may be huge or non-finite).
+        frozen: the run had already diverged before this step (it no longer moves).
+    """
+
+    step: int
+    optimizer: str
+    values: dict[str, np.ndarray]
+    diverged: bool
+    frozen: bool
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        return self.values[name]
+
+
+@partial(jax.jit, static_argnames=("program",))
+def _replay(program: Program, k, start, surface_params, run):
+    """Scans the run to the end of its bucket and captures step ``k``: the carry before it, the
+    gradient and learning rate it used; then re-applies the optimizer there (unfrozen)."""
+    carry0, step = _stepper(program, start, surface_params, run)
+    exact, _ = _objective(program.surface, surface_params)
+    optimizer = make_optimizer(program.optimizer, exact)
+    captured0 = (
+        carry0[0],
+        carry0[2],
+        jnp.zeros_like(start),
+        jnp.zeros((), start.dtype),
+        carry0[-1],
+    )
+
+    def body(state, t):
+        carry, captured = state
+        new_carry, out = step(carry, t)
+        here = (carry[0], carry[2], out.grad, out.lr, carry[-1])
+        captured = jax.tree.map(lambda old, new: jnp.where(t == k, new, old), captured, here)
+        return (new_carry, captured), None
+
+    (final, captured), _ = jax.lax.scan(body, (carry0, captured0), jnp.arange(program.steps))
+    params, opt_state, grads, lr, diverged_before = captured
+    hp = {**run[0], "lr": lr}
+    updates, new_state = optimizer.update(grads, opt_state, params, hp)
+    new_params = params + updates
+    extras = {
+        "loss": exact(params),
+        "grad_exact": jax.grad(exact)(params),
+        "loss_next": exact(new_params),
+        "hessian": jax.hessian(exact)(params) if program.optimizer == "newton" else None,
+    }
+    return params, grads, lr, updates, new_state, (diverged_before, final[-1]), extras
+
+
+def _state_values(optimizer: str, state: Any, hp: Mapping[str, float], lr: float) -> dict:
+    """The optimizer's state after the step, by the names of the update rule."""
+    f = {name: np.asarray(value, np.float64) for name, value in state._asdict().items()}
+    eps = hp.get("eps", 0.0)
+    if optimizer in ("momentum", "heavy_ball", "nesterov"):
+        return {"velocity": f["velocity"]}
+    if optimizer == "adagrad":
+        return {"G": f["sum_sq"], "lr_eff": lr / (np.sqrt(f["sum_sq"]) + eps)}
+    if optimizer == "rmsprop":
+        return {"s": f["mean_sq"], "lr_eff": lr / (np.sqrt(f["mean_sq"]) + eps)}
+    if optimizer == "adadelta":
+        return {"s": f["mean_sq_grad"], "u": f["mean_sq_step"]}
+    if optimizer in ("adam", "adamw"):
+        t = f["count"]
+        m, v = f["mu"], f["nu"]
+        if hp.get("bias_correction", 1.0) > 0.5:
+            m_hat = m / (1.0 - hp["beta1"] ** t)
+            v_hat = v / (1.0 - hp["beta2"] ** t)
+        else:
+            m_hat, v_hat = m, v
+        if hp.get("eps_inside_sqrt", 0.0) > 0.5:
+            lr_eff = lr / np.sqrt(v_hat + eps)
+        else:
+            lr_eff = lr / (np.sqrt(v_hat) + eps)
+        return {"t": t, "m": m, "v": v, "m_hat": m_hat, "v_hat": v_hat, "lr_eff": lr_eff}
+    if optimizer == "lbfgs":
+        return {"pairs": f["count"], "s_new": f["s"][0], "y_new": f["y"][0]}
+    # An optimizer added later: its state fields under their own names.
+    return {name: value for name, value in f.items() if value.size <= 4}
+
+
+def inspect_step(
+    surface: SurfaceEntry,
+    spec: RunSpec,
+    start: Sequence[float],
+    k: int,
+    steps: int,
+    surface_params: Mapping[str, Any] | None = None,
+) -> StepInspection:
+    r"""Every number of update ``k`` of a run, exactly as :func:`~optim_lab.trajectory.run_many`
+    computed it.
+
+    Args:
+        surface: the loss surface.
+        spec: the run (optimizer, hyper-parameters, schedule, modifiers, seed).
+        start: (x, y) start point of the run.
+        k: the update to inspect, ``0 <= k < steps`` (update k moves θₖ to θₖ₊₁).
+        steps: the run's length; the replay uses its step bucket, so all ``k`` share one program.
+        surface_params: overrides of the surface's parameters.
+
+    Returns:
+        A :class:`StepInspection` whose ``values`` hold θₖ, f(θₖ), ∇f(θₖ), the gradient used g, α,
+        the optimizer's state after the step (``velocity``; ``m``, ``v``, ``m_hat``, ``v_hat``, ``t``;
+        ``G``; ``s``; ``u``...), −αg, the update Δθ, θₖ₊₁ and f(θₖ₊₁).
+
+    Raises:
+        ValueError: ``k`` out of range, or the run is invalid (see :meth:`RunSpec.resolve`).
+    """
+    if not 0 <= int(k) < int(steps):
+        raise ValueError(f"step must be between 0 and {int(steps) - 1}, got {k}")
+    dtype = default_dtype()
+    start = _as_start(start, dtype)
+    sp = _surface_params(surface, surface_params, dtype)
+    program, packed = pack_runs(surface, [spec], int(steps))
+    run = _cast(jax.tree.map(lambda a: a[0], packed), dtype)
+    params, grads, lr, updates, new_state, (diverged_before, diverged_at), extras = _replay(
+        program, np.int32(k), start, sp, tuple(run)
+    )
+    hp = {name: float(value) for name, value in run.hparams.items()}
+    lr = float(lr)
+    grads = np.asarray(grads, np.float64)
+    updates = np.asarray(updates, np.float64)
+    params = np.asarray(params, np.float64)
+    theta_next = params + updates
+    loss_next = float(extras["loss_next"])
+    frozen = int(diverged_before) <= program.steps
+    values: dict[str, np.ndarray] = {
+        "theta": params,
+        "loss": np.float64(extras["loss"]),
+        "grad_exact": np.asarray(extras["grad_exact"], np.float64),
+        "grad": grads,
+        "grad_norm": np.float64(np.linalg.norm(grads)),
+        "lr": np.float64(lr),
+    }
+    if extras["hessian"] is not None:
+        hessian = np.asarray(extras["hessian"], np.float64)
+        values["hessian_row0"], values["hessian_row1"] = hessian[0], hessian[1]
+    values.update(_state_values(spec.optimizer, new_state, hp, lr))
+    values["sgd_step"] = -lr * grads
+    values["update"] = updates
+    values["theta_next"] = theta_next
+    values["loss_next"] = np.float64(loss_next)
+    diverged = int(diverged_at) == int(k) + 1
+    return StepInspection(int(k), spec.optimizer, values, diverged=diverged, frozen=frozen)
+
+
+@partial(jax.jit, static_argnames=("surface",))
+def _losses(surface: SurfaceEntry, points, surface_params):
+    return jax.vmap(lambda xy: surface.fn(xy, surface_params))(points)
+
+
+def losses_at(
+    surface: SurfaceEntry,
+    points: Sequence[Sequence[float]],
+    surface_params: Mapping[str, Any] | None = None,
+) -> np.ndarray:
+    """The exact loss at each of ``points`` (e.g. the surface's known minima), as NumPy.
+
+    One compiled call per surface and number of points; parameter values are traced.
+    """
+    dtype = default_dtype()
+    pts = np.asarray(points, dtype=dtype).reshape(-1, 2)
+    if not len(pts):
+        return np.zeros(0)
+    sp = _surface_params(surface, surface_params, dtype)
+    return np.asarray(_losses(surface, pts, sp), np.float64)
+
+
+def optimizer_symbols(name: str) -> list[str]:
+    """The names :func:`inspect_step` reports for the state of optimizer ``name`` (for docs/tests)."""
+    OPTIMIZERS[name]  # the helpful error for unknown names
+    return {
+        "sgd": [],
+        "momentum": ["velocity"],
+        "heavy_ball": ["velocity"],
+        "nesterov": ["velocity"],
+        "adagrad": ["G", "lr_eff"],
+        "rmsprop": ["s", "lr_eff"],
+        "adadelta": ["s", "u"],
+        "adam": ["t", "m", "v", "m_hat", "v_hat", "lr_eff"],
+        "adamw": ["t", "m", "v", "m_hat", "v_hat", "lr_eff"],
+        "newton": ["hessian_row0", "hessian_row1"],
+        "lbfgs": ["pairs", "s_new", "y_new"],
+    }.get(name, [])

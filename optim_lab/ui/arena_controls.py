@@ -1,0 +1,427 @@
+"""Controls, cached calls and exports of the optimizer arena (``pages/arena.py``).
+
+Every control lives in the URL (see :class:`~optim_lab.ui.state.UrlState`). URL keys:
+
+- ``surface`` (a registry name or ``custom``), ``f`` (the custom formula), ``s.<param>`` (the surface's
+  parameters: ``s.kappa``, ``s.batch_size``...);
+- ``x0``, ``y0`` (the shared start), ``steps``, ``seed``, ``n`` (number of runs, 1–6);
+- per run ``i`` = 1…6: ``r<i>.opt``, ``r<i>.<optimizer>.<hparam>`` (``r1.sgd.lr``, ``r3.adam.beta1``),
+  ``r<i>.sched``, ``r<i>.<schedule>.<param>`` (``r2.cosine.t_max``), ``r<i>.clip_norm``,
+  ``r<i>.clip_value``, ``r<i>.weight_decay``, ``r<i>.noise``;
+- ``3d`` (3D view), ``ins.run`` and ``ins.k`` (the step inspector).
+
+Hyper-parameters are keyed by optimizer, so switching a run from SGD to Adam gives Adam its own
+sensible α and switching back restores SGD's.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import streamlit as st
+
+from ..expr import ExpressionError
+from ..figures.surface import CLICK_GRID_TRACE
+from ..figures.theme import optimizer_color
+from ..inspect import StepInspection, inspect_step, losses_at
+from ..optimizers import OPTIMIZERS
+from ..schedules import SCHEDULES
+from ..surfaces import SURFACES, SurfaceEntry
+from ..trajectory import RunSpec, Trajectory
+from . import widgets
+from .cache import EXPR_PREFIX, get_surface
+from .state import UrlState
+
+PAGE = "arena"
+CHART_KEY = "arena_contour"
+MAX_RUNS = 6
+STEP_CHOICES = (50, 100, 200, 500, 1000)
+DEFAULT_STEPS = 200
+DEFAULT_SURFACE = "bowl"
+DEFAULT_OPTIMIZERS = ("sgd", "momentum", "adam", "rmsprop", "nesterov", "adagrad")
+CUSTOM = "custom"
+DEFAULT_FORMULA = "0.1*x**2 + y**2 + 0.5*sin(3*x)"
+
+# Optimizers whose α is a plain gradient multiplier (the surface's SGD hint suits them) and those
+# whose steps are about α long per coordinate (α is a distance: a fraction of the plot's width).
+_GRADIENT_SCALED = ("sgd", "momentum", "heavy_ball", "nesterov")
+_NORMALIZED = ("adam", "adamw", "rmsprop")
+
+# session keys of the page's own memory (not controls)
+_LAST_SURFACE = f"{PAGE}:_last_surface"
+_LAST_FORMULA = f"{PAGE}:_last_formula"
+_LAST_CLICK = f"{PAGE}:_last_click"
+
+
+def nice_number(value: float) -> float:
+    """``value`` rounded to the log sliders' grid (1, 1.5, 2, 2.5, 3, 4, 5…, per decade)."""
+    return widgets.nearest(widgets.log_options(1e-6, 100.0), value)
+
+
+def default_lr(optimizer: str, surface: SurfaceEntry) -> float:
+    """A learning rate that behaves sensibly on ``surface`` from its start.
+
+    Gradient-scaled methods get the surface's ``lr_hint``; normalized ones (Adam, RMSprop), whose
+    steps are about α long, 2% of the plot's width; AdaGrad, whose steps shrink like 1/√t, 10%;
+    the others (Adadelta, Newton, L-BFGS) their registry default.
+    """
+    entry = OPTIMIZERS[optimizer]
+    spec = entry.param("lr")
+    (x0, x1), (y0, y1) = surface.domain
+    width = max(x1 - x0, y1 - y0)
+    if optimizer in _GRADIENT_SCALED:
+        value = surface.lr_hint
+    elif optimizer in _NORMALIZED:
+        value = 0.02 * width
+    elif optimizer == "adagrad":
+        value = 0.1 * width
+    else:
+        return float(spec.default)
+    return float(min(max(nice_number(value), spec.min), spec.max))
+
+
+def peek(state: UrlState, url_key: str, default: Any, parse: Callable[[str], Any] = str) -> Any:
+    """The value a control is about to get, before its widget is drawn (for labels)."""
+    if state.external:
+        raw = state.incoming.get(url_key)
+        if raw is None:
+            return default
+        try:
+            return parse(raw)
+        except (ValueError, TypeError):
+            return default
+    return st.session_state.get(state.session_key(url_key), default)
+
+
+# ------------------------------------------------------------------------------------------------
+# Surface and start point
+
+
+@dataclass
+class SurfaceChoice:
+    """The surface the page runs on.
+
+    Attributes:
+        key: the cache key (a registry name or ``expr:<formula>``).
+        entry: the surface.
+        params: its parameter values (empty for formulas).
+        name: the picker's value (a registry name or ``custom``).
+    """
+
+    key: str
+    entry: SurfaceEntry
+    params: dict[str, Any]
+    name: str
+
+
+def _surface_label(name: str) -> str:
+    return "Your own formula…" if name == CUSTOM else SURFACES[name].label
+
+
+def _reset_on_surface_change(state: UrlState, name: str) -> None:
+    """A new surface (picked by hand) gets its own start point and learning rates: the old ones
+    would start off the plot or diverge at once (Rosenbrock needs α 500 times smaller than the
+    bowl)."""
+    previous = st.session_state.get(_LAST_SURFACE)
+    st.session_state[_LAST_SURFACE] = name
+    if previous is None or previous == name or state.external:
+        return
+    prefix = f"{PAGE}:"
+    for key in list(st.session_state):
+        if isinstance(key, str) and key.startswith(prefix) and key.endswith(".lr"):
+            del st.session_state[key]
+    # the chart still holds the last click (on the old surface): it stays applied, not re-applied
+    for url_key in ("x0", "y0", "ins.k"):
+        st.session_state.pop(state.session_key(url_key), None)
+    st.toast("New surface: start point and learning rates reset to suit it.", icon="🔄")
+
+
+def surface_controls(state: UrlState) -> SurfaceChoice:
+    """Surface picker, its formula or parameters; a bad formula shows its error and the last
+    formula that worked keeps the page running."""
+    names = [*SURFACES.names(), CUSTOM]
+    name = widgets.choice(
+        state, "surface", "loss surface", names, DEFAULT_SURFACE, format_func=_surface_label
+    )
+    _reset_on_surface_change(state, name)
+    if name != CUSTOM:
+        entry = SURFACES[name]
+        params = widgets.entry_params(state, "s", entry)
+        return SurfaceChoice(name, entry, params, name)
+    formula = widgets.text(
+        state,
+        "f",
+        "f(x, y) =",
+        DEFAULT_FORMULA,
+        help="Use x, y, numbers, + − * / ** ( ) and functions such as exp, log, sqrt, sin, cos, "
+        "tanh, abs. The plot covers −3 ≤ x, y ≤ 3.",
+    )
+    try:
+        entry = get_surface(EXPR_PREFIX + formula)
+        st.session_state[_LAST_FORMULA] = formula
+    except (ExpressionError, ValueError) as error:
+        fallback = st.session_state.get(_LAST_FORMULA, DEFAULT_FORMULA)
+        st.error(f"**This formula cannot be used:** {error}\n\nShowing `{fallback}` meanwhile.")
+        formula = fallback
+        entry = get_surface(EXPR_PREFIX + formula)
+    return SurfaceChoice(EXPR_PREFIX + formula, entry, {}, name)
+
+
+def apply_click(state: UrlState, surface: SurfaceEntry, chart_key: str = CHART_KEY) -> bool:
+    """Moves the start to the point clicked on the contour (call before :func:`start_controls`).
+
+    The chart keeps its selection across reruns, so a click is applied once: only a selection
+    different from the last applied one moves the start. Returns whether the start moved.
+    """
+    event = st.session_state.get(chart_key)
+    points = []
+    if event:
+        selection = event.get("selection", {}) if isinstance(event, Mapping) else event.selection
+        points = selection.get("points", []) if selection else []
+    grid = [p for p in points if p.get("curve_number") == CLICK_GRID_TRACE]
+    if not grid:
+        st.session_state[_LAST_CLICK] = None
+        return False
+    clicked = (float(grid[-1]["x"]), float(grid[-1]["y"]))
+    if st.session_state.get(_LAST_CLICK) == clicked:
+        return False
+    st.session_state[_LAST_CLICK] = clicked
+    (x0, x1), (y0, y1) = surface.domain
+    x = float(np.clip(round(clicked[0], 4), x0, x1))
+    y = float(np.clip(round(clicked[1], 4), y0, y1))
+    state.set("x0", x)
+    state.set("y0", y)
+    return True
+
+
+def _float_in(label: str, low: float, high: float) -> Callable[[str], float]:
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except (TypeError, ValueError):
+            raise ValueError(f"{label} must be a number") from None
+        if not math.isfinite(value) or not low <= value <= high:
+            raise ValueError(f"{label} must be between {low:g} and {high:g}")
+        return value
+
+    return parse
+
+
+def coordinate_input(
+    state: UrlState, url_key: str, label: str, default: float, low: float, high: float
+) -> float:
+    """A number input for one coordinate, kept inside [low, high]."""
+    key = state.prepare(url_key, float(default), _float_in(label, low, high))
+    current = st.session_state[key]
+    st.session_state[key] = float(min(max(float(current), low), high))
+    step = float(f"{(high - low) / 100:.1g}")
+    return st.number_input(
+        label, min_value=float(low), max_value=float(high), step=step, key=key, format="%.3f"
+    )
+
+
+def start_controls(state: UrlState, surface: SurfaceEntry) -> tuple[float, float]:
+    """The shared start point: two number inputs (a click on the contour also sets them)."""
+    (x0, x1), (y0, y1) = surface.domain
+    left, right = st.columns(2)
+    with left:
+        x = coordinate_input(state, "x0", "start x", surface.start[0], x0, x1)
+    with right:
+        y = coordinate_input(state, "y0", "start y", surface.start[1], y0, y1)
+    return float(x), float(y)
+
+
+def steps_control(state: UrlState) -> int:
+    """Number of steps, one of the compiled trajectory buckets (no recompilation)."""
+    options = [str(s) for s in STEP_CHOICES]
+    return int(
+        widgets.choice(
+            state,
+            "steps",
+            "steps",
+            options,
+            str(DEFAULT_STEPS),
+            horizontal_radio=True,
+            help="Every run takes this many updates.",
+        )
+    )
+
+
+# ------------------------------------------------------------------------------------------------
+# Runs
+
+
+def _lr_text(value: float) -> str:
+    return widgets.format_number(float(value))
+
+
+def run_label(index: int, optimizer: str, lr: float, schedule: str) -> str:
+    """Legend text of run ``index``: number, optimizer, α and a non-constant schedule."""
+    label = f"{index}: {OPTIMIZERS[optimizer].label} α={_lr_text(lr)}"
+    if schedule != "constant":
+        label += f", {SCHEDULES[schedule].label.lower()}"
+    return label
+
+
+def run_controls(state: UrlState, index: int, surface: SurfaceEntry, seed: int) -> RunSpec:
+    """One run's controls in an expander: optimizer, its hyper-parameters, schedule and gradient
+    modifiers. Returns the run."""
+    prefix = f"r{index}"
+    default_opt = DEFAULT_OPTIMIZERS[(index - 1) % len(DEFAULT_OPTIMIZERS)]
+    names = OPTIMIZERS.names()
+
+    def parse_opt(text: str) -> str:
+        if text not in names:
+            raise ValueError("unknown optimizer")
+        return text
+
+    opt = peek(state, f"{prefix}.opt", default_opt, parse_opt)
+    opt = opt if opt in names else default_opt
+    lr_peek = peek(state, f"{prefix}.{opt}.lr", default_lr(opt, surface), float)
+    sched_peek = peek(state, f"{prefix}.sched", "constant")
+    sched_peek = sched_peek if sched_peek in SCHEDULES else "constant"
+    title = run_label(index, opt, lr_peek, sched_peek)
+    with st.expander(title, expanded=index == 1, key=f"{PAGE}_run_{index}"):
+        opt = widgets.optimizer_picker(state, f"{prefix}.opt", default_opt)
+        entry = OPTIMIZERS[opt]
+        color = optimizer_color(opt)
+        st.markdown(
+            f'<span style="color:{color};font-size:1.3em">━━</span> {entry.description}',
+            unsafe_allow_html=True,
+        )
+        tab_hp, tab_schedule, tab_modifiers = st.tabs(
+            ["hyper-parameters", "lr schedule", "clipping & noise"]
+        )
+        with tab_hp:
+            hparams = widgets.entry_params(
+                state, f"{prefix}.{opt}", entry, defaults={"lr": default_lr(opt, surface)}
+            )
+        with tab_schedule:
+            schedule, schedule_params = widgets.schedule_controls(state, prefix)
+            if "lr" not in SCHEDULES[schedule].defaults():
+                st.caption("This schedule sets α itself: the optimizer's α is not used.")
+            st.latex(SCHEDULES[schedule].latex)
+        with tab_modifiers:
+            modifiers = widgets.modifier_controls(state, prefix)
+    return RunSpec(
+        opt,
+        hparams,
+        schedule=schedule,
+        schedule_params=schedule_params,
+        modifiers=modifiers,
+        seed=int(seed),
+        label=run_label(index, opt, hparams["lr"], schedule),
+    )
+
+
+# ------------------------------------------------------------------------------------------------
+# Cached core calls
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def inspect_cached(
+    surface_key: str,
+    surface_params: dict,
+    spec: RunSpec,
+    start: tuple[float, float],
+    steps: int,
+    k: int,
+) -> StepInspection:
+    """:func:`optim_lab.inspect.inspect_step`, cached."""
+    return inspect_step(get_surface(surface_key), spec, start, k, steps, surface_params)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def known_minimum(surface_key: str, surface_params: dict) -> float | None:
+    """The lowest loss at the surface's listed minima (``None`` when it lists none)."""
+    entry = get_surface(surface_key)
+    if not entry.minima:
+        return None
+    return float(np.min(losses_at(entry, entry.minima, surface_params)))
+
+
+def loss_floor(minimum: float | None, trajectories: Sequence[Trajectory]) -> float | None:
+    """The value subtracted from the loss for its log plot: the best known loss, lowered to the
+    best loss any run reached (the listed minima hold for default parameters only), minus a hair
+    so that a converged run reads as float precision, not as a hole in the line."""
+    if minimum is None:
+        return None
+    reached = [float(np.min(t.loss[: len(t.finite_points)])) for t in trajectories]
+    best = min([minimum, *reached])
+    return best - 1e-7 * max(1.0, abs(best))
+
+
+# ------------------------------------------------------------------------------------------------
+# Exports
+
+
+def _rows(trajectories: Sequence[Trajectory]):
+    for number, traj in enumerate(trajectories, start=1):
+        n = len(traj.finite_points)
+        for step in range(n):
+            lr = float(traj.lr[step]) if step < len(traj.lr) else None
+            yield {
+                "step": step,
+                "run": number,
+                "label": traj.label,
+                "optimizer": traj.spec.optimizer,
+                "x": float(traj.points[step, 0]),
+                "y": float(traj.points[step, 1]),
+                "loss": float(traj.loss[step]),
+                "lr": lr,
+            }
+
+
+def runs_csv(trajectories: Sequence[Trajectory]) -> str:
+    """Every run's finite path as CSV: step, run, label, optimizer, x, y, loss, lr (the α used
+    by the step that leaves this point; empty at the last point)."""
+    buffer = io.StringIO()
+    fields = ["step", "run", "label", "optimizer", "x", "y", "loss", "lr"]
+    writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n")
+    writer.writeheader()
+    for row in _rows(trajectories):
+        writer.writerow({k: ("" if v is None else v) for k, v in row.items()})
+    return buffer.getvalue()
+
+
+def runs_json(
+    trajectories: Sequence[Trajectory],
+    *,
+    surface: str,
+    surface_params: Mapping[str, Any],
+    start: tuple[float, float],
+    steps: int,
+) -> str:
+    """The arena's runs as JSON: the setup, then per run its settings and the CLI's trajectory
+    fields (points, loss, lr, diverged_at)."""
+    runs = []
+    for number, traj in enumerate(trajectories, start=1):
+        spec = traj.spec
+        runs.append(
+            {
+                "run": number,
+                "label": traj.label,
+                "optimizer": spec.optimizer,
+                "hparams": dict(spec.hparams),
+                "schedule": spec.schedule,
+                "schedule_params": dict(spec.schedule_params),
+                "modifiers": dict(spec.modifiers),
+                "seed": spec.seed,
+                **traj.to_dict(),
+            }
+        )
+    payload = {
+        "surface": surface,
+        "surface_params": dict(surface_params),
+        "start": list(start),
+        "steps": steps,
+        "runs": runs,
+    }
+    return json.dumps(payload, indent=1, default=float)

@@ -1,0 +1,111 @@
+"""The step inspector replays runs exactly and names the optimizer's state as the update rule does."""
+
+import numpy as np
+import pytest
+
+from optim_lab.inspect import QUANTITIES, _replay, inspect_step, losses_at, optimizer_symbols
+from optim_lab.optimizers import OPTIMIZERS
+from optim_lab.surfaces import SURFACES
+from optim_lab.trajectory import RunSpec, run_many
+
+STEPS = 50
+BOWL = SURFACES["bowl"]
+
+
+@pytest.mark.parametrize("optimizer", OPTIMIZERS.names())
+def test_inspected_step_matches_the_run(optimizer):
+    spec = RunSpec(optimizer, {"lr": 0.1})
+    traj = run_many(BOWL, [spec], BOWL.start, STEPS)[0]
+    for k in (0, 7, STEPS - 1):
+        ins = inspect_step(BOWL, spec, BOWL.start, k, STEPS)
+        np.testing.assert_allclose(ins["theta"], traj.points[k], atol=1e-6)
+        np.testing.assert_allclose(ins["grad"], traj.grads[k], atol=1e-6)
+        np.testing.assert_allclose(ins["lr"], traj.lr[k], rtol=1e-6)
+        np.testing.assert_allclose(ins["update"], traj.points[k + 1] - traj.points[k], atol=1e-6)
+        np.testing.assert_allclose(ins["loss_next"], traj.loss[k + 1], rtol=1e-5, atol=1e-7)
+        assert not ins.diverged and not ins.frozen
+    for name in optimizer_symbols(optimizer):
+        assert name in ins.values
+    assert set(ins.values) <= set(QUANTITIES)
+
+
+def test_adam_moments_and_bias_correction():
+    b1, b2 = 0.8, 0.95
+    spec = RunSpec("adam", {"lr": 0.05, "beta1": b1, "beta2": b2})
+    traj = run_many(BOWL, [spec], BOWL.start, STEPS)[0]
+    k = 5
+    ins = inspect_step(BOWL, spec, BOWL.start, k, STEPS)
+    t = k + 1
+    assert ins["t"] == t
+    weights1 = (1 - b1) * b1 ** np.arange(k, -1, -1)
+    weights2 = (1 - b2) * b2 ** np.arange(k, -1, -1)
+    m = weights1 @ traj.grads[: k + 1]
+    v = weights2 @ traj.grads[: k + 1] ** 2
+    np.testing.assert_allclose(ins["m"], m, rtol=1e-5)
+    np.testing.assert_allclose(ins["v"], v, rtol=1e-5)
+    np.testing.assert_allclose(ins["m_hat"], ins["m"] / (1 - b1**t), rtol=1e-6)
+    np.testing.assert_allclose(ins["v_hat"], ins["v"] / (1 - b2**t), rtol=1e-6)
+    direction = ins["m_hat"] / (np.sqrt(ins["v_hat"]) + 1e-8)
+    np.testing.assert_allclose(ins["update"], -0.05 * direction, rtol=1e-5)
+
+
+def test_momentum_velocity_is_the_step_over_minus_lr():
+    spec = RunSpec("momentum", {"lr": 0.3, "beta": 0.9})
+    ins = inspect_step(BOWL, spec, BOWL.start, 12, STEPS)
+    np.testing.assert_allclose(ins["update"], -0.3 * ins["velocity"], rtol=1e-6)
+    np.testing.assert_allclose(ins["sgd_step"], -0.3 * ins["grad"], rtol=1e-6)
+
+
+def test_stochastic_run_with_schedule_and_modifiers_replays_the_same_noise():
+    surface = SURFACES["least_squares"]
+    spec = RunSpec(
+        "sgd",
+        {"lr": 0.1},
+        schedule="inverse_time",
+        schedule_params={"k": 0.05},
+        modifiers={"noise": 0.3, "clip_norm": 2.0},
+        seed=7,
+    )
+    sp = {"batch_size": 3}
+    traj = run_many(surface, [spec], surface.start, STEPS, sp)[0]
+    for k in (0, 31):
+        ins = inspect_step(surface, spec, surface.start, k, STEPS, sp)
+        np.testing.assert_allclose(ins["grad"], traj.grads[k], rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(ins["update"], traj.points[k + 1] - traj.points[k], atol=1e-6)
+        np.testing.assert_allclose(ins["lr"], 0.1 / (1 + 0.05 * k), rtol=1e-6)
+        assert ins["grad_norm"] <= 2.0 + 1e-5
+    # the minibatch gradient is not the exact one
+    assert not np.allclose(ins["grad"], ins["grad_exact"])
+
+
+def test_divergent_step_is_flagged_and_later_steps_are_frozen():
+    spec = RunSpec("sgd", {"lr": 2.5})
+    traj = run_many(BOWL, [spec], BOWL.start, STEPS)[0]
+    d = traj.diverged_at
+    assert d is not None
+    assert not inspect_step(BOWL, spec, BOWL.start, d - 2, STEPS).diverged
+    bad = inspect_step(BOWL, spec, BOWL.start, d - 1, STEPS)
+    assert bad.diverged and not bad.frozen
+    assert abs(bad["loss_next"]) > 1e6
+    assert inspect_step(BOWL, spec, BOWL.start, d, STEPS).frozen
+
+
+def test_moving_the_step_or_a_hyper_parameter_does_not_recompile():
+    inspect_step(BOWL, RunSpec("rmsprop", {"lr": 0.1}), BOWL.start, 3, STEPS)
+    before = _replay._cache_size()
+    for k, lr in ((4, 0.2), (40, 0.05), (0, 0.3)):
+        inspect_step(BOWL, RunSpec("rmsprop", {"lr": lr, "beta2": 0.5}), BOWL.start, k, STEPS)
+    assert _replay._cache_size() == before
+
+
+@pytest.mark.parametrize("k", [-1, STEPS])
+def test_step_out_of_range_is_refused(k):
+    with pytest.raises(ValueError, match="step must be between 0 and 49"):
+        inspect_step(BOWL, RunSpec("sgd"), BOWL.start, k, STEPS)
+
+
+def test_losses_at_minima():
+    rosen = SURFACES["rosenbrock"]
+    np.testing.assert_allclose(losses_at(rosen, rosen.minima), [0.0], atol=1e-7)
+    np.testing.assert_allclose(losses_at(rosen, [(0.0, 0.0)], {"a": 2.0}), [4.0], rtol=1e-6)
+    assert losses_at(rosen, []).shape == (0,)
