@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 class Preset:
     name: str  # id used in tests and links
     label: str  # button text
-    page: str  # script path, e.g. "pages/arena.py"
+    page: str  # script path, e.g. "pages/lessons/arena.py"
     params: dict[str, str] = field(default_factory=dict)  # URL parameters of that page
     description: str = ""  # one sentence: what the scenario shows
 

@@ -1,8 +1,8 @@
-"""Lecture presets of the adaptive-methods lesson (pages/adaptive.py)."""
+"""Lecture presets of the adaptive-methods lesson (pages/lessons/adaptive.py)."""
 
 from . import Preset
 
-PAGE = "pages/adaptive.py"
+PAGE = "pages/lessons/adaptive.py"
 
 PRESETS: list[Preset] = [
     Preset(

@@ -1,9 +1,9 @@
-"""Lecture scenarios for the optimizer arena (``pages/arena.py``); URL keys as in
+"""Lecture scenarios for the optimizer arena (``pages/lessons/arena.py``); URL keys as in
 :mod:`optim_lab.ui.arena_controls`."""
 
 from . import Preset
 
-PAGE = "pages/arena.py"
+PAGE = "pages/lessons/arena.py"
 
 PRESETS: list[Preset] = [
     Preset(

@@ -1,8 +1,8 @@
-"""Lecture presets of the momentum lesson (pages/momentum.py)."""
+"""Lecture presets of the momentum lesson (pages/lessons/momentum.py)."""
 
 from . import Preset
 
-PAGE = "pages/momentum.py"
+PAGE = "pages/lessons/momentum.py"
 
 PRESETS: list[Preset] = [
     Preset(

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from . import Preset
 
-ACT = "pages/activations.py"
-INIT = "pages/initialization.py"
-PREP = "pages/preprocessing.py"
-SANITY = "pages/sanity.py"
+ACT = "pages/lessons/activations.py"
+INIT = "pages/lessons/initialization.py"
+PREP = "pages/lessons/preprocessing.py"
+SANITY = "pages/lessons/sanity.py"
 
 PRESETS = [
     Preset(

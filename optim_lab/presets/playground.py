@@ -1,8 +1,8 @@
-"""Presets of the training playground (pages/playground.py)."""
+"""Presets of the training playground (pages/lessons/playground.py)."""
 
 from . import Preset
 
-PAGE = "pages/playground.py"
+PAGE = "pages/lessons/playground.py"
 
 PRESETS = [
     Preset(

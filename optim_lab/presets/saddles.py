@@ -1,8 +1,8 @@
-"""Lecture presets of the saddles, plateaus & cliffs lesson (pages/saddles.py)."""
+"""Lecture presets of the saddles, plateaus & cliffs lesson (pages/lessons/saddles.py)."""
 
 from . import Preset
 
-PAGE = "pages/saddles.py"
+PAGE = "pages/lessons/saddles.py"
 
 PRESETS: list[Preset] = [
     Preset(

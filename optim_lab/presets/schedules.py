@@ -1,8 +1,8 @@
-"""Lecture presets of the learning-rate schedules lesson (pages/schedules.py)."""
+"""Lecture presets of the learning-rate schedules lesson (pages/lessons/schedules.py)."""
 
 from . import Preset
 
-PAGE = "pages/schedules.py"
+PAGE = "pages/lessons/schedules.py"
 
 PRESETS: list[Preset] = [
     Preset(

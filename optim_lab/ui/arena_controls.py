@@ -1,4 +1,4 @@
-"""Controls, cached calls and exports of the optimizer arena (``pages/arena.py``).
+"""Controls, cached calls and exports of the optimizer arena (``pages/lessons/arena.py``).
 
 Every control lives in the URL (see :class:`~optim_lab.ui.state.UrlState`). URL keys:
 

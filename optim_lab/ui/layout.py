@@ -19,7 +19,7 @@ class Lesson:
 LESSONS: dict[str, list[Lesson]] = {
     "Start": [
         Lesson(
-            "pages/home.py",
+            "pages/lessons/home.py",
             "Home",
             ":material/home:",
             "What optim-lab is and where to begin.",
@@ -28,37 +28,37 @@ LESSONS: dict[str, list[Lesson]] = {
     ],
     "Optimization": [
         Lesson(
-            "pages/ewa.py",
+            "pages/lessons/ewa.py",
             "Weighted averages",
             ":material/show_chart:",
             "Exponentially weighted averages and bias correction: the memory inside momentum and Adam.",
         ),
         Lesson(
-            "pages/arena.py",
+            "pages/lessons/arena.py",
             "Optimizer arena",
             ":material/sports_score:",
             "Race up to six optimizers on any surface, step by step.",
         ),
         Lesson(
-            "pages/momentum.py",
+            "pages/lessons/momentum.py",
             "Momentum",
             ":material/speed:",
             "Why momentum works: the (α, β) map, EWA vs classic form, Nesterov.",
         ),
         Lesson(
-            "pages/adaptive.py",
+            "pages/lessons/adaptive.py",
             "Adaptive methods",
             ":material/tune:",
             "AdaGrad, RMSprop, Adam, Adadelta: a step size per coordinate.",
         ),
         Lesson(
-            "pages/saddles.py",
+            "pages/lessons/saddles.py",
             "Saddles, plateaus & cliffs",
             ":material/landscape:",
             "Where plain gradient descent gets stuck or thrown, and how clipping helps.",
         ),
         Lesson(
-            "pages/second_order.py",
+            "pages/lessons/second_order.py",
             "Second-order methods",
             ":material/functions:",
             "Newton and L-BFGS: curvature-aware steps and what they cost.",
@@ -66,7 +66,7 @@ LESSONS: dict[str, list[Lesson]] = {
     ],
     "Schedules": [
         Lesson(
-            "pages/schedules.py",
+            "pages/lessons/schedules.py",
             "LR schedules & range test",
             ":material/schedule:",
             "Decay, cosine, cyclical and warm restarts; finding a learning rate.",
@@ -74,31 +74,31 @@ LESSONS: dict[str, list[Lesson]] = {
     ],
     "Training networks": [
         Lesson(
-            "pages/playground.py",
+            "pages/lessons/playground.py",
             "Training playground",
             ":material/model_training:",
             "Train a small network live: decision boundary, curves, and optimizers side by side.",
         ),
         Lesson(
-            "pages/activations.py",
+            "pages/lessons/activations.py",
             "Activation functions",
             ":material/ssid_chart:",
             "Sigmoid, tanh, ReLU and friends: their slopes, and where the gradient dies.",
         ),
         Lesson(
-            "pages/initialization.py",
+            "pages/lessons/initialization.py",
             "Weight initialization",
             ":material/stacked_bar_chart:",
             "Too small, too large, Xavier, He: activations and gradients through 10 layers.",
         ),
         Lesson(
-            "pages/preprocessing.py",
+            "pages/lessons/preprocessing.py",
             "Data preprocessing",
             ":material/scatter_plot:",
             "Centring, standardizing, PCA and whitening, and why centred inputs train faster.",
         ),
         Lesson(
-            "pages/sanity.py",
+            "pages/lessons/sanity.py",
             "Sanity checks & babysitting",
             ":material/fact_check:",
             "Loss at step 0, overfitting 20 examples, learning rates, gradient checking.",

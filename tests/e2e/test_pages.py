@@ -10,7 +10,7 @@ LESSON_PAGES = [lesson for lessons in LESSONS.values() for lesson in lessons if 
 
 
 def url_path(lesson) -> str:
-    return lesson.path.removeprefix("pages/").removesuffix(".py")
+    return lesson.path.removeprefix("pages/lessons/").removesuffix(".py")
 
 
 @pytest.mark.parametrize("lesson", LESSON_PAGES, ids=url_path)

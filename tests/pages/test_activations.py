@@ -1,4 +1,4 @@
-"""AppTest checks of the activation-functions page (pages/activations.py)."""
+"""AppTest checks of the activation-functions page (pages/lessons/activations.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "activations.py")
+PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "lessons" / "activations.py")
 
 
 def run_page(**params: str) -> AppTest:

@@ -1,4 +1,4 @@
-"""AppTest checks of the optimizer arena (pages/arena.py)."""
+"""AppTest checks of the optimizer arena (pages/lessons/arena.py)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from optim_lab.figures.surface import CLICK_GRID_TRACE
 from optim_lab.presets.arena import PRESETS
 from optim_lab.ui.arena_controls import CHART_KEY
 
-PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "arena.py")
+PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "lessons" / "arena.py")
 
 
 def run_page(**params: str) -> AppTest:
@@ -70,7 +70,7 @@ def test_step_inspector_follows_run_and_step():
 
 @pytest.mark.parametrize("preset", PRESETS, ids=lambda p: p.name)
 def test_presets_run(preset):
-    assert preset.page == "pages/arena.py"
+    assert preset.page == "pages/lessons/arena.py"
     at = run_page(**preset.params)
     assert not at.exception
     assert not at.error

@@ -1,4 +1,4 @@
-"""AppTest checks of the weighted-averages page (pages/ewa.py)."""
+"""AppTest checks of the weighted-averages page (pages/lessons/ewa.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 from streamlit.testing.v1 import AppTest
 
-PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "ewa.py")
+PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "lessons" / "ewa.py")
 
 
 def run_page(**params: str) -> AppTest:

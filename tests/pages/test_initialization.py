@@ -1,4 +1,4 @@
-"""AppTest checks of the weight-initialization page (pages/initialization.py)."""
+"""AppTest checks of the weight-initialization page (pages/lessons/initialization.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from optim_lab.presets.nn_lab import PRESETS
 
-PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "initialization.py")
+PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "lessons" / "initialization.py")
 
 
 def run_page(**params: str) -> AppTest:
@@ -48,7 +48,9 @@ def test_quick_button_switches_to_xavier_and_changes_figure():
     assert at.query_params["init"] in ("xavier", ["xavier"])
 
 
-@pytest.mark.parametrize("preset", [p for p in PRESETS if p.page == "pages/initialization.py"])
+@pytest.mark.parametrize(
+    "preset", [p for p in PRESETS if p.page == "pages/lessons/initialization.py"]
+)
 def test_presets_run(preset):
     at = run_page(**preset.params)
     assert not at.exception

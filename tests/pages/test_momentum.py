@@ -1,4 +1,4 @@
-"""AppTest checks of the momentum page (pages/momentum.py)."""
+"""AppTest checks of the momentum page (pages/lessons/momentum.py)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from optim_lab.presets.momentum import PRESETS
 
-PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "momentum.py")
+PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "lessons" / "momentum.py")
 
 
 @contextmanager

@@ -1,4 +1,4 @@
-"""AppTest checks of the training playground (pages/playground.py)."""
+"""AppTest checks of the training playground (pages/lessons/playground.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from optim_lab.presets.playground import PRESETS
 
-PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "playground.py")
+PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "lessons" / "playground.py")
 
 
 def run_page(**params: str) -> AppTest:

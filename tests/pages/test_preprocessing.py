@@ -1,4 +1,4 @@
-"""AppTest checks of the data-preprocessing page (pages/preprocessing.py)."""
+"""AppTest checks of the data-preprocessing page (pages/lessons/preprocessing.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "preprocessing.py")
+PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "lessons" / "preprocessing.py")
 
 
 def run_page(**params: str) -> AppTest:

@@ -1,4 +1,4 @@
-"""AppTest checks of the saddles, plateaus & cliffs page (pages/saddles.py)."""
+"""AppTest checks of the saddles, plateaus & cliffs page (pages/lessons/saddles.py)."""
 
 import json
 from contextlib import contextmanager
@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from optim_lab.presets.saddles import PRESETS
 
-PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "saddles.py")
+PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "lessons" / "saddles.py")
 
 
 @contextmanager
@@ -55,7 +55,7 @@ def test_every_scenario_renders(scenario):
 
 @pytest.mark.parametrize("preset", PRESETS, ids=lambda p: p.name)
 def test_presets(preset):
-    assert preset.page == "pages/saddles.py"
+    assert preset.page == "pages/lessons/saddles.py"
     at = run_page(preset.params)
     assert not at.exception
     assert not any("could not be used" in w.value for w in at.warning)

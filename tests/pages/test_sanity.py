@@ -1,4 +1,4 @@
-"""AppTest checks of the sanity-checks page (pages/sanity.py)."""
+"""AppTest checks of the sanity-checks page (pages/lessons/sanity.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "sanity.py")
+PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "lessons" / "sanity.py")
 
 
 def run_page(**params: str) -> AppTest:

@@ -1,4 +1,4 @@
-"""AppTest checks of the learning-rate schedules page (pages/schedules.py)."""
+"""AppTest checks of the learning-rate schedules page (pages/lessons/schedules.py)."""
 
 import json
 from contextlib import contextmanager
@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from optim_lab.presets.schedules import PRESETS
 
-PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "schedules.py")
+PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "lessons" / "schedules.py")
 
 
 @contextmanager
@@ -49,7 +49,7 @@ def test_defaults_render_every_section():
 
 @pytest.mark.parametrize("preset", PRESETS, ids=lambda p: p.name)
 def test_presets(preset):
-    assert preset.page == "pages/schedules.py"
+    assert preset.page == "pages/lessons/schedules.py"
     at = run_page(preset.params)
     assert not at.exception
     assert not at.error
@@ -107,9 +107,9 @@ def test_range_test_suggestion_can_be_used_in_section_2():
 
 
 def test_arena_button_carries_the_suggestion():
-    app = str(Path(PAGE).parents[1] / "app.py")
+    app = str(Path(PAGE).parents[2] / "app.py")
     at = AppTest.from_file(app, default_timeout=90).run()
-    at.switch_page("pages/schedules.py")
+    at.switch_page("pages/lessons/schedules.py")
     at.query_params["surface"] = "bowl"
     at.query_params["sp.kappa"] = "50"
     at.query_params["opt"] = "adam"

@@ -1,4 +1,4 @@
-"""AppTest checks of the second-order methods page (pages/second_order.py)."""
+"""AppTest checks of the second-order methods page (pages/lessons/second_order.py)."""
 
 import json
 from contextlib import contextmanager
@@ -8,7 +8,7 @@ import jax
 import pytest
 from streamlit.testing.v1 import AppTest
 
-PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "second_order.py")
+PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "lessons" / "second_order.py")
 
 
 @contextmanager

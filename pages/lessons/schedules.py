@@ -52,7 +52,7 @@ RUN_DEFAULTS = {
 }
 RANGE_STEPS = ("50", "100", "200", "500")
 MAX_STEPS_SHOWN = 1000
-ARENA = "pages/arena.py"
+ARENA = "pages/lessons/arena.py"
 
 state = UrlState("schedules")
 page_header(
