@@ -1,0 +1,78 @@
+"""The arena in a real browser: clicking the contour, Play, sliders, presets."""
+
+import pytest
+
+from optim_lab.presets import arena as arena_presets
+
+pytestmark = pytest.mark.e2e
+
+
+def open_arena(page, app_url, wait_for_app, query: str = ""):
+    page.set_viewport_size({"width": 1400, "height": 1400})
+    page.goto(f"{app_url}/arena{query}")
+    wait_for_app(page)
+    page.keyboard.press("Escape")  # a fresh server may greet a first deep link with a dialog
+    page.wait_for_timeout(2000)  # plotly binds its handlers after the first draw
+    return page.locator('[data-testid="stPlotlyChart"]').first
+
+
+def start_inputs(page):
+    return page.get_by_label("start x").input_value(), page.get_by_label("start y").input_value()
+
+
+def test_clicking_the_contour_moves_the_start_point(page, app_url, wait_for_app, screenshot):
+    chart = open_arena(page, app_url, wait_for_app)
+    before = start_inputs(page)
+    drag = chart.locator(".nsewdrag").first
+    box = drag.bounding_box()
+    x, y = box["x"] + box["width"] * 0.75, box["y"] + box["height"] * 0.2
+    page.mouse.move(x, y)
+    page.mouse.click(x, y)
+    for _ in range(60):
+        page.wait_for_timeout(1000)
+        after = start_inputs(page)
+        if after != before:
+            break
+    assert after != before
+    assert float(after[0]) > 0 > float(before[0])  # clicked in the right half
+    screenshot(chart, "arena-after-click")
+
+
+def test_play_animates_and_the_contour_stays_drawn(page, app_url, wait_for_app, screenshot):
+    chart = open_arena(page, app_url, wait_for_app)
+    assert chart.locator("image").count() >= 1  # the contour is the background image
+    chart.get_by_text("Play").first.click()
+    page.wait_for_timeout(1500)
+    label = chart.locator(".slider-container text").first  # "step k" above the scrubber
+    mid = label.text_content()
+    page.wait_for_timeout(2500)
+    end = label.text_content()
+    assert mid != end  # the step counter advanced while playing
+    assert chart.locator("image").count() >= 1  # still drawn after playing
+    screenshot(chart, "arena-after-play")
+
+
+def test_moving_a_slider_redraws_the_figure(page, app_url, wait_for_app):
+    chart = open_arena(page, app_url, wait_for_app)
+    before = chart.locator(".scatterlayer").first.inner_html()
+    slider = page.get_by_role("slider", name="condition number κ")
+    slider.focus()
+    for _ in range(4):
+        slider.press("ArrowRight")
+    page.wait_for_function(
+        "(before) => document.querySelector('[data-testid=\"stPlotlyChart\"] .scatterlayer')"
+        ".innerHTML !== before",
+        arg=before,
+        timeout=60_000,
+    )
+
+
+def test_a_preset_from_home_loads_in_the_arena(page, app_url, wait_for_app, screenshot):
+    preset = next(p for p in arena_presets.PRESETS if p.name == "lr_too_high")
+    page.set_viewport_size({"width": 1400, "height": 1400})
+    page.goto(app_url)
+    page.get_by_role("link", name=preset.label).first.click()
+    wait_for_app(page)
+    page.get_by_text("diverged at step").first.wait_for(timeout=60_000)
+    assert "r1.sgd.lr" in page.url
+    screenshot(page, "arena-preset-lr-too-high")
