@@ -1,5 +1,7 @@
 """Optimizer arena: race up to six optimizers on any surface, then inspect any step."""
 
+from importlib.util import find_spec
+
 import streamlit as st
 
 from optim_lab.figures.inspector import (
@@ -200,7 +202,7 @@ with figure_slot:
 if trajectories:
     with main:
         st.subheader("Export")
-        csv_col, json_col, html_col = st.columns(3)
+        csv_col, json_col, html_col, png_col = st.columns(4)
         csv_col.download_button(
             "Runs as CSV",
             lambda: arena.runs_csv(trajectories),
@@ -229,6 +231,15 @@ if trajectories:
             on_click="ignore",
             help="A standalone page with the animation; works offline.",
         )
+        if find_spec("kaleido") is not None:  # optional: pip install -e .[export]
+            png_col.download_button(
+                "Contour as PNG",
+                lambda: contour.to_image(format="png", width=1000, height=800, scale=2),
+                file_name="arena_contour.png",
+                mime="image/png",
+                on_click="ignore",
+                help="The figure as it stands (last frame), rendered by kaleido.",
+            )
 
 with main:
     what_to_notice(
