@@ -2,44 +2,20 @@
 
 from __future__ import annotations
 
-import json
-from contextlib import contextmanager
 from pathlib import Path
 
-import jax
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from optim_lab.presets.momentum import PRESETS
 
+from .apptest import charts, count_traces, open_page
+
 PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "lessons" / "momentum.py")
 
 
-@contextmanager
-def count_traces():
-    """Counts JAX tracings (each one a compilation, or a persistent-cache look-up at best)."""
-    events = []
-
-    def listener(event, duration, **kwargs):
-        if event == "/jax/core/compile/jaxpr_trace_duration":
-            events.append(event)
-
-    jax.monitoring.register_event_duration_secs_listener(listener)
-    try:
-        yield events
-    finally:
-        jax.monitoring.unregister_event_duration_listener(listener)
-
-
 def run_page(**params: str) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=90)
-    for key, value in params.items():
-        at.query_params[key] = value
-    return at.run()
-
-
-def charts(at: AppTest) -> list[dict]:
-    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+    return open_page(PAGE, params)
 
 
 def test_defaults_render_map_run_and_comparison():
