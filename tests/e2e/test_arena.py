@@ -35,7 +35,8 @@ def test_clicking_the_contour_moves_the_start_point(page, app_url, wait_for_app,
             break
     assert after != before
     assert float(after[0]) > 0 > float(before[0])  # clicked in the right half
-    screenshot(chart, "arena-after-click")
+    wait_for_app(page)  # the rerun redraws (and replaces) the chart element
+    screenshot(page, "arena-after-click")
 
 
 def test_play_animates_and_the_contour_stays_drawn(page, app_url, wait_for_app, screenshot):
