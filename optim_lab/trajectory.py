@@ -22,7 +22,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from functools import partial
+from functools import cache, partial
 from typing import Any, NamedTuple
 
 import jax
@@ -108,6 +108,10 @@ class PackedRuns(NamedTuple):
     seed: np.ndarray
 
 
+# A column of the packed numbers: (PackedRuns field, name, width).
+Column = tuple[str, str, int]
+
+
 @dataclass(frozen=True)
 class Program:
     """What a compiled batch depends on (everything else is traced): the surface, the optimizer,
@@ -120,42 +124,106 @@ class Program:
     stochastic: bool
     details: bool = True  # also return each step's gradient and update (costs time in the loop)
     modifiers: bool = True  # apply clipping/decay (False only where every run has them all off)
+    columns: tuple[Column, ...] = ()  # layout of the packed numbers
+
+
+class PackedNumbers(NamedTuple):
+    """A batch of runs as three arrays (one transfer each): every float of every run side by side
+    in ``numbers`` (one row per run, columns as in :attr:`Program.columns`), plus the integers."""
+
+    numbers: np.ndarray
+    sched_index: np.ndarray
+    seed: np.ndarray
+
+
+def unpack(columns: Sequence[Column], packed: PackedNumbers) -> PackedRuns:
+    """The named view of packed numbers (NumPy or traced: column slices, no copies)."""
+    groups: dict[str, dict[str, Any]] = {"hparams": {}, "sched_params": {}, "modifiers": {}}
+    i = 0
+    for group, name, width in columns:
+        column = packed.numbers[:, i] if width == 1 else packed.numbers[:, i : i + width]
+        groups[group][name] = column
+        i += width
+    return PackedRuns(
+        groups["hparams"],
+        packed.sched_index,
+        groups["sched_params"],
+        Modifiers(**groups["modifiers"]),
+        packed.seed,
+    )
+
+
+@cache
+def _offsets(columns: tuple[Column, ...]) -> dict[tuple[str, str], int]:
+    widths = [width for _, _, width in columns]
+    starts = np.cumsum([0, *widths[:-1]])
+    return {(g, name): int(start) for (g, name, _), start in zip(columns, starts, strict=True)}
+
+
+def column_of(columns: tuple[Column, ...], group: str, name: str) -> int:
+    """Where ``group``'s ``name`` starts in the packed numbers."""
+    return _offsets(columns)[group, name]
+
+
+def pack_numbers(
+    surface: SurfaceEntry, specs: Sequence[RunSpec], steps: int, details: bool = True, dtype=None
+) -> tuple[Program, PackedNumbers]:
+    """Validates runs of one optimizer and packs their numbers into one array (rows = runs).
+
+    Every run carries every schedule's parameter names, so runs with different schedules batch
+    together. Returns the static :class:`Program` and the traced :class:`PackedNumbers`.
+    """
+    optimizers = {s.optimizer for s in specs}
+    if len(optimizers) != 1:
+        raise ValueError(f"pack_runs takes runs of one optimizer, got {sorted(optimizers)}")
+    rows, columns = [], None
+    for spec in specs:
+        hp, sp, mods = spec.resolve()
+        sp = traced_params(spec.schedule, sp)
+        if columns is None:
+            columns = (
+                *(("hparams", name, 1) for name in hp),
+                *(("sched_params", name, np.size(value)) for name, value in sp.items()),
+                *(("modifiers", name, 1) for name in mods),
+            )
+        row = list(hp.values())
+        for value in sp.values():
+            if isinstance(value, np.ndarray):
+                row.extend(value.tolist())
+            else:
+                row.append(value)
+        row.extend(mods.values())
+        rows.append(row)
+    schedules = tuple(sorted({s.schedule for s in specs}))
+    packed = PackedNumbers(
+        numbers=np.array(rows, dtype=dtype or np.float64),
+        sched_index=np.array([schedules.index(s.schedule) for s in specs], dtype=np.int32),
+        seed=np.array([s.seed for s in specs], dtype=np.uint32),
+    )
+    modifiers = packed.numbers[:, [column_of(columns, "modifiers", m) for m in Modifiers._fields]]
+    noise = modifiers[:, Modifiers._fields.index("noise")]
+    stochastic = surface.minibatch_fn is not None or bool(np.any(noise > 0))
+    program = Program(
+        surface,
+        specs[0].optimizer,
+        schedules,
+        step_bucket(steps),
+        stochastic,
+        details,
+        # Clipping and decay cost a third of a step: a batch without them compiles without them
+        # (once; moving their sliders afterwards changes numbers only).
+        modifiers=bool(np.any(modifiers > 0)),
+        columns=columns,
+    )
+    return program, packed
 
 
 def pack_runs(
     surface: SurfaceEntry, specs: Sequence[RunSpec], steps: int, details: bool = True
 ) -> tuple[Program, PackedRuns]:
-    """Validates runs of one optimizer and stacks their numbers into arrays.
-
-    Every run carries every schedule's parameter names, so runs with different schedules batch
-    together. Returns the static :class:`Program` and the traced :class:`PackedRuns`.
-    """
-    optimizers = {s.optimizer for s in specs}
-    if len(optimizers) != 1:
-        raise ValueError(f"pack_runs takes runs of one optimizer, got {sorted(optimizers)}")
-    hp_rows, sp_rows, mod_rows = [], [], []
-    for spec in specs:
-        hp, sp, mods = spec.resolve()
-        hp_rows.append(hp)
-        sp_rows.append(traced_params(spec.schedule, sp))
-        mod_rows.append(mods)
-
-    def stack(rows, key):
-        return np.stack([np.asarray(row[key], dtype=np.float64) for row in rows])
-
-    schedules = tuple(sorted({s.schedule for s in specs}))
-    packed = PackedRuns(
-        hparams={k: stack(hp_rows, k) for k in hp_rows[0]},
-        sched_index=np.array([schedules.index(s.schedule) for s in specs], dtype=np.int32),
-        sched_params={k: stack(sp_rows, k) for k in sp_rows[0]},
-        modifiers=Modifiers(**{k: stack(mod_rows, k) for k in Modifiers._fields}),
-        seed=np.array([s.seed for s in specs], dtype=np.uint32),
-    )
-    stochastic = surface.minibatch_fn is not None or bool(np.any(packed.modifiers.noise > 0))
-    program = Program(
-        surface, specs[0].optimizer, schedules, step_bucket(steps), stochastic, details
-    )
-    return program, packed
+    """:func:`pack_numbers` with the numbers by name (float64)."""
+    program, packed = pack_numbers(surface, specs, steps, details)
+    return program, unpack(program.columns, packed)
 
 
 def _cast(tree, dtype):
@@ -188,18 +256,23 @@ class StepOut(NamedTuple):
     update: jax.Array | None
 
 
-def _is_bad(loss, params, loss0):
-    too_big = (jnp.abs(loss) > LOSS_BOUND * (1 + jnp.abs(loss0))) | (
-        jnp.max(jnp.abs(params)) > PARAM_BOUND
-    )
-    return ~jnp.isfinite(loss) | ~jnp.all(jnp.isfinite(params)) | too_big
+def _healthy(loss, params, loss0):
+    """False once the loss or the parameters are non-finite or beyond the bounds (NaN compares
+    False, so it needs no separate test)."""
+    ok = jnp.abs(loss) <= LOSS_BOUND * (1 + jnp.abs(loss0))
+    for coordinate in params:  # a 2-vector: elementwise tests fuse, a reduction would not
+        ok &= jnp.abs(coordinate) <= PARAM_BOUND
+    return ok
 
 
-def _stepper(program: Program, start, surface_params, run, lr_override=None):
+def _stepper(program: Program, start, surface_params, run, lr_override=None, freeze=True):
     """The initial carry and the scan body of one run.
 
-    The carry holds ``diverged_at`` (``steps + 1`` while the run is healthy); once a step goes bad the
-    run is frozen at its last finite point. A program with no randomness draws no random numbers.
+    The carry holds ``diverged_at``: the first step whose result is not healthy (``steps + 1``
+    while the run is healthy). With ``freeze`` the run stops at its last finite point in the loop;
+    without it the loop runs on (cheaper: no select over the whole state each step) and the caller
+    discards what follows ``diverged_at``. Either way the schedule's state stops reacting to the
+    loss at the divergence. A program with no randomness draws no random numbers.
     """
     steps = program.steps
     exact, sampled = _objective(program.surface, surface_params)
@@ -210,7 +283,6 @@ def _stepper(program: Program, start, surface_params, run, lr_override=None):
 
     def step(carry, t):
         params, loss, states, sched_state, diverged_at = carry
-        done = diverged_at <= steps
         if program.stochastic:
             grad_key, noise_key = jax.random.split(jax.random.fold_in(jax.random.key(seed), t))
             grads = apply_modifiers(jax.grad(sampled)(params, grad_key), params, mods, noise_key)
@@ -225,19 +297,24 @@ def _stepper(program: Program, start, surface_params, run, lr_override=None):
         updates, new_states = optimizer.update(grads, states, params, {**hp, "lr": lr})
         new_params = params + updates
         new_loss = exact(new_params)
-        bad = _is_bad(new_loss, new_params, loss0)
-        diverged_at = jnp.where(~done & bad, t + 1, diverged_at)
-        frozen = done | bad
-        keep = partial(jax.tree.map, lambda old, new: jnp.where(frozen, old, new))
-        params, loss, states = (
-            keep(params, new_params),
-            keep(loss, new_loss),
-            keep(states, new_states),
-        )
+        was_healthy = diverged_at > steps
+        healthy = was_healthy & _healthy(new_loss, new_params, loss0)
+        diverged_at = jnp.where(was_healthy & ~healthy, t + 1, diverged_at)
         if reacts_to_loss:
-            sched_state = keep(sched_state, observe_loss(sched_state, new_loss, sp))
+            observed = observe_loss(sched_state, new_loss, sp)
+            sched_state = jax.tree.map(partial(jnp.where, healthy), observed, sched_state)
+        if freeze:
+            keep = partial(jax.tree.map, partial(jnp.where, healthy))
+            updates = keep(updates, jnp.zeros_like(updates))
+            params, loss, states = (
+                keep(new_params, params),
+                keep(new_loss, loss),
+                keep(new_states, states),
+            )
+        else:
+            params, loss, states = new_params, new_loss, new_states
         if program.details:
-            out = StepOut(params, loss, lr, grads, jnp.where(frozen, 0.0, updates))
+            out = StepOut(params, loss, lr, grads, updates)
         else:
             out = StepOut(params, loss, lr, None, None)
         return (params, loss, states, sched_state, diverged_at), out
@@ -252,17 +329,43 @@ def _stepper(program: Program, start, surface_params, run, lr_override=None):
     return carry, step
 
 
-def _single_run(program: Program, start, surface_params, run, lr_override=None):
-    """Scans one run: per-step outputs and ``diverged_at`` (``steps + 1`` when it never diverged)."""
-    carry, step = _stepper(program, start, surface_params, run, lr_override)
-    carry, outs = jax.lax.scan(step, carry, jnp.arange(program.steps))
+def _coordinates(v):
+    """A 2-vector as two scalars: a scan stacks scalars faster than short vectors."""
+    return None if v is None else (v[0], v[1])
+
+
+def _single_run(program: Program, start, surface_params, run, lr_override=None, freeze=True):
+    """Scans one run: per-step outputs (vectors as coordinate pairs; no lr when it is constant)
+    and ``diverged_at`` (``steps + 1`` when it never diverged)."""
+    carry, step = _stepper(program, start, surface_params, run, lr_override, freeze)
+    constant_lr = lr_override is None and program.schedules == ("constant",)
+
+    def body(carry, t):
+        carry, out = step(carry, t)
+        return carry, out._replace(
+            lr=None if constant_lr else out.lr,
+            params=_coordinates(out.params),
+            grad=_coordinates(out.grad),
+            update=_coordinates(out.update),
+        )
+
+    carry, outs = jax.lax.scan(body, carry, jnp.arange(program.steps))
     return outs, carry[-1]
 
 
 @partial(jax.jit, static_argnames=("program",))
-def _run_batch(program: Program, start, surface_params, runs: PackedRuns):
-    outs, diverged_at = jax.vmap(lambda run: _single_run(program, start, surface_params, run))(runs)
+def _run_batch(program: Program, start, surface_params, packed: PackedNumbers):
+    runs = unpack(program.columns, packed)
+    outs, diverged_at = jax.vmap(
+        lambda run: _single_run(program, start, surface_params, run, freeze=False)
+    )(runs)
     return outs, diverged_at, program.surface.fn(start, surface_params)
+
+
+def _hold_after(values: np.ndarray, index: int) -> np.ndarray:
+    """``values`` with every row from ``index`` on replaced by row ``index − 1``."""
+    values[index:] = values[index - 1]
+    return values
 
 
 @dataclass
@@ -349,9 +452,12 @@ def run_many(
     results: list[Trajectory | None] = [None] * len(specs)
     for optimizer in dict.fromkeys(s.optimizer for s in specs):  # first-seen order
         group = [i for i, s in enumerate(specs) if s.optimizer == optimizer]
-        program, packed = pack_runs(surface, [specs[i] for i in group], steps, details)
-        outs, diverged, loss0 = _run_batch(program, start, sp, _cast(packed, dtype))
+        program, packed = pack_numbers(surface, [specs[i] for i in group], steps, details, dtype)
+        outs, diverged, loss0 = _run_batch(program, start, sp, packed)
         outs = jax.tree.map(lambda x: np.asarray(x)[:, :steps], outs)
+        if outs.lr is None:
+            lr_column = packed.numbers[:, column_of(program.columns, "sched_params", "lr")]
+            outs = outs._replace(lr=np.repeat(lr_column[:, None], steps, axis=1))
         diverged, loss0 = np.asarray(diverged), np.asarray(loss0)
         if not np.isfinite(loss0):
             raise ValueError(
@@ -359,14 +465,26 @@ def run_many(
                 "choose a start inside the surface's domain"
             )
         for row, i in enumerate(group):
+            points = np.vstack([start, np.stack([outs.params[0][row], outs.params[1][row]], 1)])
+            loss = np.concatenate([loss0[None], outs.loss[row]])
+            grads = updates = None
+            if program.details:
+                grads = np.stack([outs.grad[0][row], outs.grad[1][row]], 1)
+                updates = np.stack([outs.update[0][row], outs.update[1][row]], 1)
+            diverged_at = int(diverged[row]) if diverged[row] <= steps else None
+            if diverged_at is not None:  # frozen at the last healthy point from there on
+                points, loss = _hold_after(points, diverged_at), _hold_after(loss, diverged_at)
+                if program.details:
+                    grads = _hold_after(grads, diverged_at)
+                    updates[diverged_at - 1 :] = 0.0
             results[i] = Trajectory(
                 spec=specs[i],
-                points=np.vstack([start[None, :], outs.params[row]]),
-                loss=np.concatenate([loss0[None], outs.loss[row]]),
+                points=points,
+                loss=loss,
                 lr=outs.lr[row],
-                grads=None if outs.grad is None else outs.grad[row],
-                updates=None if outs.update is None else outs.update[row],
-                diverged_at=int(diverged[row]) if diverged[row] <= steps else None,
+                grads=grads,
+                updates=updates,
+                diverged_at=diverged_at,
             )
     return results
 
@@ -395,9 +513,9 @@ class SweepResult(NamedTuple):
 
 
 @partial(jax.jit, static_argnames=("program",))
-def _sweep_batch(program: Program, n_steps, start, surface_params, runs: PackedRuns, tol):
+def _sweep_batch(program: Program, n_steps, start, surface_params, packed: PackedNumbers, tol):
     """Final loss, first step within ``tol`` of the best known minimum and divergence per run, after
-    ``n_steps`` (traced, ≤ ``program.steps``): the scan carries only these, never the whole path."""
+    ``n_steps`` (traced, ≤ ``program.steps``): the loop carries only these, never the whole path."""
     minima = [
         program.surface.fn(jnp.asarray(m, start.dtype), surface_params)
         for m in program.surface.minima
@@ -405,23 +523,22 @@ def _sweep_batch(program: Program, n_steps, start, surface_params, runs: PackedR
     target = jnp.min(jnp.stack(minima)) if minima else 0.0
 
     def one(run):
-        carry, step = _stepper(program, start, surface_params, run)
+        carry, step = _stepper(program, start, surface_params, run, freeze=False)
 
-        def body(carry_and_stats, t):
+        def body(t, carry_and_stats):
             carry, (final_loss, first_hit) = carry_and_stats
             carry, out = step(carry, t)
             healthy = t + 1 < carry[-1]
-            hit = (t < n_steps) & healthy & (out.loss - target <= tol) & (first_hit < 0)
-            final_loss = jnp.where(t == n_steps - 1, out.loss, final_loss)
-            return (carry, (final_loss, jnp.where(hit, t + 1, first_hit))), None
+            hit = healthy & (out.loss - target <= tol) & (first_hit < 0)
+            final_loss = jnp.where(healthy, out.loss, final_loss)
+            return carry, (final_loss, jnp.where(hit, t + 1, first_hit))
 
+        # A loop of exactly n_steps (traced: any step count shares one program).
         stats = (carry[1], jnp.asarray(-1))
-        (carry, (final_loss, first_hit)), _ = jax.lax.scan(
-            body, (carry, stats), jnp.arange(program.steps)
-        )
+        carry, (final_loss, first_hit) = jax.lax.fori_loop(0, n_steps, body, (carry, stats))
         return final_loss, first_hit, carry[-1] <= n_steps
 
-    return jax.vmap(one)(runs)
+    return jax.vmap(one)(unpack(program.columns, packed))
 
 
 def sweep(
@@ -450,22 +567,27 @@ def sweep(
     if x_name == y_name:
         raise ValueError(f"sweep two different hyper-parameters, not {x_name} twice")
     dtype = default_dtype()
-    # Pack the base run once and tile it: the grid only changes two columns. The modifiers are the
-    # same in every cell, so a sweep without any compiles without them (over half its time).
-    program, packed = pack_runs(surface, [base], steps, details=False)
-    program = replace(program, modifiers=any(float(m[0]) > 0 for m in packed.modifiers))
+    # Pack the base run once and tile it: the grid only changes two columns.
+    program, packed = pack_numbers(surface, [base], steps, False, dtype)
+    column = partial(column_of, program.columns)
+    program = replace(program, steps=MAX_STEPS)
     grid_x, grid_y = np.meshgrid(xs, ys)
-    packed = jax.tree.map(lambda a: np.repeat(a, grid_x.size, axis=0), packed)
-    packed.hparams[x_name] = grid_x.reshape(-1)
-    packed.hparams[y_name] = grid_y.reshape(-1)
-    if "lr" in (x_name, y_name):
-        packed.sched_params["lr"] = packed.hparams["lr"]
+    numbers = np.repeat(packed.numbers, grid_x.size, axis=0)
+    numbers[:, column("hparams", x_name)] = grid_x.reshape(-1)
+    numbers[:, column("hparams", y_name)] = grid_y.reshape(-1)
+    if "lr" in (x_name, y_name):  # the schedule's base lr follows the optimizer's
+        numbers[:, column("sched_params", "lr")] = numbers[:, column("hparams", "lr")]
+    packed = PackedNumbers(
+        numbers,
+        np.repeat(packed.sched_index, grid_x.size),
+        np.repeat(packed.seed, grid_x.size),
+    )
     final, first, diverged = _sweep_batch(
         program,
         np.int32(steps),
         _as_start(start, dtype),
         _surface_params(surface, surface_params, dtype),
-        _cast(packed, dtype),
+        packed,
         np.asarray(tol, dtype),
     )
     shape = (len(ys), len(xs))
