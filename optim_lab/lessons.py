@@ -440,36 +440,42 @@ def trajectories_columns(trajectories, extra: Mapping[str, Sequence[np.ndarray]]
 
 def trajectories_json(trajectories, **context: Any) -> str:
     """Runs as JSON: the CLI's fields (points, loss, lr, diverged_at) plus each run's label,
-    optimizer and hyper-parameters; ``context`` (surface, steps…) is stored alongside."""
+    optimizer, hyper-parameters, schedule, gradient modifiers and seed (resolved, so defaults are
+    written out); ``context`` (surface, steps…) is stored alongside."""
     runs = []
     for traj in trajectories:
-        hp, _sp, _mods = traj.spec.resolve()
+        hp, schedule_params, modifiers = traj.spec.resolve()
         runs.append(
             {
                 "label": traj.label,
                 "optimizer": traj.spec.optimizer,
-                "hparams": {k: _plain(v) for k, v in hp.items()},
+                "hparams": hp,
+                "schedule": traj.spec.schedule,
+                "schedule_params": schedule_params,
+                "modifiers": modifiers,
+                "seed": traj.spec.seed,
                 **traj.to_dict(),
             }
         )
-    return json.dumps({**{k: _plain(v) for k, v in context.items()}, "runs": runs}, allow_nan=False)
+    return json.dumps(json_ready({**context, "runs": runs}), allow_nan=False)
 
 
 def columns_json(columns: Mapping[str, Sequence[Any]], **context: Any) -> str:
     """Columns as a JSON object of lists (non-finite numbers become null)."""
-    data = {name: [_plain(v) for v in values] for name, values in columns.items()}
-    return json.dumps({**{k: _plain(v) for k, v in context.items()}, **data}, allow_nan=False)
+    return json.dumps(json_ready({**context, **columns}), allow_nan=False)
 
 
-def _plain(value: Any) -> Any:
+def json_ready(value: Any) -> Any:
+    """NumPy and Python values → what :func:`json.dumps` writes: mappings with string keys,
+    lists, plain numbers; non-finite numbers become ``None`` (JSON's null)."""
     if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | np.ndarray):
-        return [_plain(v) for v in value]
-    if isinstance(value, np.bool_ | bool):
-        return bool(value)
-    if isinstance(value, np.integer):
-        return int(value)
-    if isinstance(value, float | np.floating):
-        return float(value) if math.isfinite(float(value)) else None
+        return {str(k): json_ready(v) for k, v in value.items()}
+    if isinstance(value, np.ndarray):
+        value = value.tolist()
+    if isinstance(value, list | tuple):
+        return [json_ready(v) for v in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
     return value

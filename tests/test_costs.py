@@ -5,18 +5,20 @@ import pytest
 
 from optim_lab.costs import (
     CONDITION_CAP,
+    LOSS_FLOOR_MARGIN,
+    best_known_loss,
     condition_numbers,
     curvature_costs,
     eigenvalues,
     human_bytes,
     human_count,
     human_duration,
-    known_minimum_loss,
     path_hessians,
     scientific,
     steps_to_tolerance,
 )
 from optim_lab.surfaces import SURFACES
+from optim_lab.trajectory import RunSpec, run_many
 
 
 def test_lecture_example_100k_parameters():
@@ -118,9 +120,35 @@ def test_steps_to_tolerance():
     assert steps_to_tolerance(loss, 0.0, -1.0) is None
 
 
-def test_known_minimum_loss():
-    assert known_minimum_loss(SURFACES["rosenbrock"]) == pytest.approx(0.0, abs=1e-9)
-    assert known_minimum_loss(SURFACES["rosenbrock"], {"b": 100.0}) == pytest.approx(0.0, abs=1e-9)
-    assert known_minimum_loss(SURFACES["rosenbrock"], {"a": 0.5}) is None  # minima listed for a = 1
-    assert known_minimum_loss(SURFACES["saddle"]) is None  # no minimum at all
-    assert known_minimum_loss(SURFACES["least_squares"]) == pytest.approx(0.2274, abs=1e-3)
+def test_best_known_loss_at_the_listed_minima():
+    rosenbrock = SURFACES["rosenbrock"]
+    assert best_known_loss(rosenbrock, margin=0.0) == pytest.approx(0.0, abs=1e-9)
+    assert best_known_loss(rosenbrock) == pytest.approx(-LOSS_FLOOR_MARGIN, abs=1e-9)
+    assert best_known_loss(SURFACES["saddle"]) is None  # no minimum at all
+    assert best_known_loss(SURFACES["least_squares"], margin=0.0) == pytest.approx(0.2274, abs=1e-3)
+    # Himmelblau lists four minima, all at loss 0
+    assert best_known_loss(SURFACES["himmelblau"], margin=0.0) == pytest.approx(0.0, abs=1e-4)
+
+
+@pytest.mark.parametrize("a", [0.5, 2.0])
+def test_best_known_loss_follows_the_parameters_and_the_runs(a):
+    """Rosenbrock with a ≠ 1: the listed (1, 1) is no minimum any more; the loss there is
+    evaluated at the current a, and the runs that get below it lower the reference."""
+    rosenbrock = SURFACES["rosenbrock"]
+    params = {"a": a}
+    at_listed = (a - 1.0) ** 2  # f(1, 1) = (a − 1)² + b·0
+    assert best_known_loss(rosenbrock, params, margin=0.0) == pytest.approx(at_listed, rel=1e-5)
+    runs = run_many(rosenbrock, [RunSpec("adam", {"lr": 0.05})], rosenbrock.start, 1000, params)
+    reached = float(np.min(runs[0].loss))
+    assert reached < at_listed  # Adam finds the true valley floor near (a, a²)
+    floor = best_known_loss(rosenbrock, params, runs)
+    assert floor < reached  # every gap is positive: a log axis can show it
+    assert reached - floor == pytest.approx(LOSS_FLOOR_MARGIN, rel=1e-3)
+    assert floor > -2 * LOSS_FLOOR_MARGIN  # the true minimum is 0: never far below it
+
+
+def test_best_known_loss_with_a_diverged_run_stays_finite():
+    bowl = SURFACES["bowl"]
+    runs = run_many(bowl, [RunSpec("sgd", {"lr": 2.5})], bowl.start, 100)
+    assert runs[0].diverged_at is not None
+    assert best_known_loss(bowl, None, runs, margin=0.0) == pytest.approx(0.0, abs=1e-9)

@@ -1,4 +1,4 @@
-"""Controls, cached calls and exports of the optimizer arena (``pages/lessons/arena.py``).
+"""Controls and cached calls of the optimizer arena (``pages/lessons/arena.py``).
 
 Every control lives in the URL (see :class:`~optim_lab.ui.state.UrlState`). URL keys:
 
@@ -16,11 +16,8 @@ sensible α and switching back restores SGD's.
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,11 +27,11 @@ import streamlit as st
 from ..expr import ExpressionError
 from ..figures.surface import CLICK_GRID_TRACE
 from ..figures.theme import optimizer_color
-from ..inspect import StepInspection, inspect_step, losses_at
+from ..inspect import StepInspection, inspect_step
 from ..optimizers import OPTIMIZERS
 from ..schedules import SCHEDULES
 from ..surfaces import SURFACES, SurfaceEntry
-from ..trajectory import RunSpec, Trajectory
+from ..trajectory import RunSpec
 from . import widgets
 from .cache import EXPR_PREFIX, get_surface
 from .state import UrlState
@@ -336,92 +333,3 @@ def inspect_cached(
 ) -> StepInspection:
     """:func:`optim_lab.inspect.inspect_step`, cached."""
     return inspect_step(get_surface(surface_key), spec, start, k, steps, surface_params)
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def known_minimum(surface_key: str, surface_params: dict) -> float | None:
-    """The lowest loss at the surface's listed minima (``None`` when it lists none)."""
-    entry = get_surface(surface_key)
-    if not entry.minima:
-        return None
-    return float(np.min(losses_at(entry, entry.minima, surface_params)))
-
-
-def loss_floor(minimum: float | None, trajectories: Sequence[Trajectory]) -> float | None:
-    """The value subtracted from the loss for its log plot: the best known loss, lowered to the
-    best loss any run reached (the listed minima hold for default parameters only), minus a hair
-    so that a converged run reads as float precision, not as a hole in the line."""
-    if minimum is None:
-        return None
-    reached = [float(np.min(t.loss[: len(t.finite_points)])) for t in trajectories]
-    best = min([minimum, *reached])
-    return best - 1e-7 * max(1.0, abs(best))
-
-
-# ------------------------------------------------------------------------------------------------
-# Exports
-
-
-def _rows(trajectories: Sequence[Trajectory]):
-    for number, traj in enumerate(trajectories, start=1):
-        n = len(traj.finite_points)
-        for step in range(n):
-            lr = float(traj.lr[step]) if step < len(traj.lr) else None
-            yield {
-                "step": step,
-                "run": number,
-                "label": traj.label,
-                "optimizer": traj.spec.optimizer,
-                "x": float(traj.points[step, 0]),
-                "y": float(traj.points[step, 1]),
-                "loss": float(traj.loss[step]),
-                "lr": lr,
-            }
-
-
-def runs_csv(trajectories: Sequence[Trajectory]) -> str:
-    """Every run's finite path as CSV: step, run, label, optimizer, x, y, loss, lr (the α used
-    by the step that leaves this point; empty at the last point)."""
-    buffer = io.StringIO()
-    fields = ["step", "run", "label", "optimizer", "x", "y", "loss", "lr"]
-    writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n")
-    writer.writeheader()
-    for row in _rows(trajectories):
-        writer.writerow({k: ("" if v is None else v) for k, v in row.items()})
-    return buffer.getvalue()
-
-
-def runs_json(
-    trajectories: Sequence[Trajectory],
-    *,
-    surface: str,
-    surface_params: Mapping[str, Any],
-    start: tuple[float, float],
-    steps: int,
-) -> str:
-    """The arena's runs as JSON: the setup, then per run its settings and the CLI's trajectory
-    fields (points, loss, lr, diverged_at)."""
-    runs = []
-    for number, traj in enumerate(trajectories, start=1):
-        spec = traj.spec
-        runs.append(
-            {
-                "run": number,
-                "label": traj.label,
-                "optimizer": spec.optimizer,
-                "hparams": dict(spec.hparams),
-                "schedule": spec.schedule,
-                "schedule_params": dict(spec.schedule_params),
-                "modifiers": dict(spec.modifiers),
-                "seed": spec.seed,
-                **traj.to_dict(),
-            }
-        )
-    payload = {
-        "surface": surface,
-        "surface_params": dict(surface_params),
-        "start": list(start),
-        "steps": steps,
-        "runs": runs,
-    }
-    return json.dumps(payload, indent=1, default=float)

@@ -4,14 +4,16 @@ import numpy as np
 import streamlit as st
 
 from optim_lab import lessons
+from optim_lab.costs import best_known_loss
 from optim_lab.figures.adaptive import bias_correction_figure, eps_figure, step_size_figure
 from optim_lab.figures.lines import loss_figure
-from optim_lab.figures.surface import contour_figure, paths_from_trajectories
+from optim_lab.figures.surface import paths_from_trajectories
 from optim_lab.optimizers import OPTIMIZERS
 from optim_lab.registry import HParam
 from optim_lab.surfaces import SURFACES
 from optim_lab.trajectory import RunSpec
-from optim_lab.ui import cache, widgets
+from optim_lab.ui import cache, export, widgets
+from optim_lab.ui.contour import run_contour
 from optim_lab.ui.layout import page_header, what_to_notice
 from optim_lab.ui.state import UrlState
 
@@ -35,15 +37,6 @@ EPS_DEMO = HParam(
     help="Large ε makes the difference visible; Adam's default is 1e-8.",
 )
 BIAS_STEPS = 60  # first steps shown in the bias-correction comparison
-
-
-@st.cache_data(show_spinner=False)
-def _best_loss(surface_name: str, surface_params: dict) -> float | None:
-    """The loss at the surface's best known minimum (for 'loss − minimum' plots)."""
-    entry = SURFACES[surface_name]
-    if not entry.minima:
-        return None
-    return float(entry.fn(np.asarray(entry.minima[0]), entry.resolve(surface_params)))
 
 
 state = UrlState("adaptive")
@@ -107,20 +100,8 @@ if not any(s.optimizer == "adam" for s in specs):
 start = tuple(surface.start)
 trajs = cache.runs(surface_name, surface_params, tuple(specs), start, steps)
 paths = paths_from_trajectories(trajs)
-xs, ys, z = cache.grid(surface_name, surface_params)
-minimum = _best_loss(surface_name, surface_params)
-main_fig = contour_figure(
-    xs,
-    ys,
-    z,
-    paths,
-    start=start,
-    minima=surface.minima,
-    log_scale=surface.log_scale,
-    animate=True,
-    show_final=True,
-    height=580,
-)
+minimum = best_known_loss(surface, surface_params, trajs)
+main_fig = run_contour(surface_name, surface_params, paths, start=start, height=580)
 left, right = st.columns([3, 2], gap="medium")
 with left:
     st.plotly_chart(main_fig, key="adaptive_paths")
@@ -255,14 +236,13 @@ with eps_fig_col:
     )
 with eps_path_col:
     st.plotly_chart(
-        contour_figure(
-            xs,
-            ys,
-            z,
+        run_contour(
+            surface_name,
+            surface_params,
             eps_paths,
             start=start,
-            minima=surface.minima,
-            log_scale=surface.log_scale,
+            animate=False,
+            show_final=False,
             height=400,
         ),
         key="adaptive_eps_paths",
@@ -290,39 +270,21 @@ what_to_notice(
 st.markdown("#### Export")
 all_runs = [*trajs, *bias_runs, *eps_runs]
 context = dict(surface=surface_name, surface_params=surface_params, start=list(start), steps=steps)
-e1, e2, e3 = st.columns(3)
-e1.download_button(
-    "runs (CSV)",
-    lambda: lessons.columns_csv(
-        lessons.trajectories_columns(
-            all_runs,
-            {
-                "step_size": [
-                    lessons.step_size_per_coordinate(
-                        t.spec.optimizer, t.spec.resolve()[0], t.grads, t.updates, t.lr
-                    )
-                    for t in all_runs
-                ]
-            },
-        )
-    ),
-    "adaptive_runs.csv",
-    "text/csv",
-    on_click="ignore",
-)
-e2.download_button(
-    "runs (JSON)",
-    lambda: lessons.trajectories_json(all_runs, **context),
-    "adaptive_runs.json",
-    "application/json",
-    on_click="ignore",
-)
-e3.download_button(
-    "paths figure (HTML)",
-    lambda: main_fig.to_html(include_plotlyjs=True),
-    "adaptive_paths.html",
-    "text/html",
-    on_click="ignore",
+export.runs_export(
+    "adaptive_runs",
+    all_runs,
+    main_fig,
+    extra=lambda: {
+        "step_size": [
+            lessons.step_size_per_coordinate(
+                t.spec.optimizer, t.spec.resolve()[0], t.grads, t.updates, t.lr
+            )
+            for t in all_runs
+        ]
+    },
+    figure_what="paths figure",
+    figure_name="adaptive_paths",
+    **context,
 )
 
 state.finish()

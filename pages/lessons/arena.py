@@ -1,9 +1,8 @@
 """Optimizer arena: race up to six optimizers on any surface, then inspect any step."""
 
-from importlib.util import find_spec
-
 import streamlit as st
 
+from optim_lab.costs import best_known_loss
 from optim_lab.figures.inspector import (
     inspection_rows,
     step_equation_latex,
@@ -11,16 +10,12 @@ from optim_lab.figures.inspector import (
     wrap_latex,
 )
 from optim_lab.figures.lines import loss_figure
-from optim_lab.figures.surface import (
-    Highlight,
-    contour_figure,
-    paths_from_trajectories,
-    surface_3d_figure,
-)
+from optim_lab.figures.surface import Highlight, paths_from_trajectories, surface_3d_figure
 from optim_lab.figures.theme import optimizer_color
 from optim_lab.optimizers import OPTIMIZERS
 from optim_lab.ui import arena_controls as arena
-from optim_lab.ui import cache, widgets
+from optim_lab.ui import cache, export, widgets
+from optim_lab.ui.contour import run_contour
 from optim_lab.ui.layout import page_header, what_to_notice
 from optim_lab.ui.state import UrlState
 
@@ -59,7 +54,6 @@ with main:
         trajectories = []
 
 entry = surface.entry
-xs, ys, z = cache.grid(surface.key, surface.params)
 paths = paths_from_trajectories(trajectories)
 highlight = None
 if trajectories:
@@ -74,6 +68,7 @@ if trajectories:
                 )
         show_3d = widgets.toggle(state, "3d", "3D view of the surface", False)
         if show_3d:
+            xs, ys, z = cache.grid(surface.key, surface.params)
             st.plotly_chart(
                 surface_3d_figure(
                     xs,
@@ -86,7 +81,7 @@ if trajectories:
                 ),
                 key="arena_3d",
             )
-        minimum = arena.loss_floor(arena.known_minimum(surface.key, surface.params), trajectories)
+        minimum = best_known_loss(entry, surface.params, trajectories)
         st.plotly_chart(
             loss_figure(
                 paths,
@@ -177,17 +172,12 @@ if trajectories:
         )
 
 # drawn even when the runs cannot start (a formula undefined at the start): click a new start
-contour = contour_figure(
-    xs,
-    ys,
-    z,
+contour = run_contour(
+    surface.key,
+    surface.params,
     paths,
     start=start,
-    minima=entry.minima,
-    log_scale=entry.log_scale,
-    animate=True,
     click_grid=True,
-    show_final=True,
     highlight=highlight,
     height=620,
 )
@@ -202,44 +192,17 @@ with figure_slot:
 if trajectories:
     with main:
         st.subheader("Export")
-        csv_col, json_col, html_col, png_col = st.columns(4)
-        csv_col.download_button(
-            "Runs as CSV",
-            lambda: arena.runs_csv(trajectories),
-            file_name="arena_runs.csv",
-            mime="text/csv",
-            on_click="ignore",
+        export.runs_export(
+            "arena_runs",
+            trajectories,
+            contour,
+            figure_what="contour",
+            figure_name="arena_contour",
+            surface=surface.key,
+            surface_params=surface.params,
+            start=list(start),
+            steps=steps,
         )
-        json_col.download_button(
-            "Runs as JSON",
-            lambda: arena.runs_json(
-                trajectories,
-                surface=surface.key,
-                surface_params=surface.params,
-                start=start,
-                steps=steps,
-            ),
-            file_name="arena_runs.json",
-            mime="application/json",
-            on_click="ignore",
-        )
-        html_col.download_button(
-            "Contour as HTML",
-            lambda: contour.to_html(include_plotlyjs=True, full_html=True),
-            file_name="arena_contour.html",
-            mime="text/html",
-            on_click="ignore",
-            help="A standalone page with the animation; works offline.",
-        )
-        if find_spec("kaleido") is not None:  # optional: pip install -e .[export]
-            png_col.download_button(
-                "Contour as PNG",
-                lambda: contour.to_image(format="png", width=1000, height=800, scale=2),
-                file_name="arena_contour.png",
-                mime="image/png",
-                on_click="ignore",
-                help="The figure as it stands (last frame), rendered by kaleido.",
-            )
 
 with main:
     what_to_notice(

@@ -7,7 +7,7 @@ from optim_lab import lessons
 from optim_lab.ewa import effective_window, worked_example
 from optim_lab.figures.ewa import ewa_figure, lag_weights_figure
 from optim_lab.registry import HParam
-from optim_lab.ui import widgets
+from optim_lab.ui import export, widgets
 from optim_lab.ui.layout import page_header, what_to_notice
 from optim_lab.ui.state import UrlState
 
@@ -193,27 +193,6 @@ what_to_notice(
 )
 
 st.markdown("#### Export")
-e1, e2, e3 = st.columns(3)
-e1.download_button(
-    "data and averages (CSV)",
-    lambda: lessons.columns_csv(table),
-    "ewa.csv",
-    "text/csv",
-    on_click="ignore",
-)
-e2.download_button(
-    "data and averages (JSON)",
-    lambda: lessons.columns_json(table, beta=beta, window=window),
-    "ewa.json",
-    "application/json",
-    on_click="ignore",
-)
-e3.download_button(
-    "figure (HTML)",
-    lambda: fig.to_html(include_plotlyjs=True),
-    "ewa.html",
-    "text/html",
-    on_click="ignore",
-)
+export.columns_export("ewa", table, fig, what="data and averages", beta=beta, window=window)
 
 state.finish()

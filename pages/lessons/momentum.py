@@ -6,12 +6,13 @@ import streamlit as st
 from optim_lab import lessons
 from optim_lab.figures.heatmap import sweep_heatmap
 from optim_lab.figures.lines import loss_figure
-from optim_lab.figures.surface import contour_figure, paths_from_trajectories
+from optim_lab.figures.surface import paths_from_trajectories
 from optim_lab.optimizers import OPTIMIZERS
 from optim_lab.registry import HParam
 from optim_lab.surfaces import SURFACES
 from optim_lab.trajectory import RunSpec
-from optim_lab.ui import cache, widgets
+from optim_lab.ui import cache, export, widgets
+from optim_lab.ui.contour import run_contour
 from optim_lab.ui.layout import page_header, what_to_notice
 from optim_lab.ui.state import UrlState
 
@@ -94,7 +95,6 @@ selected_spec = RunSpec(
     label=f"{OPTIMIZERS[form].label}: α={lr:.3g}, {greek}={beta:g}",
 )
 (selected,) = cache.runs(SURFACE, surface_params, (selected_spec,), start, steps)
-xs, ys, z = cache.grid(SURFACE, surface_params)
 selected_paths = paths_from_trajectories([selected])
 loss0 = float(selected.loss[0])
 result = cache.sweep_grid(
@@ -138,17 +138,10 @@ with map_col:
 with run_col:
     if selected.diverged_at is not None:
         st.warning(f"Diverged at step {selected.diverged_at} — learning rate too high?")
-    run_fig = contour_figure(
-        xs,
-        ys,
-        z,
-        selected_paths,
-        start=start,
-        minima=surface.minima,
-        animate=True,
-        show_final=True,
-        height=460,
-    )
+    run_fig = run_contour(SURFACE, surface_params, selected_paths, start=start, height=460)
+    # a narrow square plot: half its width (the default legend column) is too short for the run's
+    # label, which would run into "minimum"; one legend row per entry instead
+    run_fig.update_layout(legend=dict(entrywidth=1.0))
     st.plotly_chart(run_fig, key="momentum_run")
     st.plotly_chart(
         loss_figure(selected_paths, [selected.loss], minimum=0.0, height=240),
@@ -211,9 +204,7 @@ paths = paths_from_trajectories(trajs)
 for path in paths:  # dashed classic path drawn over the solid EWA one: overlap stays visible
     if path.optimizer == "heavy_ball":
         path.repeat = 1
-cmp_fig = contour_figure(
-    xs, ys, z, paths, start=start, minima=surface.minima, animate=True, show_final=True, height=520
-)
+cmp_fig = run_contour(SURFACE, surface_params, paths, start=start, height=520)
 left, right = st.columns([11, 9], gap="medium")
 with left:
     st.plotly_chart(cmp_fig, key="momentum_compare")
@@ -269,34 +260,16 @@ grid_table = {
 }
 runs_shown = [selected, *trajs]
 context = dict(surface=SURFACE, kappa=kappa, start=list(start), steps=steps)
-e1, e2, e3, e4 = st.columns(4)
-e1.download_button(
-    "map (CSV)",
-    lambda: lessons.columns_csv(grid_table),
-    "momentum_map.csv",
-    "text/csv",
-    on_click="ignore",
+export.columns_export(
+    "momentum_map", grid_table, heat, what="map", figure_what="map", form=form, **context
 )
-e2.download_button(
-    "runs (CSV)",
-    lambda: lessons.columns_csv(lessons.trajectories_columns(runs_shown)),
-    "momentum_runs.csv",
-    "text/csv",
-    on_click="ignore",
-)
-e3.download_button(
-    "runs (JSON)",
-    lambda: lessons.trajectories_json(runs_shown, **context),
-    "momentum_runs.json",
-    "application/json",
-    on_click="ignore",
-)
-e4.download_button(
-    "map (HTML)",
-    lambda: heat.to_html(include_plotlyjs=True),
-    "momentum_map.html",
-    "text/html",
-    on_click="ignore",
+export.runs_export(
+    "momentum_runs",
+    runs_shown,
+    cmp_fig,
+    figure_what="paths",
+    figure_name="momentum_paths",
+    **context,
 )
 
 state.finish()

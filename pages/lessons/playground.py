@@ -7,6 +7,7 @@ from optim_lab.nn import ACTIVATIONS, DATASETS, INITS, MAX_COMPARE, TrainConfig,
 from optim_lab.optimizers import OPTIMIZERS
 from optim_lab.registry import HParam
 from optim_lab.schedules import SCHEDULES
+from optim_lab.ui import export
 from optim_lab.ui import playground as pg
 from optim_lab.ui import widgets as w
 from optim_lab.ui.layout import page_header, what_to_notice
@@ -305,36 +306,24 @@ with st.expander("The update rules in this run", expanded=False):
 
 if session.history is not None and session.history.steps and not session.running:
     with st.expander("Export", expanded=False):
-        e1, e2, e3, e4 = st.columns(4)
-        e1.download_button(
-            "history (CSV)",
-            pg.history_csv(session.history),
-            "playground_history.csv",
-            "text/csv",
-            key="pg_csv",
-        )
-        e2.download_button(
-            "history (JSON)",
-            pg.history_json(session.history, config),
-            "playground_history.json",
-            "application/json",
-            key="pg_json",
+        history = session.history
+        export.download_row(
+            export.data_downloads(
+                "playground_history",
+                "history",
+                lambda: pg.history_csv(history),
+                lambda: pg.history_json(history, config),
+            ),
+            key="pg",
         )
         figures = st.session_state.get("pg_figures")
         if figures:
-            e3.download_button(
-                "boundary (HTML)",
-                figures[0].to_html(include_plotlyjs=True),
-                "playground_boundary.html",
-                "text/html",
-                key="pg_html_b",
-            )
-            e4.download_button(
-                "curves (HTML)",
-                figures[1].to_html(include_plotlyjs=True),
-                "playground_curves.html",
-                "text/html",
-                key="pg_html_c",
+            export.download_row(
+                [
+                    *export.figure_downloads(figures[0], "playground_boundary", "boundary"),
+                    *export.figure_downloads(figures[1], "playground_curves", "curves"),
+                ],
+                key="pg",
             )
 
 what_to_notice(

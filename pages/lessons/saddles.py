@@ -9,18 +9,18 @@ from dataclasses import dataclass, field
 import numpy as np
 import streamlit as st
 
-from optim_lab.costs import known_minimum_loss
+from optim_lab.costs import best_known_loss
 from optim_lab.figures.lines import per_step_figure
 from optim_lab.figures.schedules import loss_gap_figure, recolor_runs
-from optim_lab.figures.surface import contour_figure, paths_from_trajectories
-from optim_lab.lessons import columns_csv, trajectories_columns, trajectories_json
+from optim_lab.figures.surface import paths_from_trajectories
 from optim_lab.optimizers import OPTIMIZERS
 from optim_lab.registry import HParam
 from optim_lab.surfaces import SURFACES
 from optim_lab.trajectory import RunSpec
 from optim_lab.transforms import MODIFIER_PARAMS
-from optim_lab.ui import cache
+from optim_lab.ui import cache, export
 from optim_lab.ui import widgets as w
+from optim_lab.ui.contour import run_contour
 from optim_lab.ui.layout import page_header, what_to_notice
 from optim_lab.ui.state import UrlState
 
@@ -159,33 +159,6 @@ CLIP_LATEX = (
 )
 
 
-def download_runs(trajectories, figure, name: str, **context) -> None:
-    """CSV and JSON of the runs (with ‖g‖) and the figure as a standalone HTML page."""
-    norms = [np.linalg.norm(t.grads, axis=1) for t in trajectories]
-    cols = st.columns(3)
-    cols[0].download_button(
-        "⬇ runs (CSV)",
-        lambda: columns_csv(trajectories_columns(trajectories, {"grad_norm": norms})),
-        file_name=f"{name}.csv",
-        mime="text/csv",
-        on_click="ignore",
-    )
-    cols[1].download_button(
-        "⬇ runs (JSON)",
-        lambda: trajectories_json(trajectories, **context),
-        file_name=f"{name}.json",
-        mime="application/json",
-        on_click="ignore",
-    )
-    cols[2].download_button(
-        "⬇ figure (HTML)",
-        lambda: figure.to_html(include_plotlyjs=True, full_html=True),
-        file_name=f"{name}.html",
-        mime="text/html",
-        on_click="ignore",
-    )
-
-
 state = UrlState("saddles")
 page_header(
     "Saddles, plateaus & cliffs",
@@ -261,28 +234,18 @@ except ValueError as error:
 
 if trajectories:
     paths = paths_from_trajectories(trajectories)
-    xs, ys, z = cache.grid(scenario.surface, surface_params)
-    contour = contour_figure(
-        xs,
-        ys,
-        z,
-        paths,
-        start=start,
-        minima=surface.minima,
-        log_scale=surface.log_scale,
-        animate=True,
-        show_final=True,
-    )
+    contour = run_contour(scenario.surface, surface_params, paths, start=start)
     colors = {run.label: run.color for run in scenario.runs if run.color}
     contour_col.plotly_chart(recolor_runs(contour, colors), key="contour")
     norms = [np.linalg.norm(t.grads, axis=1) for t in trajectories]
-    minimum = known_minimum_loss(surface, surface_params)
+    minimum = best_known_loss(surface, surface_params, trajectories)
     loss_fig = loss_gap_figure(paths, [t.loss for t in trajectories], minimum, height=330)
-    if minimum is None and float(np.min(z)) > min(float(np.min(t.loss)) for t in trajectories):
+    lowest_shown = float(np.min(cache.grid(scenario.surface, surface_params)[2]))
+    if minimum is None and lowest_shown > min(float(np.min(t.loss)) for t in trajectories):
         # a bottomless surface: show the losses met inside the map, not the −10⁶ of an escape
         top = max(float(np.max(t.loss[: len(t.finite_points)])) for t in trajectories)
-        pad = 0.05 * (top - float(np.min(z)))
-        loss_fig.update_yaxes(range=[float(np.min(z)) - pad, top + pad])
+        pad = 0.05 * (top - lowest_shown)
+        loss_fig.update_yaxes(range=[lowest_shown - pad, top + pad])
     norm_fig = per_step_figure(
         paths, norms, y_title="gradient norm ‖g‖ (log)", log_y=True, height=330
     )
@@ -331,10 +294,11 @@ if trajectories:
             for name in ("final loss", "largest ‖g‖", "smallest ‖g‖")
         },
     )
-    download_runs(
+    export.runs_export(
+        f"saddles-{key}",
         trajectories,
         contour,
-        f"saddles-{key}",
+        extra={"grad_norm": norms},
         scenario=key,
         surface=scenario.surface,
         surface_params=surface_params,

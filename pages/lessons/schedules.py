@@ -10,7 +10,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from optim_lab.costs import known_minimum_loss
+from optim_lab.costs import best_known_loss
 from optim_lab.figures.lines import per_step_figure
 from optim_lab.figures.schedules import (
     ScheduleCurve,
@@ -20,19 +20,14 @@ from optim_lab.figures.schedules import (
     schedule_color,
     schedule_figure,
 )
-from optim_lab.figures.surface import contour_figure, paths_from_trajectories
-from optim_lab.lessons import (
-    columns_csv,
-    columns_json,
-    trajectories_columns,
-    trajectories_json,
-)
+from optim_lab.figures.surface import paths_from_trajectories
 from optim_lab.optimizers import OPTIMIZERS
 from optim_lab.schedules import SCHEDULES, schedule_values
 from optim_lab.surfaces import SURFACES
 from optim_lab.trajectory import RunSpec, step_bucket
-from optim_lab.ui import cache
+from optim_lab.ui import cache, export
 from optim_lab.ui import widgets as w
+from optim_lab.ui.contour import run_contour
 from optim_lab.ui.layout import page_header, what_to_notice
 from optim_lab.ui.state import UrlState, format_value
 
@@ -113,35 +108,6 @@ def arena_params(surface_name: str, params: dict, optimizer: str, lr: float) -> 
     return query
 
 
-def download_runs(trajectories, figure, name: str, **context) -> None:
-    """CSV and JSON of the runs and the figure as a standalone HTML page (works offline)."""
-    cols = st.columns(3)
-    cols[0].download_button(
-        "⬇ runs (CSV)",
-        lambda: columns_csv(trajectories_columns(trajectories)),
-        file_name=f"{name}.csv",
-        mime="text/csv",
-        on_click="ignore",
-        key=f"{name}-csv",
-    )
-    cols[1].download_button(
-        "⬇ runs (JSON)",
-        lambda: trajectories_json(trajectories, **context),
-        file_name=f"{name}.json",
-        mime="application/json",
-        on_click="ignore",
-        key=f"{name}-json",
-    )
-    cols[2].download_button(
-        "⬇ figure (HTML)",
-        lambda: figure.to_html(include_plotlyjs=True, full_html=True),
-        file_name=f"{name}.html",
-        mime="text/html",
-        on_click="ignore",
-        key=f"{name}-html",
-    )
-
-
 # ------------------------------------------------------------------------------------------------
 # 1. The schedules
 # ------------------------------------------------------------------------------------------------
@@ -188,7 +154,15 @@ if shown:
             continue
         curves.append(ScheduleCurve(name, entry.label, lr))
     if curves:
-        chart_slot.plotly_chart(schedule_figure(curves, log_y=log_y), key="schedules-chart")
+        schedules_fig = schedule_figure(curves, log_y=log_y)
+        chart_slot.plotly_chart(schedules_fig, key="schedules-chart")
+        with chart_slot:
+            export.columns_export(
+                "lr-schedules",
+                {"step": list(range(n_steps)), **{curve.name: curve.values for curve in curves}},
+                schedules_fig,
+                what="learning rates",
+            )
 else:
     chart_slot.info("Pick at least one schedule to draw.")
 
@@ -264,22 +238,11 @@ if trajectories:
     paths = paths_from_trajectories(trajectories)
     # the runs differ by their schedule, so they wear the schedules' colours of section 1
     colors = {spec.label: schedule_color(spec.schedule) for spec in specs}
-    xs, ys, z = cache.grid(surface_key, surface_params)
-    contour = contour_figure(
-        xs,
-        ys,
-        z,
-        paths,
-        start=surface.start,
-        minima=surface.minima,
-        log_scale=surface.log_scale,
-        animate=True,
-        show_final=True,
-    )
+    contour = run_contour(surface_key, surface_params, paths)
     formula_slot.latex(surface.latex)
     with contour_col:
         st.plotly_chart(recolor_runs(contour, colors), key="run-contour")
-    minimum = known_minimum_loss(surface, surface_params)
+    minimum = best_known_loss(surface, surface_params, trajectories)
     loss_fig = loss_gap_figure(paths, [t.loss for t in trajectories], minimum, height=340)
     lr_fig = per_step_figure(
         paths,
@@ -306,10 +269,10 @@ if trajectories:
                 "The range test below suggests one.",
                 icon=":material/warning:",
             )
-    download_runs(
+    export.runs_export(
+        "schedule-runs",
         trajectories,
         contour,
-        "schedule-runs",
         surface=surface_key,
         surface_params=surface_params,
         start=list(surface.start),
@@ -426,35 +389,17 @@ if result is not None and len(result.loss):
             "loss": result.loss,
             "smoothed": result.smoothed,
         }
-        cols = st.columns(3)
-        cols[0].download_button(
-            "⬇ range test (CSV)",
-            lambda: columns_csv(columns),
-            file_name="lr-range-test.csv",
-            mime="text/csv",
-            on_click="ignore",
-        )
-        cols[1].download_button(
-            "⬇ range test (JSON)",
-            lambda: columns_json(
-                columns,
-                surface=surface_key,
-                surface_params=surface_params,
-                optimizer=opt,
-                hparams=hparams,
-                suggested_lr=result.suggested_lr,
-                stopped_at=result.stopped_at,
-            ),
-            file_name="lr-range-test.json",
-            mime="application/json",
-            on_click="ignore",
-        )
-        cols[2].download_button(
-            "⬇ figure (HTML)",
-            lambda: range_fig.to_html(include_plotlyjs=True, full_html=True),
-            file_name="lr-range-test.html",
-            mime="text/html",
-            on_click="ignore",
+        export.columns_export(
+            "lr-range-test",
+            columns,
+            range_fig,
+            what="range test",
+            surface=surface_key,
+            surface_params=surface_params,
+            optimizer=opt,
+            hparams=hparams,
+            suggested_lr=result.suggested_lr,
+            stopped_at=result.stopped_at,
         )
 elif result is not None:
     chart.warning("The loss blew up at the very first step: lower α_min.")

@@ -19,14 +19,14 @@ from optim_lab.costs import (
 from optim_lab.figures.lines import per_step_figure
 from optim_lab.figures.schedules import loss_gap_figure
 from optim_lab.figures.second_order import damping_figure, memory_figure
-from optim_lab.figures.surface import contour_figure, paths_from_trajectories
-from optim_lab.lessons import columns_csv, trajectories_columns, trajectories_json
+from optim_lab.figures.surface import paths_from_trajectories
 from optim_lab.optimizers import OPTIMIZERS
 from optim_lab.registry import HParam
 from optim_lab.surfaces import SURFACES
 from optim_lab.trajectory import RunSpec
-from optim_lab.ui import cache
+from optim_lab.ui import cache, export
 from optim_lab.ui import widgets as w
+from optim_lab.ui.contour import run_contour
 from optim_lab.ui.layout import page_header, what_to_notice
 from optim_lab.ui.state import UrlState
 
@@ -122,18 +122,7 @@ except ValueError as error:
 minimum = 0.0  # both surfaces of this lesson have their minimum at loss 0
 if trajectories:
     paths = paths_from_trajectories(trajectories)
-    xs, ys, z = cache.grid(surface_key, surface_params)
-    contour = contour_figure(
-        xs,
-        ys,
-        z,
-        paths,
-        start=surface.start,
-        minima=surface.minima,
-        log_scale=surface.log_scale,
-        animate=True,
-        show_final=True,
-    )
+    contour = run_contour(surface_key, surface_params, paths)
     contour_col.plotly_chart(contour, key="contour")
     hessians = [path_hessians(surface, t.finite_points, surface_params) for t in trajectories]
     kappas = [condition_numbers(h) for h in hessians]
@@ -183,35 +172,16 @@ if trajectories:
             "κ(H) at its last point": st.column_config.NumberColumn(format="%.4g"),
         },
     )
-    cols = st.columns(3)
-    cols[0].download_button(
-        "⬇ runs (CSV)",
-        lambda: columns_csv(trajectories_columns(trajectories)),
-        file_name=f"second-order-{surface_key}.csv",
-        mime="text/csv",
-        on_click="ignore",
-    )
-    cols[1].download_button(
-        "⬇ runs (JSON)",
-        lambda: trajectories_json(
-            trajectories,
-            surface=surface_key,
-            surface_params=surface_params,
-            start=list(surface.start),
-            steps=steps,
-            tolerance=tol,
-            summary=rows,
-        ),
-        file_name=f"second-order-{surface_key}.json",
-        mime="application/json",
-        on_click="ignore",
-    )
-    cols[2].download_button(
-        "⬇ figure (HTML)",
-        lambda: contour.to_html(include_plotlyjs=True, full_html=True),
-        file_name=f"second-order-{surface_key}.html",
-        mime="text/html",
-        on_click="ignore",
+    export.runs_export(
+        f"second-order-{surface_key}",
+        trajectories,
+        contour,
+        surface=surface_key,
+        surface_params=surface_params,
+        start=list(surface.start),
+        steps=steps,
+        tolerance=tol,
+        summary=rows,
     )
     with st.expander("Update rules"):
         for tag, optimizer in RUNS:

@@ -2,26 +2,16 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from optim_lab.presets.adaptive import PRESETS
+from optim_lab.ui.export import png_available
+
+from .apptest import charts, open_page
 
 PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "lessons" / "adaptive.py")
-
-
-def run_page(**params: str) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=90)
-    for key, value in params.items():
-        at.query_params[key] = value
-    return at.run()
-
-
-def charts(at: AppTest) -> list[dict]:
-    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
 
 
 def names(figure: dict) -> list[str]:
@@ -29,7 +19,7 @@ def names(figure: dict) -> list[str]:
 
 
 def test_defaults_render_every_section():
-    at = run_page()
+    at = open_page(PAGE)
     assert not at.exception
     assert not at.error
     paths, _loss, sizes, bias, _eps, eps_paths = charts(at)
@@ -40,12 +30,12 @@ def test_defaults_render_every_section():
     assert {"ε outside √", "ε inside √"} <= set(names(eps_paths))
     # default β's: the first uncorrected step is √1000/10 ≈ 3.16 times too long
     assert at.metric[0].value == "3.16×"
-    assert len(at.get("download_button")) == 3
+    assert len(at.get("download_button")) == 3 + png_available()  # CSV, JSON, HTML (, PNG)
 
 
 @pytest.mark.parametrize("preset", PRESETS, ids=lambda p: p.name)
 def test_presets(preset):
-    at = run_page(**preset.params)
+    at = open_page(PAGE, preset.params)
     assert not at.exception
     assert not at.error
     assert not at.warning
@@ -53,13 +43,13 @@ def test_presets(preset):
 
 def test_bias_correction_preset_shows_the_slow_start():
     preset = next(p for p in PRESETS if p.name == "adam_bias_correction")
-    at = run_page(**preset.params)
+    at = open_page(PAGE, preset.params)
     first_step = float(at.metric[0].value.rstrip("×"))
     assert first_step == pytest.approx(0.1**0.5, abs=0.02)  # √(1−0.9): a third of the step
 
 
 def test_widget_changes_redraw():
-    at = run_page()
+    at = open_page(PAGE)
     before = charts(at)
     at.toggle(key="adaptive:sgd.on").set_value(False).run()
     assert not at.exception
@@ -75,22 +65,32 @@ def test_widget_changes_redraw():
 
 
 def test_other_surface_and_rotation():
-    at = run_page(surf="beale")
+    at = open_page(PAGE, {"surf": "beale"})
     assert not at.exception and not at.error
-    at = run_page(**{"s.angle": "45", "steps": "100"})
+    at = open_page(PAGE, {"s.angle": "45", "steps": "100"})
     assert not at.exception and not at.error
+
+
+def test_loss_gap_stays_on_a_log_axis_when_the_minimum_moves():
+    """Rosenbrock with a = 2: the listed minimum (1, 1) is no longer the bottom (that is (2, 4));
+    the runs get below it, and the reference follows them so every gap stays positive."""
+    at = open_page(PAGE, {"surf": "rosenbrock", "s.a": "2", "steps": "1000"})
+    assert not at.exception and not at.error
+    loss = charts(at)[1]
+    assert loss["layout"]["yaxis"]["type"] == "log"
+    assert loss["layout"]["yaxis"]["title"]["text"] == "loss − minimum (log)"
 
 
 def test_adadelta_accepts_its_whole_learning_rate_range():
     """Adadelta's α goes above 10; the schedule's base lr must accept it too."""
-    at = run_page(**{"adadelta.lr": "50"})
+    at = open_page(PAGE, {"adadelta.lr": "50"})
     assert not at.exception
     assert not at.error
     assert any(n.startswith("Adadelta") for n in names(charts(at)[0]))
 
 
 def test_malformed_url_parameter_shows_the_notice():
-    at = run_page(surf="nowhere", **{"adam.lr": "fast"})
+    at = open_page(PAGE, {"surf": "nowhere", "adam.lr": "fast"})
     assert not at.exception
     notice = at.warning[0].value
     assert "could not be used" in notice and "surf=nowhere" in notice and "adam.lr=fast" in notice

@@ -3,28 +3,18 @@
 from __future__ import annotations
 
 import json
-from importlib.util import find_spec
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from optim_lab.figures.surface import CLICK_GRID_TRACE
 from optim_lab.presets.arena import PRESETS
 from optim_lab.ui.arena_controls import CHART_KEY
+from optim_lab.ui.export import png_available
+
+from .apptest import charts, open_page
 
 PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "lessons" / "arena.py")
-
-
-def run_page(**params: str) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=90)
-    for key, value in params.items():
-        at.query_params[key] = value
-    return at.run()
-
-
-def contour(at: AppTest) -> dict:
-    return json.loads(at.get("plotly_chart")[0].proto.spec)
 
 
 def run_traces(figure: dict) -> list[dict]:
@@ -32,10 +22,10 @@ def run_traces(figure: dict) -> list[dict]:
 
 
 def test_defaults_race_three_runs_with_animation_click_grid_and_inspector():
-    at = run_page()
+    at = open_page(PAGE)
     assert not at.exception
     assert not at.error
-    figure = contour(at)
+    figure = charts(at)[0]
     names = [t["name"] for t in run_traces(figure)]
     assert [n.split(" α=")[0] for n in names] == ["1: SGD", "2: Momentum (EWA)", "3: Adam"]
     assert names[0] == "1: SGD α=0.5"  # the bowl's lr_hint
@@ -44,27 +34,27 @@ def test_defaults_race_three_runs_with_animation_click_grid_and_inspector():
     assert figure["layout"]["images"]  # the contour is a background image: it survives Play
     assert len(at.get("plotly_chart")) == 3  # contour, loss, step arrows
     labels = [b.label for b in at.get("download_button")]
-    expected = ["Runs as CSV", "Runs as JSON", "Contour as HTML"]
-    if find_spec("kaleido") is not None:  # PNG export is offered where kaleido is installed
-        expected.append("Contour as PNG")
+    expected = ["⬇ runs (CSV)", "⬇ runs (JSON)", "⬇ contour (HTML)"]
+    if png_available():  # PNG export is offered where kaleido is installed
+        expected.append("⬇ contour (PNG)")
     assert labels == expected
     assert len(at.dataframe) == 1
     assert not at.warning
 
 
 def test_moving_a_learning_rate_changes_the_race():
-    at = run_page()
-    before = run_traces(contour(at))[0]
+    at = open_page(PAGE)
+    before = run_traces(charts(at)[0])[0]
     at.select_slider(key="arena:r1.sgd.lr").set_value(0.1).run()
     assert not at.exception
-    after = run_traces(contour(at))[0]
+    after = run_traces(charts(at)[0])[0]
     assert after["name"] == "1: SGD α=0.1"
     assert after["x"] != before["x"]
     assert at.query_params["r1.sgd.lr"] in ("0.1", ["0.1"])
 
 
 def test_step_inspector_follows_run_and_step():
-    at = run_page(**{"ins.run": "3", "ins.k": "0"})
+    at = open_page(PAGE, {"ins.run": "3", "ins.k": "0"})
     assert not at.exception
     table = at.dataframe[0].value
     assert "m̂" in list(table["quantity"])  # Adam's bias-corrected moment
@@ -76,12 +66,12 @@ def test_step_inspector_follows_run_and_step():
 @pytest.mark.parametrize("preset", PRESETS, ids=lambda p: p.name)
 def test_presets_run(preset):
     assert preset.page == "pages/lessons/arena.py"
-    at = run_page(**preset.params)
+    at = open_page(PAGE, preset.params)
     assert not at.exception
     assert not at.error
     assert not [w for w in at.warning if "could not be used" in w.value]
     n = int(preset.params["n"])
-    assert len(run_traces(contour(at))) == n
+    assert len(run_traces(charts(at)[0])) == n
     diverged = [w.value for w in at.warning if "diverged at step" in w.value]
     if preset.name == "lr_too_high":
         assert diverged and "learning rate too high?" in diverged[0]
@@ -91,31 +81,31 @@ def test_presets_run(preset):
 
 
 def test_malformed_url_parameters_show_the_notice():
-    at = run_page(**{"s.kappa": "lots", "x0": "99", "r1.opt": "magic"})
+    at = open_page(PAGE, {"s.kappa": "lots", "x0": "99", "r1.opt": "magic"})
     assert not at.exception
     notice = at.warning[0].value
     assert "could not be used" in notice
     assert "s.kappa" in notice and "x0" in notice and "r1.opt" in notice
-    assert run_traces(contour(at))  # the page still races with the defaults
+    assert run_traces(charts(at)[0])  # the page still races with the defaults
 
 
 def test_bad_formula_shows_its_error_and_the_page_keeps_working():
-    at = run_page(surface="custom", f="x**2 + ")
+    at = open_page(PAGE, {"surface": "custom", "f": "x**2 + "})
     assert not at.exception
     assert "This formula cannot be used" in at.error[0].value
     assert "column" in at.error[0].value
-    assert run_traces(contour(at))
+    assert run_traces(charts(at)[0])
 
 
 def test_formula_surface_and_six_runs():
-    at = run_page(surface="custom", f="x**2 + 3*y**2", n="6", steps="50")
+    at = open_page(PAGE, {"surface": "custom", "f": "x**2 + 3*y**2", "n": "6", "steps": "50"})
     assert not at.exception
     assert not at.error
-    assert len(run_traces(contour(at))) == 6
+    assert len(run_traces(charts(at)[0])) == 6
 
 
 def test_a_click_on_the_contour_moves_the_start():
-    at = run_page()
+    at = open_page(PAGE)
     at.session_state[CHART_KEY] = {
         "selection": {"points": [{"curve_number": CLICK_GRID_TRACE, "x": 1.0, "y": -0.5}]}
     }
@@ -123,65 +113,73 @@ def test_a_click_on_the_contour_moves_the_start():
     assert not at.exception
     assert at.number_input(key="arena:x0").value == 1.0
     assert at.number_input(key="arena:y0").value == -0.5
-    start = next(t for t in contour(at)["data"] if t.get("name") == "start")
+    start = next(t for t in charts(at)[0]["data"] if t.get("name") == "start")
     assert start["x"] == [1.0] and start["y"] == [-0.5]
 
 
 def test_3d_view_adds_the_surface_figure():
-    at = run_page(**{"3d": "1"})
+    at = open_page(PAGE, {"3d": "1"})
     assert not at.exception
     kinds = [json.loads(c.proto.spec)["data"][0]["type"] for c in at.get("plotly_chart")]
     assert "surface" in kinds
 
 
 def test_exports_hold_every_run_and_stop_at_divergence():
+    from optim_lab.lessons import columns_csv, trajectories_columns, trajectories_json
     from optim_lab.surfaces import SURFACES
     from optim_lab.trajectory import RunSpec, run_many
-    from optim_lab.ui.arena_controls import runs_csv, runs_json
 
     bowl = SURFACES["bowl"]
-    specs = [RunSpec("sgd", {"lr": 2.5}, label="1: SGD"), RunSpec("adam", {"lr": 0.1})]
+    specs = [
+        RunSpec("sgd", {"lr": 2.5}, label="1: SGD"),
+        RunSpec("adam", {"lr": 0.1}, schedule="cosine", modifiers={"clip_norm": 1.0}, seed=3),
+    ]
     trajectories = run_many(bowl, specs, bowl.start, 50)
-    lines = runs_csv(trajectories).splitlines()
-    assert lines[0] == "step,run,label,optimizer,x,y,loss,lr"
+    lines = columns_csv(trajectories_columns(trajectories)).splitlines()
+    assert lines[0].startswith("run,optimizer,step,x,y,loss,lr")
     diverged_at = trajectories[0].diverged_at
     assert len(lines) == 1 + diverged_at + 51
     payload = json.loads(
-        runs_json(trajectories, surface="bowl", surface_params={}, start=bowl.start, steps=50)
+        trajectories_json(
+            trajectories, surface="bowl", surface_params={}, start=bowl.start, steps=50
+        )
     )
     assert [r["optimizer"] for r in payload["runs"]] == ["sgd", "adam"]
     assert payload["runs"][0]["diverged_at"] == diverged_at
     assert len(payload["runs"][1]["points"]) == 51
+    adam = payload["runs"][1]
+    assert adam["schedule"] == "cosine" and adam["schedule_params"]["lr"] == 0.1
+    assert adam["modifiers"]["clip_norm"] == 1.0 and adam["seed"] == 3
 
 
 def test_formula_undefined_at_the_start_keeps_the_contour_to_click_on():
-    at = run_page(surface="custom", f="log(x) + y**2")  # the default start has x < 0
+    at = open_page(PAGE, {"surface": "custom", "f": "log(x) + y**2"})  # the default start has x < 0
     assert not at.exception
     assert "cannot run" in at.error[0].value
-    figure = contour(at)
+    figure = charts(at)[0]
     assert figure["data"][CLICK_GRID_TRACE]["name"] == "click to start here"
     assert not run_traces(figure)
 
 
 def test_a_new_surface_resets_start_and_learning_rates():
-    at = run_page()
+    at = open_page(PAGE)
     at.select_slider(key="arena:r1.sgd.lr").set_value(0.3).run()
     at.selectbox(key="arena:surface").set_value("rosenbrock").run()
     assert not at.exception
-    assert run_traces(contour(at))[0]["name"] == "1: SGD α=0.001"  # Rosenbrock's lr_hint
+    assert run_traces(charts(at)[0])[0]["name"] == "1: SGD α=0.001"  # Rosenbrock's lr_hint
     assert at.number_input(key="arena:x0").value == -1.5  # Rosenbrock's start
 
 
 def test_fewer_runs_than_the_inspected_one_falls_back_to_run_1():
-    at = run_page(**{"ins.run": "3"})
+    at = open_page(PAGE, {"ins.run": "3"})
     at.slider(key="arena:n").set_value(2).run()
     assert not at.exception
-    assert len(run_traces(contour(at))) == 2
+    assert len(run_traces(charts(at)[0])) == 2
     assert at.selectbox(key="arena:ins.run").value == "1"
 
 
 def test_an_old_click_does_not_move_the_start_of_a_new_surface():
-    at = run_page()
+    at = open_page(PAGE)
     at.session_state[CHART_KEY] = {
         "selection": {"points": [{"curve_number": CLICK_GRID_TRACE, "x": 1.0, "y": -0.5}]}
     }

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -10,18 +9,9 @@ from streamlit.testing.v1 import AppTest
 
 from optim_lab.presets.nn_lab import PRESETS
 
+from .apptest import charts, open_page
+
 PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "lessons" / "initialization.py")
-
-
-def run_page(**params: str) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=90)
-    for key, value in params.items():
-        at.query_params[key] = value
-    return at.run()
-
-
-def figure(at: AppTest, index: int = 0) -> dict:
-    return json.loads(at.get("plotly_chart")[index].proto.spec)
 
 
 def std_column(at: AppTest) -> list[float]:
@@ -29,7 +19,7 @@ def std_column(at: AppTest) -> list[float]:
 
 
 def test_defaults_reproduce_small_random_collapse():
-    at = run_page()
+    at = open_page(PAGE)
     assert not at.exception
     assert len(at.get("plotly_chart")) == 3
     std = std_column(at)
@@ -38,11 +28,11 @@ def test_defaults_reproduce_small_random_collapse():
 
 
 def test_quick_button_switches_to_xavier_and_changes_figure():
-    at = run_page()
-    before = figure(at)
+    at = open_page(PAGE)
+    before = charts(at)[0]
     at.button(key="init_quick_tanh_xavier_0.01").click().run()
     assert not at.exception
-    assert figure(at) != before
+    assert charts(at)[0] != before
     std = std_column(at)
     assert abs(std[0] - 0.63) < 0.03 and abs(std[-1] - 0.23) < 0.03
     assert at.query_params["init"] in ("xavier", ["xavier"])
@@ -52,13 +42,13 @@ def test_quick_button_switches_to_xavier_and_changes_figure():
     "preset", [p for p in PRESETS if p.page == "pages/lessons/initialization.py"]
 )
 def test_presets_run(preset):
-    at = run_page(**preset.params)
+    at = open_page(PAGE, preset.params)
     assert not at.exception
     assert not any("could not be used" in w.value for w in at.warning)
 
 
 def test_zero_init_and_malformed_link():
-    at = run_page(init="zeros", layers="many")
+    at = open_page(PAGE, {"init": "zeros", "layers": "many"})
     assert not at.exception
     assert any("Symmetry" in e.value for e in at.error)
     assert any("could not be used" in w.value for w in at.warning)

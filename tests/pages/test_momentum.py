@@ -5,21 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from optim_lab.presets.momentum import PRESETS
+from optim_lab.ui.export import png_available
 
 from .apptest import charts, count_traces, open_page
 
 PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "lessons" / "momentum.py")
 
 
-def run_page(**params: str) -> AppTest:
-    return open_page(PAGE, params)
-
-
 def test_defaults_render_map_run_and_comparison():
-    at = run_page()
+    at = open_page(PAGE)
     assert not at.exception
     assert not at.error
     heat, _run, _run_loss, compare, _compare_loss = charts(at)
@@ -32,12 +28,12 @@ def test_defaults_render_map_run_and_comparison():
     assert any(n.startswith("classic: α=0.1,") for n in names)  # α(1−β) = 1·0.1
     assert any(n.startswith("Nesterov") for n in names)
     assert "coincide" in at.success[0].value
-    assert len(at.get("download_button")) == 4
+    assert len(at.get("download_button")) == 2 * (3 + png_available())  # map, runs
 
 
 @pytest.mark.parametrize("preset", PRESETS, ids=lambda p: p.name)
 def test_presets(preset):
-    at = run_page(**preset.params)
+    at = open_page(PAGE, preset.params)
     assert not at.exception
     assert not at.error
     assert at.select_slider(key="momentum:lr").value == pytest.approx(float(preset.params["lr"]))
@@ -47,14 +43,14 @@ def test_presets(preset):
 
 def test_momentum_oscillation_preset_oscillates():
     preset = next(p for p in PRESETS if p.name == "momentum_oscillation")
-    at = run_page(**preset.params)
+    at = open_page(PAGE, preset.params)
     run = charts(at)[1]
     path = next(t for t in run["data"] if t.get("name", "").startswith("Heavy ball"))
     assert "α=0.02" in path["name"] and "ρ=0.99" in path["name"]
 
 
 def test_widgets_change_the_map_without_recompiling():
-    at = run_page()
+    at = open_page(PAGE)
     before = charts(at)
     with count_traces() as traces:
         at.select_slider(key="momentum:kappa").set_value(100.0).run()
@@ -68,7 +64,7 @@ def test_widgets_change_the_map_without_recompiling():
 
 
 def test_steps_metric_and_classic_form():
-    at = run_page(form="heavy_ball", metric="steps", lr="0.5", beta="0.5")
+    at = open_page(PAGE, {"form": "heavy_ball", "metric": "steps", "lr": "0.5", "beta": "0.5"})
     assert not at.exception
     heat = charts(at)[0]
     assert heat["data"][0]["colorbar"]["title"]["text"] == "steps to tolerance"
@@ -76,13 +72,13 @@ def test_steps_metric_and_classic_form():
 
 
 def test_without_rescaling_the_forms_differ():
-    at = run_page(rescale="0")
+    at = open_page(PAGE, {"rescale": "0"})
     assert not at.exception
     assert any("differ" in info.value for info in at.info)
 
 
 def test_malformed_url_parameter_shows_the_notice():
-    at = run_page(form="bogus", lr="-1")
+    at = open_page(PAGE, {"form": "bogus", "lr": "-1"})
     assert not at.exception
     notice = at.warning[0].value
     assert "could not be used" in notice and "form=bogus" in notice and "lr=-1" in notice

@@ -2,48 +2,38 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-from streamlit.testing.v1 import AppTest
+from optim_lab.ui.export import png_available
+
+from .apptest import charts, open_page
 
 PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "lessons" / "preprocessing.py")
 
 
-def run_page(**params: str) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=90)
-    for key, value in params.items():
-        at.query_params[key] = value
-    return at.run()
-
-
-def figure(at: AppTest, index: int = 0) -> dict:
-    return json.loads(at.get("plotly_chart")[index].proto.spec)
-
-
 def test_defaults_show_clouds_and_paths():
-    at = run_page()
+    at = open_page(PAGE)
     assert not at.exception
     assert len(at.get("plotly_chart")) == 2
-    titles = [a["text"] for a in figure(at)["layout"]["annotations"]]
+    titles = [a["text"] for a in charts(at)[0]["layout"]["annotations"]]
     assert titles[-4:] == ["centred", "standardized", "PCA-rotated", "whitened"]
     metrics = [m.value for m in at.metric]
     assert metrics[0] == "100%"  # all-positive inputs: every update moves both weights alike
-    assert len(at.get("download_button")) == 3
+    assert len(at.get("download_button")) == 3 + png_available()  # CSV, JSON, HTML (, PNG)
 
 
 def test_widget_change_changes_figures():
-    at = run_page()
-    clouds, paths = figure(at, 0), figure(at, 1)
+    at = open_page(PAGE)
+    clouds, paths = charts(at)[0], charts(at)[1]
     at.slider(key="preprocessing:seed").set_value(3).run()
     assert not at.exception
-    assert figure(at, 0) != clouds
+    assert charts(at)[0] != clouds
     at.slider(key="preprocessing:epochs").set_value(5).run()
-    assert figure(at, 1) != paths
+    assert charts(at)[1] != paths
 
 
 def test_malformed_link_shows_notice():
-    at = run_page(lr="-3", n="50")
+    at = open_page(PAGE, {"lr": "-3", "n": "50"})
     assert not at.exception
     assert any("could not be used" in w.value for w in at.warning)
     assert at.slider(key="preprocessing:n").value == 50

@@ -3,7 +3,6 @@
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from optim_lab.presets.saddles import PRESETS
 
@@ -12,13 +11,9 @@ from .apptest import charts, count_traces, open_page
 PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "lessons" / "saddles.py")
 
 
-def run_page(params: dict[str, str] | None = None) -> AppTest:
-    return open_page(PAGE, params)
-
-
 @pytest.mark.parametrize("scenario", ["saddle", "monkey", "plateau", "cliff"])
 def test_every_scenario_renders(scenario):
-    at = run_page({"scenario": scenario})
+    at = open_page(PAGE, {"scenario": scenario})
     assert not at.exception
     assert not at.error
     _contour, loss, grad_norm = charts(at)
@@ -32,7 +27,7 @@ def test_every_scenario_renders(scenario):
 @pytest.mark.parametrize("preset", PRESETS, ids=lambda p: p.name)
 def test_presets(preset):
     assert preset.page == "pages/lessons/saddles.py"
-    at = run_page(preset.params)
+    at = open_page(PAGE, preset.params)
     assert not at.exception
     assert not any("could not be used" in w.value for w in at.warning)
     table = at.dataframe[0].value
@@ -48,7 +43,7 @@ def test_presets(preset):
 
 
 def test_start_offset_changes_the_figure():
-    at = run_page()
+    at = open_page(PAGE)
     before = charts(at)[0]
     at.select_slider(key="saddles:saddle.y0").set_value(0.0).run()
     after = charts(at)[0]
@@ -60,7 +55,7 @@ def test_start_offset_changes_the_figure():
 
 
 def test_clip_threshold_changes_the_gradient_norms():
-    at = run_page({"scenario": "cliff"})
+    at = open_page(PAGE, {"scenario": "cliff"})
     before = charts(at)[2]
     at.select_slider(key="saddles:cliff.norm").set_value(0.5).run()
     after = charts(at)[2]
@@ -69,7 +64,7 @@ def test_clip_threshold_changes_the_gradient_norms():
 
 
 def test_malformed_url_parameter_shows_the_notice():
-    at = run_page({"scenario": "volcano", "steps": "-5"})
+    at = open_page(PAGE, {"scenario": "volcano", "steps": "-5"})
     assert not at.exception
     notice = " ".join(w.value for w in at.warning)
     assert "could not be used" in notice
@@ -78,7 +73,7 @@ def test_malformed_url_parameter_shows_the_notice():
 
 
 def test_moving_sliders_never_recompiles():
-    at = run_page()
+    at = open_page(PAGE)
     with count_traces() as traces:
         at.select_slider(key="saddles:saddle.y0").set_value(0.01).run()
         at.select_slider(key="saddles:saddle.sgd.lr").set_value(0.02).run()

@@ -2,27 +2,17 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-from streamlit.testing.v1 import AppTest
+from optim_lab.ui.export import png_available
+
+from .apptest import charts, open_page
 
 PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "lessons" / "sanity.py")
 
 
-def run_page(**params: str) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=180)
-    for key, value in params.items():
-        at.query_params[key] = value
-    return at.run()
-
-
-def figure(at: AppTest, index: int = 0) -> dict:
-    return json.loads(at.get("plotly_chart")[index].proto.spec)
-
-
 def test_page_runs_all_four_checks_and_reacts_to_widgets():
-    at = run_page()
+    at = open_page(PAGE, timeout=180)
     assert not at.exception
     assert len(at.get("plotly_chart")) == 3
     assert any("matches ln C" in s.value for s in at.success)
@@ -31,15 +21,15 @@ def test_page_runs_all_four_checks_and_reacts_to_widgets():
     assert any("planted bug is caught" in s.value for s in at.success)
     verdicts = at.dataframe[0].value
     assert set(verdicts["verdict"]) == {"pass"} and "FAIL" in set(verdicts["verdict (bug)"])
-    assert len(at.get("download_button")) == 3
-    before = figure(at, 0)
+    assert len(at.get("download_button")) == 3 + png_available()  # CSV, JSON, HTML (, PNG)
+    before = charts(at)[0]
     at.selectbox(key="sanity:init").set_value("he").run()
     assert not at.exception
-    assert figure(at, 0) != before
+    assert charts(at)[0] != before
     assert any("away from ln C" in w.value for w in at.warning)
 
 
 def test_malformed_link_shows_notice():
-    at = run_page(gact="swish")
+    at = open_page(PAGE, {"gact": "swish"}, timeout=180)
     assert not at.exception
     assert any("could not be used" in w.value for w in at.warning)

@@ -13,12 +13,8 @@ from .apptest import count_traces, open_page
 PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "lessons" / "schedules.py")
 
 
-def run_page(params: dict[str, str] | None = None) -> AppTest:
-    return open_page(PAGE, params)
-
-
 def test_defaults_render_every_section():
-    at = run_page()
+    at = open_page(PAGE)
     assert not at.exception
     assert not at.error
     assert len(at.get("plotly_chart")) == 5  # schedules, contour, loss, lr, range test
@@ -31,7 +27,7 @@ def test_defaults_render_every_section():
 @pytest.mark.parametrize("preset", PRESETS, ids=lambda p: p.name)
 def test_presets(preset):
     assert preset.page == "pages/lessons/schedules.py"
-    at = run_page(preset.params)
+    at = open_page(PAGE, preset.params)
     assert not at.exception
     assert not at.error
     assert not at.warning  # every parameter was understood, no run diverged
@@ -42,7 +38,7 @@ def test_presets(preset):
 
 
 def test_widget_change_changes_the_figure():
-    at = run_page()
+    at = open_page(PAGE)
     before = json.loads(at.get("plotly_chart")[0].proto.spec)
     at.toggle(key="schedules:logy").set_value(True).run()
     after = json.loads(at.get("plotly_chart")[0].proto.spec)
@@ -53,7 +49,7 @@ def test_widget_change_changes_the_figure():
 
 
 def test_schedule_parameter_moves_the_curve():
-    at = run_page({"show": "step"})
+    at = open_page(PAGE, {"show": "step"})
     before = json.loads(at.get("plotly_chart")[0].proto.spec)["data"][0]["y"]
     at.slider(key="schedules:s.step.gamma").set_value(0.1).run()
     after = json.loads(at.get("plotly_chart")[0].proto.spec)["data"][0]["y"]
@@ -61,7 +57,7 @@ def test_schedule_parameter_moves_the_curve():
 
 
 def test_malformed_url_parameter_shows_the_notice():
-    at = run_page({"steps": "lots", "show": "step,nonsense"})
+    at = open_page(PAGE, {"steps": "lots", "show": "step,nonsense"})
     assert not at.exception
     notice = " ".join(w.value for w in at.warning)
     assert "could not be used" in notice
@@ -69,7 +65,7 @@ def test_malformed_url_parameter_shows_the_notice():
 
 
 def test_bad_milestones_show_an_error_not_a_traceback():
-    at = run_page({"show": "multistep,step", "s.multistep.milestones": "10,oops"})
+    at = open_page(PAGE, {"show": "multistep,step", "s.multistep.milestones": "10,oops"})
     assert not at.exception
     # the malformed text is refused at the URL; typing it into the box shows an error instead
     at.text_input(key="schedules:s.multistep.milestones").set_value("10,oops").run()
@@ -79,7 +75,7 @@ def test_bad_milestones_show_an_error_not_a_traceback():
 
 
 def test_range_test_suggestion_can_be_used_in_section_2():
-    at = run_page()
+    at = open_page(PAGE)
     suggested = next(m for m in at.metric if m.label == "suggested α").value
     button = next(b for b in at.button if b.label.startswith("Use α"))
     button.click().run()
@@ -108,7 +104,7 @@ def test_arena_button_carries_the_suggestion():
 
 
 def test_moving_sliders_never_recompiles():
-    at = run_page()
+    at = open_page(PAGE)
     with count_traces() as traces:
         at.select_slider(key="schedules:sgd.lr").set_value(0.05).run()
         at.slider(key="schedules:s.step.gamma").set_value(0.2).run()

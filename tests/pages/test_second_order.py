@@ -11,17 +11,13 @@ from .apptest import count_traces, open_page
 PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "lessons" / "second_order.py")
 
 
-def run_page(params: dict[str, str] | None = None) -> AppTest:
-    return open_page(PAGE, params)
-
-
 def metric(at: AppTest, label_start: str) -> str:
     return next(m.value for m in at.metric if m.label.startswith(label_start))
 
 
 @pytest.mark.parametrize("surface", ["rosenbrock", "bowl"])
 def test_page_renders(surface):
-    at = run_page({"surface": surface})
+    at = open_page(PAGE, {"surface": surface})
     assert not at.exception
     assert not at.error
     assert len(at.get("plotly_chart")) == 5  # contour, loss, κ, damping sweep, memory
@@ -35,7 +31,7 @@ def test_page_renders(surface):
 
 
 def test_lecture_memory_example():
-    at = run_page()
+    at = open_page(PAGE)
     assert metric(at, "Hessian entries") == "10¹⁰"
     assert metric(at, "Hessian memory") == "40 GB"
     assert metric(at, "solve with H") == "10¹⁵"
@@ -43,7 +39,7 @@ def test_lecture_memory_example():
 
 
 def test_number_of_parameters_changes_the_costs_and_figure():
-    at = run_page()
+    at = open_page(PAGE)
     before = json.loads(at.get("plotly_chart")[-1].proto.spec)
     at.number_input(key="second_order:n").set_value(1_000_000).run()
     assert not at.exception
@@ -53,7 +49,7 @@ def test_number_of_parameters_changes_the_costs_and_figure():
 
 
 def test_damping_changes_the_condition_number_and_sweep_marker():
-    at = run_page({"surface": "bowl", "sp.kappa": "100"})  # curvatures 1/κ = 0.01 and 1
+    at = open_page(PAGE, {"surface": "bowl", "sp.kappa": "100"})  # curvatures 1/κ = 0.01 and 1
     assert metric(at, "κ(H) at the start") == "100"
     assert metric(at, "κ(H + λI)") == "91"  # (1 + 0.001) / (0.01 + 0.001)
     before = json.loads(at.get("plotly_chart")[3].proto.spec)
@@ -64,7 +60,7 @@ def test_damping_changes_the_condition_number_and_sweep_marker():
 
 
 def test_malformed_url_parameters_show_the_notice():
-    at = run_page({"n": "many", "surface": "himmelblau", "tol": "-1"})
+    at = open_page(PAGE, {"n": "many", "surface": "himmelblau", "tol": "-1"})
     assert not at.exception
     notice = " ".join(w.value for w in at.warning)
     assert "could not be used" in notice
@@ -74,7 +70,7 @@ def test_malformed_url_parameters_show_the_notice():
 
 
 def test_moving_sliders_never_recompiles():
-    at = run_page()
+    at = open_page(PAGE)
     with count_traces() as traces:
         at.select_slider(key="second_order:rosenbrock.newton.damping").set_value(0.1).run()
         at.select_slider(key="second_order:rosenbrock.gd.lr").set_value(0.002).run()
