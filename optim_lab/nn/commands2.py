@@ -104,8 +104,12 @@ def register(subparsers, parents: Sequence[argparse.ArgumentParser] = ()) -> Non
     p.add_argument("--hidden", default="32,32", help="hidden widths, e.g. 32,32")
     p.add_argument("--seed", type=int, default=0)
 
-    p = add("transfer", cmd_transfer, "transfer digits 0-4 → 5-9: scratch, probe, fine-tune")
-    p.add_argument("--target-examples", type=int, default=25, help="labelled target images")
+    p = add(
+        "transfer",
+        cmd_transfer,
+        "transfer digits (10 classes) → new images of 5-9: scratch, probe, fine-tune",
+    )
+    p.add_argument("--target-examples", type=int, default=10, help="labelled target images")
     p.add_argument("--similarity", default="similar", help="similar or different (shuffled pixels)")
     p.add_argument("--steps", type=int, default=200, help="training steps on the target")
     p.add_argument("--pretrain-steps", type=int, default=300, help="training steps on the source")

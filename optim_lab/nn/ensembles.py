@@ -93,6 +93,27 @@ def ensemble_curve(member_probs: np.ndarray, y: np.ndarray) -> list[float]:
     return [float(a) for a in accuracy(cumulative, y)]
 
 
+def log_loss(probs: np.ndarray, y: np.ndarray, eps: float = 1e-7) -> np.ndarray:
+    r"""Mean cross-entropy :math:`-\frac1N\sum_n \ln p(y_n \mid x_n)` of probabilities
+    ``(..., N, K)`` (one value per leading index; probabilities are clipped at ``eps``)."""
+    probs = np.asarray(probs, float)
+    y = np.asarray(y)
+    picked = np.take_along_axis(probs, y.reshape(*([1] * (probs.ndim - 2)), -1, 1), axis=-1)
+    return -np.mean(np.log(np.clip(picked[..., 0], eps, 1.0)), axis=-1)
+
+
+def ensemble_log_loss_curve(member_probs: np.ndarray, y: np.ndarray) -> list[float]:
+    r"""Log-loss of the average of the first k members' probabilities, for k = 1 … K.
+
+    Because :math:`-\ln` is convex, the averaged prediction's log-loss is never above the mean of
+    the members' log-losses (Jensen's inequality), whatever the members are.
+    """
+    cumulative = (
+        np.cumsum(member_probs, axis=0) / np.arange(1, len(member_probs) + 1)[:, None, None]
+    )
+    return [float(v) for v in log_loss(cumulative, y)]
+
+
 def run_ensemble(
     dataset: str = "spiral",
     members: int = 5,

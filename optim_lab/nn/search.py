@@ -14,6 +14,8 @@ best quarter, at least a quarter of the previous width on each axis) and the nex
 A trial whose cost passes 3× its initial cost is stopped early and marked **exploded**. All trials of
 a stage train together in **one** vmapped compiled run (:func:`~optim_lab.nn.generalization.fit_batch`):
 the hyper-parameters are traced, so further stages reuse the compiled program.
+:func:`search_stage` runs one stage (a pure function of its arguments, so a page can cache stages
+one by one and report progress between them); :func:`search` chains the stages.
 """
 
 from __future__ import annotations
@@ -143,6 +145,116 @@ def narrow(
     return out[0], out[1]
 
 
+@dataclass
+class StageResult:
+    """One stage of a search: its box, its trials and the box the next stage will search.
+
+    Attributes:
+        stage: index (0 = the coarse stage).
+        box: the searched box ``{"lr": (lo, hi), "reg": (lo, hi)}`` (values, not logs).
+        points: the proposals ``(n, 2)`` as ``(log10 lr, log10 reg)``.
+        trials: one dict per trial (see :class:`SearchResult`).
+        losses: cost curves ``(n, steps)`` (NaN after an explosion).
+        next_box: the narrowed ``(lr_log, reg_log)`` for the following stage (see :func:`narrow`).
+    """
+
+    stage: int
+    box: dict[str, tuple[float, float]]
+    points: np.ndarray
+    trials: list[dict[str, Any]]
+    losses: np.ndarray
+    next_box: tuple[tuple[float, float], tuple[float, float]]
+
+
+def _check(trials: int, steps: int, method: str) -> None:
+    if not 1 <= int(trials) <= 256:
+        raise ValueError(f"trials must be between 1 and 256, got {trials}")
+    if not 1 <= int(steps) <= 100_000:
+        raise ValueError(f"steps must be between 1 and 100000, got {steps}")
+    if method not in METHODS:
+        raise ValueError(f"method must be random or grid, got {method!r}")
+
+
+def search_stage(
+    dataset: str = "spiral",
+    method: str = "random",
+    trials: int = 16,
+    stage: int = 0,
+    seed: int = 0,
+    lr_log: tuple[float, float] = LR_RANGE,
+    reg_log: tuple[float, float] = REG_RANGE,
+    *,
+    steps: int = 200,
+    hidden: Sequence[int] = (32, 32),
+    optimizer: str = "adam",
+    batch_size: int | None = None,
+    dataset_params: Mapping[str, Any] | None = None,
+) -> StageResult:
+    """Proposes and trains one stage of ``trials`` points in the log box, all in one vmapped run.
+
+    The proposals of stage ``s`` come from the generator seeded with ``(seed, s)``, so a stage is
+    a pure function of its arguments (the page caches stages one by one). Every trial starts from
+    the same initial weights (seeded with ``seed``): only the hyper-parameters differ.
+
+    Args:
+        dataset, method, trials, seed, steps, hidden, optimizer, batch_size, dataset_params: as in
+            :func:`search`.
+        stage: the stage's index.
+        lr_log: the learning rate's log10 range.
+        reg_log: λ₂'s log10 range.
+
+    Returns:
+        A :class:`StageResult`.
+
+    Raises:
+        ValueError: invalid input (one line).
+    """
+    _check(trials, steps, method)
+    lr_log = (float(lr_log[0]), float(lr_log[1]))
+    reg_log = (float(reg_log[0]), float(reg_log[1]))
+    data = prepare_data(dataset, dataset_params, seed)
+    sizes = (data.n_features, *map(int, hidden), data.n_classes)
+    layout = layout_for(sizes)
+    batch = 0 if batch_size is None else min(int(batch_size), len(data.y_train))
+    spec = BatchSpec(
+        layout, optimizer=optimizer, steps=int(steps), record_every=int(steps), batch_size=batch
+    )
+    rng = np.random.default_rng([int(seed), int(stage)])
+    points = propose(method, int(trials), lr_log, reg_log, rng)
+    lr, reg = 10.0 ** points[:, 0], 10.0 ** points[:, 1]
+    n = len(points)
+    hp = make_trial_hparams(n, optimizer, lr=lr, l2=reg)
+    init = init_many([seed], sizes)
+    out = fit_batch(
+        np.repeat(init, n, axis=0), data.x_train, data.y_train, hp, spec, seeds=[seed] * n
+    )
+    acc = accuracy(proba_many(out["params"], data.x_val, layout), data.y_val)
+    trials_out = []
+    for i in range(n):
+        finite = out["loss"][i][np.isfinite(out["loss"][i])]
+        exploded_at = int(out["exploded_at"][i])
+        trials_out.append(
+            {
+                "lr": float(lr[i]),
+                "reg": float(reg[i]),
+                "val_acc": float(acc[i]),
+                "train_loss": float(finite[-1]) if finite.size else None,
+                "stage": int(stage),
+                "exploded": exploded_at >= 0,
+                "exploded_at": exploded_at if exploded_at >= 0 else None,
+            }
+        )
+    scores = np.where(out["exploded_at"] >= 0, -1.0, acc)
+    return StageResult(
+        int(stage),
+        {"lr": _pow10(lr_log), "reg": _pow10(reg_log)},
+        points,
+        trials_out,
+        out["loss"],
+        narrow(points, scores, lr_log, reg_log),
+    )
+
+
 def search(
     dataset: str = "spiral",
     method: str = "random",
@@ -182,53 +294,31 @@ def search(
     Raises:
         ValueError: invalid input (one line).
     """
-    if not 1 <= int(trials) <= 256:
-        raise ValueError(f"trials must be between 1 and 256, got {trials}")
+    _check(trials, steps, method)
     if not 1 <= int(stages) <= 5:
         raise ValueError(f"stages must be between 1 and 5, got {stages}")
-    if not 1 <= int(steps) <= 100_000:
-        raise ValueError(f"steps must be between 1 and 100000, got {steps}")
     lr_log = _log_range(lr_range, LR_RANGE, "lr_range")
     reg_log = _log_range(reg_range, REG_RANGE, "reg_range")
-    if method not in METHODS:
-        raise ValueError(f"method must be random or grid, got {method!r}")
-    data = prepare_data(dataset, dataset_params, seed)
-    sizes = (data.n_features, *map(int, hidden), data.n_classes)
-    layout = layout_for(sizes)
-    batch = 0 if batch_size is None else min(int(batch_size), len(data.y_train))
-    spec = BatchSpec(
-        layout, optimizer=optimizer, steps=int(steps), record_every=int(steps), batch_size=batch
-    )
-    rng = np.random.default_rng(seed)
-    init = init_many([seed], sizes)
     all_trials, boxes, curves = [], [], []
     for stage in range(int(stages)):
-        boxes.append({"lr": _pow10(lr_log), "reg": _pow10(reg_log)})
-        points = propose(method, int(trials), lr_log, reg_log, rng)
-        lr, reg = 10.0 ** points[:, 0], 10.0 ** points[:, 1]
-        n = len(points)
-        hp = make_trial_hparams(n, optimizer, lr=lr, l2=reg)
-        out = fit_batch(
-            np.repeat(init, n, axis=0), data.x_train, data.y_train, hp, spec, seeds=[seed] * n
+        result = search_stage(
+            dataset,
+            method,
+            trials,
+            stage,
+            seed,
+            lr_log,
+            reg_log,
+            steps=steps,
+            hidden=hidden,
+            optimizer=optimizer,
+            batch_size=batch_size,
+            dataset_params=dataset_params,
         )
-        acc = accuracy(proba_many(out["params"], data.x_val, layout), data.y_val)
-        curves.append(out["loss"])
-        for i in range(n):
-            finite = out["loss"][i][np.isfinite(out["loss"][i])]
-            exploded_at = int(out["exploded_at"][i])
-            all_trials.append(
-                {
-                    "lr": float(lr[i]),
-                    "reg": float(reg[i]),
-                    "val_acc": float(acc[i]),
-                    "train_loss": float(finite[-1]) if finite.size else None,
-                    "stage": stage,
-                    "exploded": exploded_at >= 0,
-                    "exploded_at": exploded_at if exploded_at >= 0 else None,
-                }
-            )
-        scores = np.where(out["exploded_at"] >= 0, -1.0, acc)
-        lr_log, reg_log = narrow(points, scores, lr_log, reg_log)
+        boxes.append(result.box)
+        all_trials.extend(result.trials)
+        curves.append(result.losses)
+        lr_log, reg_log = result.next_box
         if progress is not None:
             progress(stage + 1, int(stages))
     return SearchResult(all_trials, boxes, method, np.concatenate(curves))

@@ -81,4 +81,25 @@ PRESETS = [
         {"gact": "relu", "gdata": "moons"},
         "The check on a ReLU network: the correct gradient passes, the planted bug fails.",
     ),
+    Preset(
+        "reg_l1_sparsity",
+        "L1 vs L2: exact zeros",
+        "pages/lessons/regularization.py",
+        {"pen": "l1", "lam": "0.003"},
+        "At the same λ, L1 sets most weights exactly to 0, L2 none.",
+    ),
+    Preset(
+        "reg_dropout_half",
+        "Dropout with p = ½",
+        "pages/lessons/regularization.py",
+        {"tab": "Dropout", "p": "0.5"},
+        "E[a] = ½(w₁x + w₂y): vanilla and inverted dropout agree in expectation.",
+    ),
+    Preset(
+        "reg_augmentation_moves",
+        "Augmentation: robustness to moves",
+        "pages/lessons/regularization.py",
+        {"tab": "Augmentation & more data", "shift": "1"},
+        "Moved copies of the digits keep accuracy on moved images.",
+    ),
 ]

@@ -104,6 +104,32 @@ LESSONS: dict[str, list[Lesson]] = {
             "Loss at step 0, overfitting 20 examples, learning rates, gradient checking.",
         ),
     ],
+    "Generalization": [
+        Lesson(
+            "pages/lessons/regularization.py",
+            "Regularization",
+            ":material/compress:",
+            "L1, L2, dropout, early stopping, augmentation and more data: closing the train/val gap.",
+        ),
+        Lesson(
+            "pages/lessons/search.py",
+            "Hyper-parameter search",
+            ":material/travel_explore:",
+            "Random vs grid search, coarse to fine, with every trial of a stage trained at once.",
+        ),
+        Lesson(
+            "pages/lessons/ensembles.py",
+            "Ensembles",
+            ":material/groups:",
+            "Independent models, snapshot ensembles and Polyak averaging.",
+        ),
+        Lesson(
+            "pages/lessons/transfer.py",
+            "Transfer learning",
+            ":material/swap_horiz:",
+            "Reuse a trained network: linear probe vs fine-tuning vs training from scratch.",
+        ),
+    ],
 }
 
 

@@ -105,3 +105,195 @@ def lr_runs(lrs: tuple[float, ...], steps: int, seed: int) -> dict:
 @st.cache_data(max_entries=32, show_spinner=False)
 def grad_check(activation: str, dataset: str, broken: bool, seed: int) -> dict:
     return gradcheck_dataset(dataset, (8, 8), activation, broken=broken, seed=seed)
+
+
+# --------------------------------------------------------------------------- hyper-parameter search
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def search_stage(
+    dataset: str,
+    method: str,
+    trials: int,
+    stage: int,
+    seed: int,
+    lr_log: tuple[float, float],
+    reg_log: tuple[float, float],
+    steps: int,
+    hidden: tuple[int, ...],
+) -> dict:
+    """One stage of :func:`optim_lab.nn.search.search_stage` (all its trials in one vmapped run):
+    ``{"box", "trials", "losses", "next_box"}``."""
+    from ..nn.search import search_stage as run_stage
+
+    result = run_stage(
+        dataset, method, trials, stage, seed, lr_log, reg_log, steps=steps, hidden=hidden
+    )
+    return {
+        "box": result.box,
+        "trials": result.trials,
+        "losses": np.asarray(result.losses, float),
+        "next_box": result.next_box,
+    }
+
+
+def search_stages(
+    dataset: str,
+    method: str,
+    trials: int,
+    stages: int,
+    seed: int,
+    steps: int,
+    hidden: tuple[int, ...],
+):
+    """Yields the stages of a coarse → fine search one at a time (each cached on its own), so the
+    page can advance a progress bar between them."""
+    from ..nn.search import LR_RANGE, REG_RANGE
+
+    lr_log, reg_log = LR_RANGE, REG_RANGE
+    for stage in range(stages):
+        out = search_stage(dataset, method, trials, stage, seed, lr_log, reg_log, steps, hidden)
+        yield out
+        lr_log, reg_log = out["next_box"]
+
+
+# --------------------------------------------------------------------------- ensembles
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def ensemble_run(
+    dataset: str,
+    points: int,
+    noise: float,
+    members: int,
+    kind: str,
+    seed: int,
+    steps: int,
+    hidden: tuple[int, ...],
+    lr: float,
+    ewa_beta: float = 0.99,
+    resolution: int = 70,
+) -> dict:
+    """:func:`optim_lab.nn.ensembles.run_ensemble` plus test log-losses and, for 2-D data, the
+    members' and the ensemble's probabilities on a grid.
+
+    Returns:
+        ``member_acc``, ``ensemble_acc``, ``curve`` (accuracy of members 1…k), ``member_loss``,
+        ``loss_curve`` (log-loss of members 1…k), ``lr``, ``snapshot_steps``, for ``polyak`` also
+        ``polyak_acc`` and ``polyak_loss`` (per run); ``grid`` (or None), the test split and
+        ``n_classes``.
+    """
+    from ..nn.ensembles import ensemble_grid, ensemble_log_loss_curve, log_loss, run_ensemble
+    from ..nn.generalization import proba_many
+
+    params = {} if dataset == "digits" else {"points": points, "noise": noise}
+    r = run_ensemble(
+        dataset,
+        members,
+        kind,
+        seed,
+        steps=steps,
+        hidden=hidden,
+        lr=lr,
+        ewa_beta=ewa_beta,
+        dataset_params=params,
+    )
+    data = r.data
+    probs = proba_many(r.members, data.x_test, r.layout)
+    out = {
+        "member_acc": list(r.member_acc),
+        "ensemble_acc": float(r.ensemble_acc),
+        "curve": list(r.curve),
+        "member_loss": [float(v) for v in log_loss(probs, data.y_test)],
+        "loss_curve": ensemble_log_loss_curve(probs, data.y_test),
+        "lr": np.asarray(r.lr, float),
+        "snapshot_steps": list(r.snapshot_steps),
+        "x_test": data.x_test,
+        "y_test": data.y_test,
+        "n_classes": int(data.n_classes),
+        "grid": None,
+    }
+    if kind == "polyak":
+        out["polyak_acc"] = list(r.curve)
+        avg_probs = proba_many(r.polyak, data.x_test, r.layout)
+        out["polyak_loss"] = [float(v) for v in log_loss(avg_probs, data.y_test)]
+        out["curve"] = out["loss_curve"] = None  # the runs are not combined here
+    if data.n_features == 2 and kind != "polyak":
+        out["grid"] = ensemble_grid(r, resolution)
+    return out
+
+
+# --------------------------------------------------------------------------- regularization lesson
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def penalty_sweep(seed: int) -> dict:
+    """L2, L1 and elastic net at every λ of the sweep (:func:`optim_lab.nn.reg_lessons.penalty_sweep`)."""
+    from ..nn.reg_lessons import penalty_sweep as run
+
+    return run(seed=seed)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def neuron_samples(
+    w: tuple[float, float], inputs: tuple[float, float], keep: float, samples: int, seed: int
+) -> dict:
+    from ..nn.reg_lessons import neuron_samples as run
+
+    return run(w, inputs, keep, samples, seed)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def dropout_gap(keeps: tuple[float, ...], mode: str, seed: int) -> dict:
+    from ..nn.reg_lessons import dropout_gap as run
+
+    return run(keeps, mode, seed=seed)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def stopping_curves(seed: int) -> dict:
+    from ..nn.reg_lessons import stopping_curves as run
+
+    return run(seed=seed)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def augmentation_compare(n_train: int, max_shift: float, noise: float, seed: int) -> dict:
+    from ..nn.reg_lessons import augmentation_compare as run
+
+    return run(n_train=n_train, max_shift=max_shift, noise=noise, seed=seed)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def digits_size_curve(seed: int) -> dict:
+    """Validation accuracy vs training-set size on the digits (:func:`optim_lab.nn.generalization.size_curve`)."""
+    from ..nn.generalization import size_curve
+
+    return size_curve("digits", sizes=(25, 50, 100, 200, 400, 800), seed=seed)
+
+
+# ---------------------------------------------------------------- transfer learning
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def transfer_pretrain(seed: int) -> float:
+    """Pre-trains the source network of :mod:`optim_lab.nn.transfer` (the weights stay in the
+    core's cache) and returns its source accuracy."""
+    from ..nn.transfer import pretrain
+
+    return pretrain(int(seed))[1]
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def transfer_curve(similarity: str, seed: int, sizes: tuple[int, ...]) -> dict:
+    """:func:`optim_lab.nn.transfer.transfer_curve`: ``{"sizes", "acc": {strategy: (S,)},
+    "loss": {strategy: (S, steps)}, "source_acc"}`` as NumPy."""
+    from ..nn.transfer import transfer_curve as curve
+
+    r = curve(sizes, similarity, int(seed))
+    return {
+        "sizes": np.asarray(r["sizes"]),
+        "acc": {k: np.asarray(v, float) for k, v in r["acc"].items()},
+        "loss": {k: np.asarray(v, float) for k, v in r["loss"].items()},
+        "source_acc": float(r["source_acc"]),
+    }

@@ -56,3 +56,16 @@ def test_bad_input_raises_value_error(kwargs):
     args = {"dataset": "spiral", "members": 2, "kind": "independent"} | kwargs
     with pytest.raises(ValueError):
         run_ensemble(**args, **SMALL)
+
+
+def test_averaged_probabilities_never_have_a_higher_log_loss_than_the_members():
+    from optim_lab.nn.ensembles import ensemble_log_loss_curve, log_loss
+
+    rng = np.random.default_rng(0)
+    probs = rng.dirichlet([0.5, 0.5, 0.5], size=(6, 40))
+    y = rng.integers(0, 3, 40)
+    members = log_loss(probs, y)
+    assert members[0] == pytest.approx(-np.mean(np.log(probs[0, np.arange(40), y])))
+    curve = ensemble_log_loss_curve(probs, y)
+    running_mean = np.cumsum(members) / np.arange(1, 7)
+    assert np.all(np.asarray(curve) <= running_mean + 1e-12)  # Jensen: -ln is convex

@@ -65,3 +65,13 @@ def test_bad_input_raises_value_error(kwargs):
     args = {"dataset": "spiral", "method": "random", "trials": 4, "stages": 1} | kwargs
     with pytest.raises(ValueError):
         search(**args, **SMALL)
+
+
+def test_a_stage_is_a_pure_function_and_search_chains_the_stages():
+    from optim_lab.nn.search import LR_RANGE, REG_RANGE, search_stage
+
+    full = search("spiral", "random", 4, 2, 3, **SMALL)
+    first = search_stage("spiral", "random", 4, 0, 3, LR_RANGE, REG_RANGE, **SMALL)
+    second = search_stage("spiral", "random", 4, 1, 3, *first.next_box, **SMALL)
+    assert full.trials == first.trials + second.trials
+    assert full.stages == [first.box, second.box]

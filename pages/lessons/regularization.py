@@ -1,0 +1,592 @@
+"""Lesson: regularization — weight penalties (L2, L1, elastic net), dropout, early stopping, data
+augmentation and more data."""
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from optim_lab.figures.playground import boundary_figure
+from optim_lab.figures.regularization import (
+    augmentation_figure,
+    digit_grid_figure,
+    early_stopping_figure,
+    gap_figure,
+    keep_gap_figure,
+    lam_label,
+    loss_curves_figure,
+    pull_figure,
+    running_mean_figure,
+    size_figure,
+    weight_hist_figure,
+)
+from optim_lab.nn.reg_lessons import PENALTIES, SWEEP_LAMBDAS, mask_table
+from optim_lab.nn.regularization import early_stopping_after
+from optim_lab.registry import HParam
+from optim_lab.ui import nn_cache, widgets
+from optim_lab.ui.layout import page_header, what_to_notice
+from optim_lab.ui.nn_exports import export_row
+from optim_lab.ui.state import UrlState
+
+TABS = ("Weight penalties", "Dropout", "Early stopping", "Augmentation & more data")
+PENALTY_LABELS = {"l2": "L2", "l1": "L1", "elastic": "elastic net"}
+SWEEP_LR = 0.3  # the sweep's gradient-descent step size (see reg_lessons.penalty_sweep)
+KEEPS = (1.0, 0.8, 0.6, 0.4)
+MASKS = ("100", "1000", "10000", "100000")
+N_TRAIN = ("50", "100", "200")
+SHIFTS = ("0", "0.5", "1")
+W_SPEC = dict(low=-3.0, high=3.0)
+KEEP = HParam(
+    "p", "keep probability p", 0.5, 0.05, 1.0, help="Each input is kept with probability p."
+)
+NOISE = HParam(
+    "noise", "pixel noise σ", 1.0, 0.0, 4.0, help="Std of the Gaussian noise (pixels 0–16)."
+)
+
+
+def _lam_select(container) -> float:
+    def parse(text: str) -> float:
+        value = float(text)
+        if value not in SWEEP_LAMBDAS:
+            raise ValueError(f"choose one of {', '.join(map(lam_label, SWEEP_LAMBDAS))}")
+        return value
+
+    key = state.prepare("lam", 3e-3, parse)
+    return float(
+        container.select_slider(
+            "penalty strength λ (log scale)",
+            options=list(SWEEP_LAMBDAS),
+            key=key,
+            format_func=lam_label,
+            help="The sweep trains every λ at once; moving the slider only picks one of them.",
+        )
+    )
+
+
+def _tab_select() -> str:
+    def parse(text: str) -> str:
+        if text not in TABS:
+            raise ValueError(f"choose one of {', '.join(TABS)}")
+        return text
+
+    return state.prepare("tab", TABS[0], parse)
+
+
+def _weight(url_key: str, label: str, default: float, container) -> float:
+    spec = HParam(url_key, label, default, W_SPEC["low"], W_SPEC["high"])
+    return float(widgets.number(state, url_key, spec, container=container))
+
+
+state = UrlState("regularization")
+page_header(
+    "Regularization",
+    "A network with enough weights can memorise its training set, noise included: the training "
+    "error keeps falling while the validation error stalls or rises. Regularization is "
+    "everything that narrows this gap between training and validation performance: penalties "
+    "that keep the weights small, dropout that makes every unit unreliable on purpose, stopping "
+    "before the network starts fitting noise, and more (or artificially varied) training data. "
+    "Each tab runs one of these on a small problem; the 2-D experiments use a noisy three-arm "
+    "spiral with only 135 training points, which a 2-32-32-3 network overfits without help.",
+)
+tab_key = _tab_select()
+tabs = st.tabs(list(TABS), key=tab_key, on_change="rerun")
+
+# ------------------------------------------------------------------ 1. weight penalties
+with tabs[0]:
+    st.markdown(
+        "Add a term to the loss that grows with the weights. The optimizer now trades fitting "
+        "the data against keeping the weights small, and small weights give smoother decision "
+        "boundaries. **L2** (ridge, weight decay) penalises squares, **L1** (lasso) absolute "
+        "values, the **elastic net** both. Only the weight matrices are penalised, not the "
+        "biases."
+    )
+    st.latex(
+        r"J(\theta) = \frac1N \sum_{n=1}^N \ell\big(y_n, f(x_n;\theta)\big)"
+        r" + \lambda_1 \sum_{l,i,j} |W^{(l)}_{ij}| + \frac{\lambda_2}{2} \sum_{l,i,j} \big(W^{(l)}_{ij}\big)^2"
+    )
+    st.latex(
+        r"\text{L2: } (\lambda_1, \lambda_2) = (0, \lambda) \qquad"
+        r"\text{L1: } (\lambda, 0) \qquad"
+        r"\text{elastic net: } \big(\tfrac\lambda2, \tfrac\lambda2\big)"
+    )
+    p_controls = st.columns([2, 3, 1], gap="medium")
+    penalty = widgets.choice(
+        state,
+        "pen",
+        "penalty",
+        list(PENALTIES),
+        "l2",
+        format_func=PENALTY_LABELS.get,
+        container=p_controls[0],
+        horizontal_radio=True,
+    )
+    lam = _lam_select(p_controls[1])
+    seed = widgets.integer(
+        state, "seed", "seed", 0, 0, 999, container=p_controls[2], help="Data split and weights."
+    )
+if tabs[0].open:
+    with tabs[0]:
+        with st.spinner("Training 24 networks (3 penalties × 8 values of λ) in one run…"):
+            sweep = nn_cache.penalty_sweep(int(seed))
+        n_lam = len(sweep["lams"])
+        li = list(SWEEP_LAMBDAS).index(lam)
+        first = PENALTIES.index(penalty) * n_lam
+        sel = first + li
+        final_train = sweep["train_acc"][first : first + n_lam, -1]
+        final_val = sweep["val_acc"][first : first + n_lam, -1]
+        label = f"{PENALTY_LABELS[penalty]}, λ = {lam_label(lam)}"
+        left, right = st.columns(2, gap="medium")
+        with left:
+            st.markdown(f"**Final accuracy for every λ ({PENALTY_LABELS[penalty]})**")
+            gap_fig = gap_figure(sweep["lams"], final_train, final_val, li)
+            st.plotly_chart(gap_fig, key="reg_gap")
+            st.markdown(f"**Loss during training: {label} vs no penalty**")
+            curves_fig = loss_curves_figure(
+                sweep["steps"],
+                sweep["train_loss"][sel],
+                sweep["val_loss"][sel],
+                sweep["train_loss"][first],
+                sweep["val_loss"][first],
+                label,
+            )
+            st.plotly_chart(curves_fig, key="reg_curves")
+        with right:
+            st.markdown(f"**Decision boundary: {label}**")
+            grid = {
+                "x": sweep["grid_x"],
+                "y": sweep["grid_y"],
+                "probs": sweep["grid_probs"][sel],
+            }
+            boundary_fig = boundary_figure(
+                grid,
+                sweep["x_train"],
+                sweep["y_train"],
+                sweep["x_val"],
+                sweep["y_val"],
+                n_classes=sweep["n_classes"],
+                height=520,
+            )
+            st.plotly_chart(boundary_fig, key="reg_boundary")
+            m1, m2, m3 = st.columns(3)
+            m1.metric("training accuracy", f"{final_train[li]:.1%}")
+            m2.metric("validation accuracy", f"{final_val[li]:.1%}")
+            m3.metric(
+                "gap (train − val)",
+                f"{final_train[li] - final_val[li]:+.1%}",
+                f"{(final_train[li] - final_val[li]) - (final_train[0] - final_val[0]):+.1%} vs λ = 0",
+                delta_color="inverse",
+            )
+
+        st.subheader("Why L1 makes weights exactly zero")
+        st.markdown(
+            "Look at what the penalty alone does to one weight in one gradient step of size α. "
+            "The gradient of the L2 term is λw: the pull is **proportional** to the weight, so it "
+            "shrinks a weight by the same *fraction* each step, and the pull fades as the weight "
+            "gets small — it never lands on 0. The (sub)gradient of the L1 term is λ·sign(w): a "
+            "**constant-size** pull, as strong for a tiny weight as for a large one. A weight the "
+            "data does not defend is pushed all the way to 0. Plain subgradient steps would "
+            "overshoot and jitter around 0, so L1 is applied as a soft-threshold that stops at 0 "
+            "(a proximal step): any weight within αλ of 0 becomes exactly 0."
+        )
+        st.latex(
+            r"\text{L2: } w \leftarrow w - \alpha(g + \lambda w) \qquad"
+            r"\text{L1: } w \leftarrow \operatorname{sign}(v)\max\big(|v| - \alpha\lambda,\ 0\big),"
+            r"\quad v = w - \alpha g"
+        )
+        h_left, h_right = st.columns(2, gap="medium")
+        if lam > 0:
+            hist_keys = {k: sweep["weights"][PENALTIES.index(k) * n_lam + li] for k in PENALTIES}
+            zeros = {k: int(sweep["zeros"][PENALTIES.index(k) * n_lam + li]) for k in PENALTIES}
+        else:
+            hist_keys = {"none": sweep["weights"][li]}
+            zeros = {"none": int(sweep["zeros"][li])}
+        with h_left:
+            st.markdown(f"**Final weights at λ = {lam_label(lam)}** (all three penalties)")
+            hist_fig = weight_hist_figure(hist_keys, zeros)
+            st.plotly_chart(hist_fig, key="reg_hist")
+        with h_right:
+            st.markdown(f"**The penalty's move of one weight per step** (α = {SWEEP_LR:g})")
+            if lam > 0:
+                st.plotly_chart(pull_figure(lam, SWEEP_LR), key="reg_pull")
+            else:
+                st.info("λ = 0: no penalty, no pull. Pick a λ above 0 to compare L1 and L2.")
+        if lam > 0:
+            total = len(sweep["weights"][0])
+            st.caption(
+                f"Exactly zero weights out of {total}: L2 {zeros['l2']}, L1 {zeros['l1']}, "
+                f"elastic net {zeros['elastic']}."
+            )
+        what_to_notice(
+            [
+                "At λ = 0 the training accuracy is near 100 % and the boundary wraps around single "
+                "noisy points: a gap of about 10 points between training and validation.",
+                "As λ grows the gap shrinks; a moderate λ (around 1e-3 to 1e-2 here) keeps or "
+                "improves validation accuracy with a smoother boundary. Too large a λ underfits: "
+                "both accuracies fall together.",
+                "The validation loss of the unpenalised network bottoms out and then creeps up "
+                "while its training loss keeps falling; with a penalty both level off.",
+                "L1 sets weights exactly to 0 at every λ > 0 (most of them from λ ≈ 3e-3 on); L2 "
+                "sets none at any λ: L1 gives sparse networks, L2 only small ones. The elastic "
+                "net sits in between.",
+                "L1 is rarely the best choice for accuracy in practice; L2 is the everyday "
+                "default (often as weight decay in the optimizer).",
+            ]
+        )
+        st.subheader("Export")
+        table = pd.DataFrame(
+            {
+                "penalty": np.repeat(PENALTIES, n_lam),
+                "lambda": np.tile(sweep["lams"], len(PENALTIES)),
+                "train_acc": sweep["train_acc"][:, -1],
+                "val_acc": sweep["val_acc"][:, -1],
+                "train_loss": sweep["train_loss"][:, -1],
+                "val_loss": sweep["val_loss"][:, -1],
+                "exact_zeros": sweep["zeros"],
+            }
+        )
+        export_row(
+            "regularization_penalties",
+            table,
+            {
+                "penalties": list(PENALTIES),
+                "lams": sweep["lams"],
+                "steps": sweep["steps"],
+                "train_acc": sweep["train_acc"],
+                "val_acc": sweep["val_acc"],
+                "train_loss": sweep["train_loss"],
+                "val_loss": sweep["val_loss"],
+                "exact_zeros": sweep["zeros"],
+            },
+            gap_fig,
+            key="reg_pen_export",
+        )
+
+# ------------------------------------------------------------------ 2. dropout
+with tabs[1]:
+    st.markdown(
+        "During training, every hidden unit is kept with probability p and otherwise set to 0, "
+        "with a fresh random mask at every forward pass. No unit can rely on any particular other "
+        "unit being there, so the network learns redundant features; it also behaves like an "
+        "ensemble of many thinned networks that share their weights. At test time nothing is "
+        "dropped, so the outputs must be rescaled to match what the next layer saw on average "
+        "during training. Take one neuron with two inputs x and y:"
+    )
+    st.latex(
+        r"a = w_1 x\, m_1 + w_2 y\, m_2,\quad m_i \sim \mathrm{Bernoulli}(p)"
+        r"\quad\Rightarrow\quad \mathbb E[a] = p\,(w_1 x + w_2 y)"
+    )
+    st.latex(
+        r"p = \tfrac12:\quad \mathbb E[a] = \tfrac14(w_1x + w_2y) + \tfrac14 w_1x"
+        r" + \tfrac14 w_2y + \tfrac14\cdot 0 = \tfrac12(w_1x + w_2y)"
+    )
+    st.latex(
+        r"\text{vanilla: train } a,\ \text{test } p\,(w_1x + w_2y) \qquad"
+        r"\text{inverted: train } a / p,\ \text{test } w_1x + w_2y"
+    )
+    d_controls = st.columns(6, gap="small")
+    w1 = _weight("w1", "w₁", 1.0, d_controls[0])
+    w2 = _weight("w2", "w₂", 2.0, d_controls[1])
+    x_in = _weight("x", "x", 3.0, d_controls[2])
+    y_in = _weight("y", "y", -1.0, d_controls[3])
+    keep = float(widgets.number(state, "p", KEEP, container=d_controls[4]))
+    masks = int(
+        widgets.choice(
+            state, "masks", "random masks", list(MASKS), "10000", container=d_controls[5]
+        )
+    )
+    neuron_out = st.container()
+    st.subheader("Effect of p on the overfitting gap")
+    st.markdown(
+        "The same noisy spiral with a 2-64-64-3 network trained by Adam for 600 steps, dropout "
+        "after both hidden layers, four keep probabilities trained together from the same "
+        "initial weights. Losses are measured in test mode (no units dropped)."
+    )
+    mode = widgets.choice(
+        state,
+        "mode",
+        "dropout implementation",
+        ["inverted", "vanilla"],
+        "inverted",
+        horizontal_radio=True,
+    )
+    gap_out = st.container()
+if tabs[1].open:
+    with neuron_out:
+        neuron = nn_cache.neuron_samples((w1, w2), (x_in, y_in), keep, masks, 0)
+        full = neuron["full"]
+        table_col, fig_col = st.columns([2, 3], gap="medium")
+        with table_col:
+            st.markdown("**The four possible masks** (training, vanilla)")
+            rows = pd.DataFrame(mask_table((w1, w2), (x_in, y_in), keep))
+            st.dataframe(
+                rows.style.format({"P(mask)": "{:.4f}", "a": "{:.3f}"}),
+                hide_index=True,
+                width="stretch",
+            )
+            expectation = float(np.sum(rows["P(mask)"] * rows["a"]))
+            st.markdown(
+                f"Σ P(mask)·a = **{expectation:.4f}** = p·(w₁x + w₂y) = "
+                f"{keep:g} × {full:g} = **{keep * full:.4f}**"
+            )
+            c1, c2 = st.columns(2)
+            c1.metric("vanilla: mean of a", f"{neuron['vanilla_mean'][-1]:.4f}")
+            c1.caption(f"test output p·(w₁x + w₂y) = {neuron['vanilla_expected']:.4f}")
+            c2.metric("inverted: mean of a/p", f"{neuron['inverted_mean'][-1]:.4f}")
+            c2.caption(f"test output w₁x + w₂y = {neuron['inverted_expected']:.4f}")
+        with fig_col:
+            st.markdown(f"**Monte Carlo: {masks:,} random masks, both modes on the same masks**")
+            mc_fig = running_mean_figure(
+                neuron["vanilla_mean"],
+                neuron["inverted_mean"],
+                neuron["vanilla_expected"],
+                neuron["inverted_expected"],
+            )
+            st.plotly_chart(mc_fig, key="reg_mc")
+    with gap_out:
+        with st.spinner(f"Training 4 networks with {mode} dropout…"):
+            gap = nn_cache.dropout_gap(KEEPS, mode, 0)
+        keep_fig = keep_gap_figure(
+            gap["keeps"], gap["val_loss"], gap["train_loss"], gap["final_val_loss"]
+        )
+        st.plotly_chart(keep_fig, key="reg_keep")
+        gap_table = pd.DataFrame(
+            {
+                "keep p": gap["keeps"],
+                "train acc": gap["train_acc"],
+                "val acc": gap["val_acc"],
+                "train loss": gap["train_loss"],
+                "val loss": gap["final_val_loss"],
+                "loss gap": gap["final_val_loss"] - gap["train_loss"],
+            }
+        )
+        st.dataframe(
+            gap_table.style.format(
+                {
+                    "keep p": "{:g}",
+                    "train acc": "{:.1%}",
+                    "val acc": "{:.1%}",
+                    "train loss": "{:.3f}",
+                    "val loss": "{:.3f}",
+                    "loss gap": "{:.3f}",
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+        what_to_notice(
+            [
+                "With p = ½ the expectation is exactly half of w₁x + w₂y, as the four equally "
+                "likely masks show; for any p it is p·(w₁x + w₂y).",
+                "Both running means wander for a few masks and settle on their test-time output: "
+                "vanilla on p·(w₁x + w₂y), inverted on w₁x + w₂y. Same masks, same information; "
+                "the two differ only in where the factor p is applied.",
+                "Inverted dropout is the usual choice: the scaling happens during training, so "
+                "the test-time network is the plain network with nothing to remember.",
+                "Without dropout (p = 1) the training loss reaches almost 0 and the validation "
+                "loss climbs back up; smaller p keeps the training loss higher and the gap "
+                "between the two losses smaller. Too small a p starts to underfit.",
+                "Validation *accuracy* hardly moves on this small, noisy problem (the overlap "
+                "of the arms caps it near 88 %); the gain is in the validation loss: fewer "
+                "confidently wrong answers. Dropout pays off most in large networks.",
+            ]
+        )
+        st.subheader("Export")
+        mc_table = pd.DataFrame(
+            {
+                "mask": np.arange(1, masks + 1),
+                "a_vanilla": neuron["vanilla"],
+                "a_inverted": neuron["inverted"],
+            }
+        )
+        export_row(
+            "regularization_dropout",
+            mc_table,
+            {
+                "w": [w1, w2],
+                "inputs": [x_in, y_in],
+                "keep": keep,
+                "vanilla_mean": float(neuron["vanilla_mean"][-1]),
+                "inverted_mean": float(neuron["inverted_mean"][-1]),
+                "vanilla_expected": neuron["vanilla_expected"],
+                "inverted_expected": neuron["inverted_expected"],
+                "keep_sweep": {k: v for k, v in gap.items() if k != "val_loss"},
+            },
+            keep_fig,
+            key="reg_drop_export",
+        )
+
+# ------------------------------------------------------------------ 3. early stopping
+with tabs[2]:
+    st.markdown(
+        "Keep an eye on the validation loss while training. Remember the weights with the "
+        "lowest validation loss so far; when it has not improved for **patience** evaluations "
+        "in a row, stop and restore those best weights. The number of steps becomes a "
+        "hyper-parameter tuned for free. Below, the network is evaluated on the validation set "
+        "at every step (the noisy spiral, a 2-64-64-3 network, Adam with learning rate 0.01)."
+    )
+    st.latex(
+        r"t^\star = \arg\min_{t \le T} L_{val}(\theta_t),\qquad"
+        r"\text{stop at the first } T \text{ with } T - t^\star \ge \text{patience},"
+        r"\qquad \text{restore } \theta_{t^\star}"
+    )
+    patience = widgets.integer(
+        state,
+        "patience",
+        "patience (evaluations)",
+        20,
+        1,
+        300,
+        help="Evaluations without a new best validation loss before training stops.",
+    )
+if tabs[2].open:
+    with tabs[2]:
+        with st.spinner("Training 600 steps…"):
+            curves = nn_cache.stopping_curves(0)
+        stop = early_stopping_after(curves["val_loss"], patience)
+        best, stopped = stop["best_index"], stop["stopped_at"]
+        es_fig = early_stopping_figure(
+            curves["train_loss"], curves["val_loss"], best, stopped, patience
+        )
+        st.plotly_chart(es_fig, key="reg_es")
+        last = len(curves["val_loss"]) - 1
+        m1, m2, m3, m4 = st.columns(4)
+        m1.metric("best step (restored)", f"{best}")
+        m2.metric("stops at step", "never" if stopped is None else f"{stopped}")
+        m3.metric(
+            "restored validation loss",
+            f"{curves['val_loss'][best]:.3f}",
+            f"{curves['val_loss'][best] - curves['val_loss'][last]:+.3f} vs training on",
+            delta_color="inverse",
+        )
+        m4.metric(
+            "restored validation accuracy",
+            f"{curves['val_acc'][best]:.1%}",
+            f"{curves['val_acc'][best] - curves['val_acc'][last]:+.1%} vs training on",
+        )
+        if stopped is None:
+            st.info(
+                f"With patience {patience} training never stops within {last + 1} steps; the best "
+                f"weights (step {best}) are still restored at the end."
+            )
+        else:
+            st.success(
+                f"Training stops at step {stopped}, {last - stopped} steps early, and restores "
+                f"the weights of step {best}, not those of step {stopped}."
+            )
+        what_to_notice(
+            [
+                "The training loss keeps falling; the validation loss falls, bottoms out at the "
+                "star and rises as the network starts fitting noise.",
+                "The restored weights are the star's, not the last ones: the stop comes "
+                "`patience` evaluations after the best one.",
+                "Small patience stops early but risks stopping at a bump of a noisy curve; large "
+                "patience trains longer for the same restored weights.",
+                "Early stopping is a regularizer that costs nothing: it needs only a validation "
+                "set and a copy of the best weights. Its downside is that one knob (steps) now "
+                "controls both optimization and regularization.",
+            ]
+        )
+        st.subheader("Export")
+        export_row(
+            "regularization_early_stopping",
+            pd.DataFrame(
+                {
+                    "step": np.arange(last + 1),
+                    "train_loss": curves["train_loss"],
+                    "val_loss": curves["val_loss"],
+                    "val_acc": curves["val_acc"],
+                }
+            ),
+            {"patience": patience, "best_step": best, "stopped_at": stopped, **curves},
+            es_fig,
+            key="reg_es_export",
+        )
+
+# ------------------------------------------------------------------ 4. augmentation, more data
+with tabs[3]:
+    st.markdown(
+        "More training data is the most reliable regularizer: the more examples, the harder it "
+        "is to memorise them all. When no new data can be collected, make new examples from the "
+        "old ones with changes that do not change the label, here small moves of 8×8 "
+        "handwritten digits and pixel noise. The network sees a different version of each image, "
+        "so it must learn what the versions have in common."
+    )
+    st.latex(
+        r"\tilde x = \operatorname{shift}_{\delta}(x) + \varepsilon,\qquad"
+        r"\delta \sim U[-s, s]^2,\ \varepsilon \sim \mathcal N(0, \sigma^2 I),\qquad"
+        r"\tilde y = y"
+    )
+    a_controls = st.columns(3, gap="medium")
+    n_train = int(
+        widgets.choice(
+            state,
+            "n",
+            "training images",
+            list(N_TRAIN),
+            "100",
+            container=a_controls[0],
+            horizontal_radio=True,
+        )
+    )
+    shift = float(
+        widgets.choice(
+            state,
+            "shift",
+            "largest move s (pixels)",
+            list(SHIFTS),
+            "1",
+            container=a_controls[1],
+            horizontal_radio=True,
+        )
+    )
+    noise = float(widgets.number(state, "noise", NOISE, container=a_controls[2]))
+if tabs[3].open:
+    with tabs[3]:
+        with st.spinner("Training 6 networks on the digits…"):
+            aug = nn_cache.augmentation_compare(n_train, shift, noise, 0)
+        g_col, b_col = st.columns([2, 3], gap="medium")
+        with g_col:
+            st.markdown("**Training images and three augmented copies of each**")
+            grid_fig = digit_grid_figure(aug["examples"], aug["labels"])
+            st.plotly_chart(grid_fig, key="reg_digits")
+        with b_col:
+            st.markdown(
+                f"**{aug['n_train']} original images vs {aug['n_augmented']} with augmentation**"
+            )
+            aug_fig = augmentation_figure(
+                aug["plain"], aug["augmented"], aug["plain_moved"], aug["augmented_moved"]
+            )
+            st.plotly_chart(aug_fig, key="reg_aug")
+        st.markdown("**More data: accuracy vs number of training images** (digits, 64-32-10)")
+        with st.spinner("Training 6 networks on growing training sets…"):
+            sizes = nn_cache.digits_size_curve(0)
+        size_fig = size_figure(sizes["sizes"], sizes["train_acc"], sizes["val_acc"])
+        st.plotly_chart(size_fig, key="reg_size")
+        what_to_notice(
+            [
+                "On the validation images as they are (centred, like the training images) "
+                "augmentation changes little: a point or two either way.",
+                "Move the validation images by up to a pixel and the network trained on the "
+                "originals loses a large share of its accuracy; the one trained with moved copies "
+                "keeps much more. Augmentation teaches exactly the invariances you build in.",
+                "Set the largest move to 0: noise alone does not buy robustness to moves.",
+                "Training accuracy stays at 100 % for every training-set size; validation accuracy "
+                "climbs with more images and the gap closes. The curve flattens: each doubling "
+                "buys less.",
+            ]
+        )
+        st.subheader("Export")
+        export_row(
+            "regularization_data",
+            pd.DataFrame(
+                {
+                    "train_images": sizes["sizes"],
+                    "train_acc": sizes["train_acc"],
+                    "val_acc": sizes["val_acc"],
+                }
+            ),
+            {"augmentation": {k: v for k, v in aug.items() if k != "examples"}, "size": sizes},
+            size_fig,
+            key="reg_data_export",
+        )
+
+state.finish()
