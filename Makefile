@@ -21,7 +21,7 @@ chromium:
 	@test -x /usr/bin/chromium || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
 
 run: venv
-	$(VENV)/bin/streamlit run app.py --server.address 127.0.0.1 --server.port $(PORT) --server.headless true
+	$(PY) -m optim_lab.ui.serve --server.address 127.0.0.1 --server.port $(PORT) --server.headless true
 
 lint: venv
 	$(VENV)/bin/ruff check .

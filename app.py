@@ -4,8 +4,10 @@ import streamlit as st
 
 from optim_lab.config import enable_compile_cache
 from optim_lab.ui.layout import LESSONS
+from optim_lab.ui.serve import navigation_only
 
 enable_compile_cache()
+navigation_only()  # for `streamlit run app.py`; `make run` does it before the first session
 st.set_page_config(page_title="optim-lab", page_icon=":material/trending_down:", layout="wide")
 
 navigation = {

@@ -47,9 +47,7 @@ def app_url():
         [
             sys.executable,
             "-m",
-            "streamlit",
-            "run",
-            str(ROOT / "app.py"),
+            "optim_lab.ui.serve",
             "--server.address",
             "127.0.0.1",
             "--server.port",
