@@ -20,7 +20,7 @@ class Preset:
 
 def all_presets() -> list[Preset]:
     """Every lesson's presets, in course order."""
-    from . import adaptive, arena, momentum, saddles, schedules
+    from . import adaptive, arena, momentum, nn_lab, playground, saddles, schedules
 
     return [
         *arena.PRESETS,
@@ -28,4 +28,6 @@ def all_presets() -> list[Preset]:
         *adaptive.PRESETS,
         *schedules.PRESETS,
         *saddles.PRESETS,
+        *playground.PRESETS,
+        *nn_lab.PRESETS,
     ]

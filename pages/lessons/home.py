@@ -29,13 +29,16 @@ st.markdown(
     "afterwards: the preset is only a starting point."
 )
 presets = all_presets()
+lessons = [lesson for group in LESSONS.values() for lesson in group]
+with_presets = [lesson for lesson in lessons if any(p.page == lesson.path for p in presets)]
 columns = st.columns(2)
-for i, preset in enumerate(presets):
-    with columns[i % 2]:
-        st.page_link(
-            preset.page, label=preset.label, icon=":material/school:", query_params=preset.params
-        )
-        st.caption(preset.description)
+for i, lesson in enumerate(with_presets):
+    with columns[i % 2].expander(f"{lesson.title}", icon=lesson.icon, expanded=i < 2):
+        for preset in (p for p in presets if p.page == lesson.path):
+            st.page_link(
+                preset.page, label=preset.label, icon=":material/school:", query_params=preset.params
+            )
+            st.caption(preset.description)
 
 st.divider()
 st.caption(

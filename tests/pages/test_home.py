@@ -1,0 +1,23 @@
+"""Home: the lesson map and every lecture preset, grouped by the lesson it opens."""
+
+from optim_lab.presets import all_presets
+from optim_lab.ui.layout import LESSONS
+from tests.pages.apptest import open_page
+
+LESSON_PATHS = [lesson.path for group in LESSONS.values() for lesson in group]
+
+
+def test_every_preset_opens_a_listed_lesson():
+    presets = all_presets()
+    assert len({p.name for p in presets}) == len(presets)
+    assert all(p.page in LESSON_PATHS for p in presets)
+
+
+def test_home_links_every_lesson_and_every_preset():
+    at = open_page("../../app.py")  # page links need the navigation
+    assert not at.exception
+    labels = [link.proto.label for link in at.get("page_link")]
+    lessons = [lesson.title for group in LESSONS.values() for lesson in group if not lesson.default]
+    assert set(lessons) <= set(labels)
+    assert {p.label for p in all_presets()} <= set(labels)
+    assert len(labels) == len(lessons) + len(all_presets())
