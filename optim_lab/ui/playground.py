@@ -84,7 +84,7 @@ def sync(config: TrainConfig, compare: Sequence[Any]) -> Session:
 
 
 def _forget_figures() -> None:
-    for key in ("pg_diag_fig", "pg_curves_fig"):
+    for key in ("pg_boundary_fig", "pg_curves_fig"):
         st.session_state.pop(key, None)
 
 

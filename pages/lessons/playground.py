@@ -203,15 +203,27 @@ if n_runs > 1 and session.state is not None:
     )
 
 
-@st.fragment(run_every=0.2 if session.running else None)
+# While training runs, three fragments redraw on their own clocks: the step counter and the decision
+# boundary as often as the browser keeps up, the curves and the diagnostics less often (drawing
+# them costs the browser more than a training chunk costs the engine).
+RUNNING = session.running
+
+
+def _shown(s: pg.Session) -> int:
+    return min(show, len(s.state.labels) - 1)
+
+
+@st.fragment(run_every=0.1 if RUNNING else None)
 def live() -> None:
-    """One chunk of training (while running) and the redraw of everything that moves."""
+    """One chunk of training (while running), the counter, the metrics and the boundary."""
     s = pg.session()
     if s.state is None or s.history is None:
         st.warning("Nothing to train yet: fix the settings above.")
         return
     if s.running:
         pg.step(s)
+        if not s.running:  # it stopped by itself (diverged, early stopping, step limit)
+            st.rerun()
     state_ = s.state
     ipe = state_.spec.iterations_per_epoch
     status = s.history.status or state_.status()
@@ -245,7 +257,7 @@ def live() -> None:
             )
         else:
             col.metric(label, "not trained yet")
-    grid = predict_grid(state_, RESOLUTION, run=min(show, len(state_.labels) - 1))
+    grid = predict_grid(state_, RESOLUTION, run=_shown(s))
     ds = state_.dataset
     boundary = boundary_figure(
         grid,
@@ -255,36 +267,43 @@ def live() -> None:
         ds.y_val,
         n_classes=ds.n_classes,
         feature_names=DATASETS[config.dataset].feature_names,
-        title=f"decision boundary · {state_.labels[min(show, len(state_.labels) - 1)]}",
+        title=f"decision boundary · {state_.labels[_shown(s)]}",
     )
     st.plotly_chart(boundary, key="pg_boundary")
-    # While running, the curves are rebuilt on every 2nd update (building figures costs more than
-    # training); in between the last one is sent again.
-    frame = st.session_state["pg_frame"] = st.session_state.get("pg_frame", 0) + 1
-    curves = st.session_state.get("pg_curves_fig")
-    if not s.running or frame % 2 == 0 or curves is None:
-        curves = curves_figure(
-            data,
-            state_.labels,
-            state_.spec.optimizers,
-            iterations_per_epoch=ipe,
-            diverged=[st_.get("diverged_at") for st_ in status],
-        )
-        st.session_state["pg_curves_fig"] = curves
-    st.plotly_chart(curves, key="pg_curves")
-    # The diagnostics: every 4th update while running.
-    diag = st.session_state.get("pg_diag_fig")
-    if s.history.steps and (not s.running or frame % 4 == 0 or diag is None):
-        diag = diagnostics_figure(
-            s.history.run(min(show, len(state_.labels) - 1)), activation=state_.spec.activation
-        )
-        st.session_state["pg_diag_fig"] = diag
-    if s.history.steps and diag is not None:
-        st.plotly_chart(diag, key="pg_diag")
-    st.session_state["pg_figures"] = (boundary, curves)
+    st.session_state["pg_boundary_fig"] = boundary
+
+
+@st.fragment(run_every=1.0 if RUNNING else None)
+def curves() -> None:
+    """Loss and accuracy curves of every run."""
+    s = pg.session()
+    if s.state is None or s.history is None:
+        return
+    status = s.history.status or s.state.status()
+    fig = curves_figure(
+        s.history.data,
+        s.state.labels,
+        s.state.spec.optimizers,
+        iterations_per_epoch=s.state.spec.iterations_per_epoch,
+        diverged=[st_.get("diverged_at") for st_ in status],
+    )
+    st.plotly_chart(fig, key="pg_curves")
+    st.session_state["pg_curves_fig"] = fig
+
+
+@st.fragment(run_every=2.0 if RUNNING else None)
+def diagnostics() -> None:
+    """Update/weight ratios, dead or saturated units and gradient norms per layer."""
+    s = pg.session()
+    if s.state is None or s.history is None or not s.history.steps:
+        return
+    fig = diagnostics_figure(s.history.run(_shown(s)), activation=s.state.spec.activation)
+    st.plotly_chart(fig, key="pg_diag")
 
 
 live()
+curves()
+diagnostics()
 
 # --- formulas, exports, what to notice ---------------------------------------------------------
 with st.expander("The update rules in this run", expanded=False):
@@ -316,8 +335,8 @@ if session.history is not None and session.history.steps and not session.running
             ),
             key="pg",
         )
-        figures = st.session_state.get("pg_figures")
-        if figures:
+        figures = [st.session_state.get(k) for k in ("pg_boundary_fig", "pg_curves_fig")]
+        if all(figures):
             export.download_row(
                 [
                     *export.figure_downloads(figures[0], "playground_boundary", "boundary"),
