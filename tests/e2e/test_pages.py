@@ -27,6 +27,8 @@ def test_page_renders_charts(page, app_url, screenshot, lesson, wait_for_app):
         timeout=60_000,
     )
     assert page.locator('[data-testid="stException"]').count() == 0
+    # a deep link opens its page directly, without Streamlit's "Page not found" dialog
+    assert page.get_by_text("Page not found").count() == 0
     screenshot(page, f"page-{url_path(lesson)}")
 
 
