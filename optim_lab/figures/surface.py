@@ -373,7 +373,7 @@ def contour_figure(
     if click_grid:
         fig.update_layout(clickmode="event+select", dragmode="pan")
     if animate and n_steps:
-        fig.frames = _add_animation(fig, paths, first_path, n_steps, show_final, frame_ms)
+        set_frames(fig, _add_animation(fig, paths, first_path, n_steps, show_final, frame_ms))
     return fig
 
 
@@ -385,6 +385,16 @@ def _coarse_grid(xs, ys, z) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     col = np.clip(np.searchsorted(xs, gx.ravel()), 0, len(xs) - 1)
     row = np.clip(np.searchsorted(ys, gy.ravel()), 0, len(ys) - 1)
     return gx.ravel(), gy.ravel(), np.asarray(z)[row, col]
+
+
+def set_frames(fig: go.Figure, frames: list[dict]) -> None:
+    """``fig.frames = frames`` without validating every frame's arrays again (Plotly's setter
+    always validates, which takes longer than everything else in building an animated figure).
+    The frames are built here from plain numbers, so there is nothing to catch."""
+    if hasattr(fig, "_frame_objs"):
+        fig._frame_objs = tuple(go.Frame(frame, _validate=False) for frame in frames)
+    else:  # a Plotly without that attribute: the validating setter
+        fig.frames = frames
 
 
 def _add_highlight(fig: go.Figure, highlight: Highlight) -> None:

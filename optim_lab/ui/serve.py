@@ -22,8 +22,24 @@ def navigation_only() -> None:
     PagesManager.uses_pages_directory = False
 
 
+def preload() -> None:
+    """Imports what every lesson needs (JAX and its CPU/GPU backend, Plotly, the engine) before the
+    server opens, so the first visitor's page does not wait for them."""
+    import jax
+    import plotly.graph_objects  # noqa: F401
+
+    import optim_lab.figures.surface
+    import optim_lab.nn
+    import optim_lab.trajectory  # noqa: F401
+    from optim_lab.config import enable_compile_cache
+
+    enable_compile_cache()
+    jax.devices()
+
+
 def main() -> None:
     navigation_only()
+    preload()
     sys.argv = ["streamlit", "run", str(APP), *sys.argv[1:]]
     sys.exit(cli.main())
 

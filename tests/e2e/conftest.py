@@ -113,9 +113,13 @@ def screenshot():
 def _wait_for_app(page, timeout: float = 90_000) -> None:
     """Waits until the script has finished running and at least one chart is drawn."""
     page.wait_for_selector('[data-testid="stPlotlyChart"]', timeout=timeout)
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout
-    )
+    # Streamlit shows its "running" widget a moment after a run starts: wait until it has stayed
+    # away for a second, not just until it is absent once.
+    idle = "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+    for _ in range(3):
+        page.wait_for_function(idle, timeout=timeout)
+        page.wait_for_timeout(500)
+    page.wait_for_function(idle, timeout=timeout)
 
 
 @pytest.fixture
