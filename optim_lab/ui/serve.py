@@ -23,16 +23,21 @@ def navigation_only() -> None:
 
 
 def preload() -> None:
-    """Imports what every lesson needs (JAX and its CPU/GPU backend, Plotly, the engine) before the
-    server opens, so the first visitor's page does not wait for them."""
-    import jax
-    import plotly.graph_objects  # noqa: F401
+    """Imports every module the lessons use (JAX and its CPU/GPU backend, Plotly, pandas, the
+    engine, the figures and the page helpers) before the server opens, so the first visitor's page
+    does not wait for them."""
+    import importlib
+    import pkgutil
 
-    import optim_lab.figures.surface
-    import optim_lab.nn
-    import optim_lab.trajectory  # noqa: F401
+    import jax
+    import pandas  # noqa: F401
+
+    import optim_lab
     from optim_lab.config import enable_compile_cache
 
+    for module in pkgutil.walk_packages(optim_lab.__path__, "optim_lab."):
+        if not module.name.endswith(("__main__", ".serve")):
+            importlib.import_module(module.name)
     enable_compile_cache()
     jax.devices()
 

@@ -36,7 +36,10 @@ for i, lesson in enumerate(with_presets):
     with columns[i % 2].expander(f"{lesson.title}", icon=lesson.icon, expanded=i < 2):
         for preset in (p for p in presets if p.page == lesson.path):
             st.page_link(
-                preset.page, label=preset.label, icon=":material/school:", query_params=preset.params
+                preset.page,
+                label=preset.label,
+                icon=":material/school:",
+                query_params=preset.params,
             )
             st.caption(preset.description)
 
