@@ -4,9 +4,13 @@ pytestmark = pytest.mark.e2e
 
 
 def test_home_renders_lessons_and_presets(page, app_url, screenshot):
+    page.set_viewport_size({"width": 1400, "height": 1800})
     page.goto(app_url)
     page.get_by_role("heading", name="Lessons").wait_for(timeout=60_000)
+    # lesson links in the page (besides the sidebar's) and the presets of the first lesson
     arena = page.get_by_role("link", name="Optimizer arena")
-    arena.first.wait_for(timeout=30_000)
-    assert arena.count() >= 1
+    preset = page.get_by_role("link", name="Poor conditioning: SGD zig-zags, momentum rolls")
+    preset.wait_for(timeout=30_000)
+    assert arena.count() >= 2
+    assert page.get_by_text("Page not found").count() == 0
     screenshot(page, "home")
