@@ -20,6 +20,7 @@ what reaches a plot is always finite.
 from __future__ import annotations
 
 import bisect
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache, partial
@@ -450,10 +451,14 @@ def run_many(
     if not specs:
         return []
     results: list[Trajectory | None] = [None] * len(specs)
+    # Every optimizer's batch is dispatched before any is awaited: on a multi-core CPU they run
+    # side by side.
+    batches = []
     for optimizer in dict.fromkeys(s.optimizer for s in specs):  # first-seen order
         group = [i for i, s in enumerate(specs) if s.optimizer == optimizer]
         program, packed = pack_numbers(surface, [specs[i] for i in group], steps, details, dtype)
-        outs, diverged, loss0 = _run_batch(program, start, sp, packed)
+        batches.append((group, program, packed, _run_batch(program, start, sp, packed)))
+    for group, program, packed, (outs, diverged, loss0) in batches:
         outs = jax.tree.map(lambda x: np.asarray(x)[:, :steps], outs)
         if outs.lr is None:
             lr_column = packed.numbers[:, column_of(program.columns, "sched_params", "lr")]
@@ -541,6 +546,25 @@ def _sweep_batch(program: Program, n_steps, start, surface_params, packed: Packe
     return jax.vmap(one)(unpack(program.columns, packed))
 
 
+# A grid smaller than this runs in one piece.
+MIN_CELLS_TO_SPLIT = 2048
+
+
+def _split_for_cores(packed: PackedNumbers) -> list[PackedNumbers]:
+    """Equal pieces of a large batch, one per CPU core (the last padded by repeating its final
+    row, so every piece has one shape and one compiled program). XLA runs each call on one core;
+    pieces dispatched together run side by side. On a GPU the batch stays whole."""
+    n = len(packed.seed)
+    cores = min(os.cpu_count() or 1, 8)
+    if jax.default_backend() != "cpu" or cores < 2 or n < MIN_CELLS_TO_SPLIT:
+        return [packed]
+    size = -(-n // cores)
+    padded = jax.tree.map(
+        lambda a: np.concatenate([a, np.repeat(a[-1:], size * cores - n, 0)]), packed
+    )
+    return [jax.tree.map(lambda a, i=i: a[i * size : (i + 1) * size], padded) for i in range(cores)]
+
+
 def sweep(
     surface: SurfaceEntry,
     base: RunSpec,
@@ -582,13 +606,17 @@ def sweep(
         np.repeat(packed.sched_index, grid_x.size),
         np.repeat(packed.seed, grid_x.size),
     )
-    final, first, diverged = _sweep_batch(
-        program,
+    rest = (
         np.int32(steps),
         _as_start(start, dtype),
         _surface_params(surface, surface_params, dtype),
-        packed,
-        np.asarray(tol, dtype),
+    )
+    parts = [
+        _sweep_batch(program, *rest, part, np.asarray(tol, dtype))  # dispatched, not awaited
+        for part in _split_for_cores(packed)
+    ]
+    final, first, diverged = (
+        np.concatenate([np.asarray(part[i]) for part in parts])[: grid_x.size] for i in range(3)
     )
     shape = (len(ys), len(xs))
     return SweepResult(

@@ -273,3 +273,18 @@ def test_every_schedule_drives_a_run():
     specs = [RunSpec("sgd", {"lr": 0.1}, schedule=name) for name in SCHEDULES.names()]
     for traj in run_many(bowl, specs, bowl.start, 100):
         assert np.all(np.isfinite(traj.lr)) and np.all(traj.lr >= 0)
+
+
+def test_a_large_sweep_split_across_cores_equals_the_whole(monkeypatch):
+    import optim_lab.trajectory as trajectory
+
+    bowl = SURFACES["bowl"]
+    lrs = np.geomspace(1e-3, 3.0, 64)
+    betas = np.linspace(0.0, 0.99, 40)  # 2560 cells: split (unevenly, into 3 padded pieces)
+    monkeypatch.setattr(trajectory.os, "cpu_count", lambda: 3)
+    split = sweep(bowl, RunSpec("momentum"), "lr", lrs, "beta", betas, (1.5, 1.5), 60)
+    monkeypatch.setattr(trajectory, "MIN_CELLS_TO_SPLIT", 10**9)
+    whole = sweep(bowl, RunSpec("momentum"), "lr", lrs, "beta", betas, (1.5, 1.5), 60)
+    for a, b in zip(split[4:], whole[4:], strict=True):
+        np.testing.assert_array_equal(a, b)
+    assert whole.diverged.any() and not whole.diverged.all()
