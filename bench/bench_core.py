@@ -104,16 +104,17 @@ def make_optax_scan():
         (p, _), losses = jax.lax.scan(step, (p, opt.init(p)), None, length=STEPS)
         return p, losses
 
-    start = np.array(START, np.float32)
+    start = jax.device_put(np.array(START, np.float32))
     return lambda: jax.block_until_ready(scan(start))
 
 
 def make_compiled_run(surface, spec):
-    """The compiled program alone, arguments already packed: what optax's row measures too."""
+    """The compiled program alone, its arguments packed and on the device (as optax's row)."""
     dtype = default_dtype()
     program, packed = pack_numbers(surface, [spec], STEPS, False, dtype)
-    start = _as_start(START, dtype)
-    params = _surface_params(surface, None, dtype)
+    start, params, packed = jax.device_put(
+        (_as_start(START, dtype), _surface_params(surface, None, dtype), packed)
+    )
     return lambda: jax.block_until_ready(_run_batch(program, start, params, packed))
 
 
