@@ -8,8 +8,8 @@ A step, for every run:
 Runs of one optimizer (each with its own hyper-parameters, schedule and modifiers) go through one
 compiled, vmapped call; a comparison of several optimizers makes one such call per optimizer. The
 compiled program depends only on the surface, the optimizer, the set of schedules used, a step
-bucket and whether any randomness is drawn, so moving a slider changes traced numbers only and never
-recompiles, and adding an optimizer to a comparison compiles that optimizer alone (XLA compile time
+bucket, whether any randomness is drawn and whether clipping or decay is on at all, so moving a
+slider changes traced numbers only and never recompiles, and adding an optimizer to a comparison compiles that optimizer alone (XLA compile time
 grows with every optimizer fused into one program, and separate programs stay cached on disk).
 
 Divergence is data: the first step whose loss or parameters are non-finite or beyond
