@@ -469,8 +469,8 @@ def _add_animation(
     else:
         buttons = [dict(label="▶ Play", method="animate", args=[None, play(True)]), pause]
     # Both sit under the x-axis title, offsets in pixels (pad) so they never meet the tick labels:
-    # the buttons on the left, the slider's "step k" read-out on the right of the same row, then
-    # the slider's rail across the whole width.
+    # the buttons in one row, then the slider's "step k" read-out and its rail across the whole
+    # width (in rows of their own, so a narrow figure never puts the read-out over a button).
     fig.update_layout(
         updatemenus=[
             dict(
@@ -493,12 +493,13 @@ def _add_animation(
                 len=1.0,
                 xanchor="left",
                 yanchor="top",
-                pad=dict(t=52, b=0),
+                pad=dict(t=84, b=0),
                 currentvalue=dict(prefix="step ", xanchor="right", font=dict(size=14)),
                 steps=[dict(label=str(k), method="animate", args=[[str(k)], still]) for k in steps],
             )
         ],
-        margin=dict(b=150),
+        margin=dict(b=180),
+        height=(fig.layout.height or 560) + 30,  # the read-out's own row; the plot keeps its size
     )
     return frames
 
