@@ -140,8 +140,13 @@ def boundary_figure(
         legend=dict(orientation="h", yanchor="top", y=-0.16, xanchor="left", x=0.0),
         margin=dict(t=40, b=40, r=10),
     )
+    # equal scales: the plot area shrinks to the data (constrain="domain") instead of the axes
+    # stretching past the grid and leaving white bands beside it
     fig.update_xaxes(
-        title=feature_names[0], range=[float(grid["x"][0]), float(grid["x"][-1])], showgrid=False
+        title=feature_names[0],
+        range=[float(grid["x"][0]), float(grid["x"][-1])],
+        showgrid=False,
+        constrain="domain",
     )
     fig.update_yaxes(
         title=feature_names[1],
