@@ -30,7 +30,6 @@ from .trajectory import (
     Program,
     RunSpec,
     _as_start,
-    _cast,
     _objective,
     _stepper,
     _surface_params,
@@ -205,8 +204,8 @@ def inspect_step(
     dtype = default_dtype()
     start = _as_start(start, dtype)
     sp = _surface_params(surface, surface_params, dtype)
-    program, packed = pack_runs(surface, [spec], int(steps))
-    run = _cast(jax.tree.map(lambda a: a[0], packed), dtype)
+    program, packed = pack_runs(surface, [spec], int(steps), dtype=dtype)
+    run = jax.tree.map(lambda a: a[0], packed)
     params, grads, lr, updates, new_state, (diverged_before, diverged_at), extras = _replay(
         program, np.int32(k), start, sp, tuple(run)
     )

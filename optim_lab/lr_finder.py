@@ -20,7 +20,6 @@ from .surfaces import SurfaceEntry
 from .trajectory import (
     RunSpec,
     _as_start,
-    _cast,
     _single_run,
     _surface_params,
     default_dtype,
@@ -70,14 +69,14 @@ def lr_range_test(
     if not 0 <= smoothing < 1:
         raise ValueError(f"smoothing must be in [0, 1), got {smoothing:g}")
     dtype = default_dtype()
-    program, packed = pack_runs(surface, [spec], steps, details=False)
+    program, packed = pack_runs(surface, [spec], steps, details=False, dtype=dtype)
     lrs = np.geomspace(lr_min, lr_max, steps)
     padded = np.concatenate([lrs, np.full(program.steps - steps, lr_max)]).astype(dtype)
     loss, diverged_at = _range_run(
         program,
         _as_start(start, dtype),
         _surface_params(surface, surface_params, dtype),
-        _cast(packed, dtype),
+        packed,
         padded,
     )
     loss = np.asarray(loss, dtype=np.float64)[:steps]

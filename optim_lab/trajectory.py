@@ -9,8 +9,9 @@ Runs of one optimizer (each with its own hyper-parameters, schedule and modifier
 compiled, vmapped call; a comparison of several optimizers makes one such call per optimizer. The
 compiled program depends only on the surface, the optimizer, the set of schedules used, a step
 bucket, whether any randomness is drawn and whether clipping or decay is on at all, so moving a
-slider changes traced numbers only and never recompiles, and adding an optimizer to a comparison compiles that optimizer alone (XLA compile time
-grows with every optimizer fused into one program, and separate programs stay cached on disk).
+slider changes traced numbers only and never recompiles, and adding an optimizer to a comparison
+compiles that optimizer alone (XLA compile time grows with every optimizer fused into one program,
+and separate programs stay cached on disk).
 
 Divergence is data: the first step whose loss or parameters are non-finite or beyond
 :data:`LOSS_BOUND`/:data:`PARAM_BOUND` is recorded as ``diverged_at`` and the run is frozen there, so
@@ -137,23 +138,6 @@ class PackedNumbers(NamedTuple):
     seed: np.ndarray
 
 
-def unpack(columns: Sequence[Column], packed: PackedNumbers) -> PackedRuns:
-    """The named view of packed numbers (NumPy or traced: column slices, no copies)."""
-    groups: dict[str, dict[str, Any]] = {"hparams": {}, "sched_params": {}, "modifiers": {}}
-    i = 0
-    for group, name, width in columns:
-        column = packed.numbers[:, i] if width == 1 else packed.numbers[:, i : i + width]
-        groups[group][name] = column
-        i += width
-    return PackedRuns(
-        groups["hparams"],
-        packed.sched_index,
-        groups["sched_params"],
-        Modifiers(**groups["modifiers"]),
-        packed.seed,
-    )
-
-
 @cache
 def _offsets(columns: tuple[Column, ...]) -> dict[tuple[str, str], int]:
     widths = [width for _, _, width in columns]
@@ -164,6 +148,23 @@ def _offsets(columns: tuple[Column, ...]) -> dict[tuple[str, str], int]:
 def column_of(columns: tuple[Column, ...], group: str, name: str) -> int:
     """Where ``group``'s ``name`` starts in the packed numbers."""
     return _offsets(columns)[group, name]
+
+
+def unpack(columns: tuple[Column, ...], packed: PackedNumbers) -> PackedRuns:
+    """The named view of packed numbers (NumPy or traced: column slices, no copies)."""
+    groups: dict[str, dict[str, Any]] = {"hparams": {}, "sched_params": {}, "modifiers": {}}
+    for group, name, width in columns:
+        i = column_of(columns, group, name)
+        groups[group][name] = (
+            packed.numbers[:, i] if width == 1 else packed.numbers[:, i : i + width]
+        )
+    return PackedRuns(
+        groups["hparams"],
+        packed.sched_index,
+        groups["sched_params"],
+        Modifiers(**groups["modifiers"]),
+        packed.seed,
+    )
 
 
 def pack_numbers(
@@ -220,18 +221,11 @@ def pack_numbers(
 
 
 def pack_runs(
-    surface: SurfaceEntry, specs: Sequence[RunSpec], steps: int, details: bool = True
+    surface: SurfaceEntry, specs: Sequence[RunSpec], steps: int, details: bool = True, dtype=None
 ) -> tuple[Program, PackedRuns]:
-    """:func:`pack_numbers` with the numbers by name (float64)."""
-    program, packed = pack_numbers(surface, specs, steps, details)
+    """:func:`pack_numbers` with the numbers by name."""
+    program, packed = pack_numbers(surface, specs, steps, details, dtype)
     return program, unpack(program.columns, packed)
-
-
-def _cast(tree, dtype):
-    """Floating arrays to the compute dtype (integers stay)."""
-    return jax.tree.map(
-        lambda x: x.astype(dtype) if np.issubdtype(x.dtype, np.floating) else x, tree
-    )
 
 
 def _surface_params(surface: SurfaceEntry, overrides, dtype) -> dict[str, np.ndarray]:
