@@ -45,12 +45,6 @@ def test_to_json_writes_numpy_and_non_finite_values():
     assert json.loads(text) == {"a": [1.0, None], "b": 3, "c": {"1": None}}
 
 
-def test_nn_exports_still_offers_export_row():
-    from optim_lab.ui.nn_exports import export_row, to_json
-
-    assert export_row is export.export_row and to_json is export.to_json
-
-
 @pytest.mark.skipif(not export.png_available(), reason="kaleido is not installed")
 def test_png_is_a_png_of_the_figure_size():
     data = export.figure_png(small_figure(height=300), width=400, scale=1)

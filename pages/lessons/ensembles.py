@@ -14,8 +14,8 @@ from optim_lab.figures.ensembles import (
 from optim_lab.nn.data import DATASETS as DATA_REGISTRY
 from optim_lab.registry import HParam
 from optim_lab.ui import nn_cache, widgets
+from optim_lab.ui.export import export_row
 from optim_lab.ui.layout import page_header, what_to_notice
-from optim_lab.ui.nn_exports import export_row
 from optim_lab.ui.state import UrlState
 
 DATASETS = ("spiral", "moons", "circles", "digits")

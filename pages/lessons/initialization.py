@@ -6,8 +6,8 @@ import streamlit as st
 from optim_lab.figures.init import grad_norm_figure, histograms_figure, layer_stats_figure
 from optim_lab.nn import ACTIVATIONS, INITS
 from optim_lab.ui import nn_cache, widgets
+from optim_lab.ui.export import export_row
 from optim_lab.ui.layout import page_header, what_to_notice
-from optim_lab.ui.nn_exports import export_row
 from optim_lab.ui.state import UrlState
 
 WIDTHS = ("100", "250", "500", "1000")

@@ -9,8 +9,8 @@ from optim_lab.nn import pca_rotate, standardize, whiten, zero_center
 from optim_lab.nn.lessons import TRUE_WEIGHTS
 from optim_lab.registry import HParam
 from optim_lab.ui import nn_cache, widgets
+from optim_lab.ui.export import export_row
 from optim_lab.ui.layout import page_header, what_to_notice
-from optim_lab.ui.nn_exports import export_row
 from optim_lab.ui.state import UrlState
 
 ANGLE = HParam("angle", "tilt of the cloud (°)", 30.0, -90.0, 90.0, help="Rotates the long axis.")

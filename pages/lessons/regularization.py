@@ -23,8 +23,8 @@ from optim_lab.nn.reg_lessons import PENALTIES, SWEEP_LAMBDAS, mask_table
 from optim_lab.nn.regularization import early_stopping_after
 from optim_lab.registry import HParam
 from optim_lab.ui import nn_cache, widgets
+from optim_lab.ui.export import export_row
 from optim_lab.ui.layout import page_header, what_to_notice
-from optim_lab.ui.nn_exports import export_row
 from optim_lab.ui.state import UrlState
 
 TABS = ("Weight penalties", "Dropout", "Early stopping", "Augmentation & more data")

@@ -12,8 +12,8 @@ from optim_lab.figures.theme import OKABE_ITO
 from optim_lab.nn import ACTIVATIONS, INITS
 from optim_lab.registry import HParam
 from optim_lab.ui import nn_cache, widgets
+from optim_lab.ui.export import export_row
 from optim_lab.ui.layout import page_header, what_to_notice
-from optim_lab.ui.nn_exports import export_row
 from optim_lab.ui.state import UrlState
 
 INIT_CHOICES = ("normal", "xavier", "he")

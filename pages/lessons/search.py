@@ -14,8 +14,8 @@ from optim_lab.figures.search import (
 )
 from optim_lab.nn.search import LR_RANGE, REG_RANGE, SearchResult
 from optim_lab.ui import nn_cache, widgets
+from optim_lab.ui.export import export_row
 from optim_lab.ui.layout import page_header, what_to_notice
-from optim_lab.ui.nn_exports import export_row
 from optim_lab.ui.state import UrlState
 
 DATASETS = {"spiral": "Spiral (2-D, 3 classes)", "digits": "Digits (8×8 images, 10 classes)"}

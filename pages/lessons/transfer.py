@@ -14,8 +14,8 @@ from optim_lab.nn.transfer import (
     TARGET_CLASSES,
 )
 from optim_lab.ui import nn_cache, widgets
+from optim_lab.ui.export import export_row
 from optim_lab.ui.layout import page_header, what_to_notice
-from optim_lab.ui.nn_exports import export_row
 from optim_lab.ui.state import UrlState
 
 SIZES = (5, 10, 25, 50, 100, 200)  # labelled target examples (1 to 40 per class; the pool has ~270)
