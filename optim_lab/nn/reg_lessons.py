@@ -55,6 +55,21 @@ def _split(seed: int, dataset: str = "spiral", params: dict | None = None):
     return ds, prep
 
 
+def _spiral_adam(hidden: Sequence[int], lr: float, seed: int, **options) -> TrainConfig:
+    """Adam on the lesson's noisy spiral with its splits (``options``: more TrainConfig fields)."""
+    return TrainConfig(
+        dataset="spiral",
+        dataset_params=SPIRAL,
+        val_fraction=VAL_FRACTION,
+        test_fraction=TEST_FRACTION,
+        hidden=tuple(hidden),
+        optimizer="adam",
+        optimizer_params={"lr": lr},
+        seed=seed,
+        **options,
+    )
+
+
 def penalty_lambdas(penalty: str, lam: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     r"""``(λ₁, λ₂)`` of a penalty at strength λ: L2 :math:`(0, \lambda)`, L1 :math:`(\lambda, 0)`,
     elastic net :math:`(\lambda/2, \lambda/2)`."""
@@ -215,18 +230,8 @@ def dropout_gap(
         ``keeps``, ``val_loss`` ``(R, steps)`` (test mode, per step), ``train_acc``/``val_acc``/
         ``train_loss``/``final_val_loss`` ``(R,)``: final test-mode metrics.
     """
-    config = TrainConfig(
-        dataset="spiral",
-        dataset_params=SPIRAL,
-        val_fraction=VAL_FRACTION,
-        test_fraction=TEST_FRACTION,
-        hidden=tuple(hidden),
-        optimizer="adam",
-        optimizer_params={"lr": lr},
-        dropout=0.5,  # dropout layers on; each run's own p is set below (traced)
-        dropout_mode=mode,
-        seed=seed,
-    )
+    # dropout layers on; each run's own keep probability is set below (traced)
+    config = _spiral_adam(hidden, lr, seed, dropout=0.5, dropout_mode=mode)
     state = init_training(config, compare=[("adam", {"lr": lr})] * len(keeps))
     hparams = tuple(
         {**hp, "keep": np.float32(k)} for hp, k in zip(state.hparams, keeps, strict=True)
@@ -257,16 +262,7 @@ def stopping_curves(
     """One Adam run on the noisy spiral without stopping: per-step training (data) loss and the
     validation loss and accuracy of the weights *before* that step's update (what early stopping
     observes; see :func:`~optim_lab.nn.regularization.early_stopping_after`)."""
-    config = TrainConfig(
-        dataset="spiral",
-        dataset_params=SPIRAL,
-        val_fraction=VAL_FRACTION,
-        test_fraction=TEST_FRACTION,
-        hidden=tuple(hidden),
-        optimizer="adam",
-        optimizer_params={"lr": lr},
-        seed=seed,
-    )
+    config = _spiral_adam(hidden, lr, seed)
     history = train(config, steps, chunk=min(steps, 200))
     return {
         "train_loss": np.asarray(history["loss"][0], float),
