@@ -54,7 +54,16 @@ from .data import Dataset, Preprocessor, fit_preprocessor, make_dataset
 from .dropout import DROPOUT_MODES
 from .init import INITS
 from .losses import LOSSES, output_size, predictions, probabilities
-from .mlp import Layout, apply_mlp, count_params, flatten_numpy, init_mlp, layout_of, unflatten
+from .mlp import (
+    STAT_KEYS,
+    Layout,
+    apply_mlp,
+    count_params,
+    flatten_numpy,
+    init_mlp,
+    layout_of,
+    unflatten,
+)
 from .regularization import EarlyStopping, early_stopping_init, early_stopping_update, elastic_net
 
 #: Default number of steps per compiled chunk.
@@ -125,7 +134,8 @@ class TrainConfig:
         weight_decay, clip_norm, clip_value, grad_noise: gradient modifiers (0 = off).
         dropout: **keep** probability p (1 = off); ``dropout_mode`` ``inverted`` or ``vanilla``.
         patience: early stopping (evaluations without improvement; 0 = off).
-        eval_every: evaluate the validation set every k steps (static; values carried in between).
+        eval_every: evaluate the validation set and measure the per-layer statistics every k steps
+            (static; values carried in between: k > 1 trains faster).
         val_fraction, test_fraction: split shares.
     """
 
@@ -315,6 +325,7 @@ class RunState(NamedTuple):
     exploded_at: jax.Array
     val_loss: jax.Array
     val_acc: jax.Array
+    layer_stats: dict  # the last per-layer statistics (mlp.STAT_KEYS), every eval_every steps
 
 
 class Carry(NamedTuple):
@@ -556,6 +567,7 @@ def _init_carry(flat, bn_state, data: Data, hparams, *, spec: Spec) -> Carry:
                 never,
                 nan,
                 nan,
+                {k: jnp.full((len(params) - 1,), jnp.nan, jnp.float32) for k in STAT_KEYS},
             )
         )
     n_pad = spec.iterations_per_epoch * spec.batch_size
@@ -583,7 +595,8 @@ def _step_run(spec: Spec, name: str, run: RunState, hp, batch, keys, t, active, 
     live = active & (run.nonfinite_at < 0) & (run.exploded_at < 0) & (run.early.stopped_at < 0)
 
     # Validation (and early stopping) on the weights of this step, before the update.
-    do_eval = live & (t % spec.eval_every == 0)
+    eval_step = t % spec.eval_every == 0
+    do_eval = live & eval_step
 
     def evaluate():
         params = unflatten(run.params, spec.layout)
@@ -600,11 +613,19 @@ def _step_run(spec: Spec, name: str, run: RunState, hp, batch, keys, t, active, 
     observed = live  # this step's metrics are recorded, even if early stopping ends the run here
     live = live & (early.stopped_at < 0)
 
-    def objective(flat):
+    # Per-layer statistics cost more than the rest of a small network's step: with eval_every > 1
+    # they come from a separate forward pass (same batch, same dropout masks) every k steps only.
+    inline_stats = spec.eval_every == 1
+
+    def forward(flat, stats):
         params = unflatten(flat, spec.layout)
         logits, new_bn, aux = _forward(
-            spec, hp, params, run.bn_state, xb, train=True, key=drop_key, mask=mask, stats=True
+            spec, hp, params, run.bn_state, xb, train=True, key=drop_key, mask=mask, stats=stats
         )
+        return params, logits, new_bn, aux
+
+    def objective(flat):
+        params, logits, new_bn, aux = forward(flat, inline_stats)
         data_loss = loss_fn(logits, yb, mask)
         reg = elastic_net(params, hp["l1"], hp["l2"])
         return data_loss + reg, (data_loss, reg, logits, new_bn, aux)
@@ -612,6 +633,14 @@ def _step_run(spec: Spec, name: str, run: RunState, hp, batch, keys, t, active, 
     (total, (data_loss, reg, logits, new_bn, aux)), grads = jax.value_and_grad(
         objective, has_aux=True
     )(run.params)
+    if inline_stats:
+        layer_stats = {k: v.astype(jnp.float32) for k, v in aux.items()}
+    else:
+        layer_stats = jax.lax.cond(
+            eval_step,
+            lambda: {k: v.astype(jnp.float32) for k, v in forward(run.params, True)[3].items()},
+            lambda: run.layer_stats,
+        )
     # transforms.apply_modifiers' order: noise, clip by norm, clip by value, coupled weight decay
     # (the noise is only compiled in when σ > 0 was asked for: random draws are costly to compile).
     mods = hp["mods"]
@@ -648,6 +677,7 @@ def _step_run(spec: Spec, name: str, run: RunState, hp, batch, keys, t, active, 
         jnp.where(live & exploded, t, run.exploded_at).astype(jnp.int32),
         val_loss,
         val_acc,
+        layer_stats,
     )
     w_norms = _layer_norms(unflatten(run.params, spec.layout))
     record = {
@@ -659,7 +689,7 @@ def _step_run(spec: Spec, name: str, run: RunState, hp, batch, keys, t, active, 
         "lr": lr,
         "grad_norm": _layer_norms(unflatten(grads, spec.layout)),
         "update_ratio": _layer_norms(unflatten(updates, spec.layout)) / jnp.maximum(w_norms, 1e-8),
-        **aux,
+        **layer_stats,
     }
     # A run that has stopped (or diverged before this step) records NaN: plots end there.
     record = {k: jnp.where(observed, v.astype(jnp.float32), nan) for k, v in record.items()}
@@ -739,8 +769,8 @@ class History:
     mode), ``val_loss``/``val_acc`` (whole validation set, test mode, every ``eval_every`` steps and
     carried in between), ``lr``, ``grad_norm`` and ``update_ratio`` (per layer, weights only:
     :math:`\\lVert\\nabla W\\rVert` and :math:`\\lVert\\Delta W\\rVert/\\lVert W\\rVert`), and per hidden
-    layer ``pre_mean``, ``pre_std``, ``act_mean``, ``act_std``, ``dead`` and ``saturated``. Entries
-    after a run stopped or diverged are NaN.
+    layer ``pre_mean``, ``pre_std``, ``act_mean``, ``act_std``, ``dead`` and ``saturated`` (measured
+    every ``eval_every`` steps, like validation). Entries after a run stopped or diverged are NaN.
     """
 
     labels: tuple[str, ...]

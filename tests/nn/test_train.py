@@ -182,3 +182,16 @@ def test_bad_configurations_raise_value_error():
         init_training(replace(SMALL, batch_size=0))
     with pytest.raises(ValueError, match="2 classes"):
         init_training(replace(SMALL, loss="binary_cross_entropy"))
+
+
+def test_statistics_every_k_steps_match_every_step_and_are_carried_between():
+    # With dropout, the separate statistics pass must draw the same masks as the training pass.
+    every_step = train(SMALL, 12, chunk=12)
+    every_4 = train(replace(SMALL, eval_every=4), 12, chunk=12)
+    np.testing.assert_allclose(every_4["loss"], every_step["loss"], rtol=1e-5, atol=1e-6)
+    for key in ("pre_mean", "pre_std", "act_mean", "act_std", "dead", "saturated"):
+        measured, carried = every_4[key][0], every_step[key][0]
+        assert measured.shape == (12, 2)
+        np.testing.assert_allclose(measured[::4], carried[::4], rtol=1e-5, atol=1e-6)
+        np.testing.assert_array_equal(measured[1:4], np.repeat(measured[:1], 3, axis=0))
+    assert not np.allclose(every_4["act_std"][0][0], every_4["act_std"][0][4])
