@@ -53,6 +53,13 @@ def start_app(port: int) -> subprocess.Popen:
     raise RuntimeError("the app did not start")
 
 
+def launch_chromium(playwright):
+    """Debian's chromium, headless (as in the browser tests)."""
+    return playwright.chromium.launch(
+        executable_path="/usr/bin/chromium", args=["--headless", "--no-sandbox", "--disable-gpu"]
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=10.0)
@@ -61,10 +68,7 @@ def main() -> None:
     app = start_app(port)
     try:
         with sync_playwright() as p:
-            browser = p.chromium.launch(
-                executable_path="/usr/bin/chromium",
-                args=["--headless", "--no-sandbox", "--disable-gpu"],
-            )
+            browser = launch_chromium(p)
             page = browser.new_page(viewport={"width": 1400, "height": 1800})
             page.goto(f"http://127.0.0.1:{port}/playground")
             run = page.get_by_role("button", name="Run")

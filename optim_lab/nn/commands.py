@@ -238,7 +238,12 @@ def register(subparsers, parents: Sequence[argparse.ArgumentParser] = ()) -> Non
     p.add_argument("--dropout", type=float, default=1.0, help="KEEP probability p (1 = off)")
     p.add_argument("--dropout-mode", default="inverted", help="inverted or vanilla")
     p.add_argument("--patience", type=int, default=0, help="early stopping (0 = off)")
-    p.add_argument("--eval-every", type=int, default=1)
+    p.add_argument(
+        "--eval-every",
+        type=int,
+        default=1,
+        help="validation and per-layer statistics every k steps",
+    )
     p.add_argument("--seed", type=int, default=0)
 
     p = add("gradcheck", cmd_gradcheck, "analytic vs numerical gradients (float64)")
