@@ -1,6 +1,7 @@
 """The arena in a real browser: clicking the contour, Play, sliders, presets."""
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from optim_lab.presets import arena as arena_presets
 
@@ -57,15 +58,22 @@ def test_moving_a_slider_redraws_the_figure(page, app_url, wait_for_app):
     chart = open_arena(page, app_url, wait_for_app)
     before = chart.locator(".scatterlayer").first.inner_html()
     slider = page.get_by_role("slider", name="condition number κ")
-    slider.focus()
-    for _ in range(4):
-        slider.press("ArrowRight")
-    page.wait_for_function(
+    changed = (
         "(before) => document.querySelector('[data-testid=\"stPlotlyChart\"] .scatterlayer')"
-        ".innerHTML !== before",
-        arg=before,
-        timeout=60_000,
+        ".innerHTML !== before"
     )
+    # Under a full parallel test run a burst of key presses has once left the old drawing for a
+    # minute; one more move must then redraw it.
+    for presses, timeout in ((4, 30_000), (1, 60_000)):
+        slider.focus()
+        for _ in range(presses):
+            slider.press("ArrowRight")
+        try:
+            page.wait_for_function(changed, arg=before, timeout=timeout)
+            break
+        except PlaywrightTimeoutError:
+            if presses == 1:
+                raise
 
 
 def test_a_preset_from_home_loads_in_the_arena(page, app_url, wait_for_app, screenshot):
