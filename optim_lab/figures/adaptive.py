@@ -153,11 +153,8 @@ def bias_correction_figure(
             col=2,
         )
     fig.add_hline(y=1.0, line=dict(color="gray", width=1), row=1, col=2)
-    base_layout(fig, height=height)
-    fig.update_layout(
-        margin=dict(t=60, b=160),
-        legend=dict(orientation="h", yanchor="top", y=-0.25, xanchor="left", x=0.0),
-    )
+    base_layout(fig, height=height, legend_below=-0.25)
+    fig.update_layout(margin=dict(t=60, b=160))
     fig.update_xaxes(title="step t")
     fig.update_yaxes(
         title="‖Δθₜ‖ (log)", type="log", row=1, col=1, **_decades([lengths_on, lengths_off])

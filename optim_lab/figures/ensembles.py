@@ -78,6 +78,18 @@ def _members_panel(
     )
 
 
+def _score_panels(two: bool) -> go.Figure:
+    """Test accuracy, and beside it test log-loss when ``two``."""
+    return make_subplots(
+        rows=1,
+        cols=2 if two else 1,
+        horizontal_spacing=0.12,
+        subplot_titles=("test accuracy (higher is better)", "test log-loss (lower is better)")
+        if two
+        else None,
+    )
+
+
 def members_figure(
     member_acc: Sequence[float],
     acc_curve: Sequence[float],
@@ -100,14 +112,7 @@ def members_figure(
         height: figure height in pixels.
     """
     two = member_loss is not None and loss_curve is not None
-    fig = make_subplots(
-        rows=1,
-        cols=2 if two else 1,
-        horizontal_spacing=0.12,
-        subplot_titles=("test accuracy (higher is better)", "test log-loss (lower is better)")
-        if two
-        else None,
-    )
+    fig = _score_panels(two)
     _members_panel(
         fig, member_acc, acc_curve, col=1, show_legend=True, fmt=".1%", member_label=member_label
     )
@@ -125,8 +130,7 @@ def members_figure(
         fig.update_yaxes(title_text="cross-entropy", row=1, col=2)
     fig.update_xaxes(title_text="number of members k", dtick=1)
     base_layout(fig, height=height)
-    fig.update_layout(margin=dict(t=60))
-    fig.update_layout(legend=dict(y=1.12))
+    fig.update_layout(margin=dict(t=60), legend=dict(y=1.12))
     return fig
 
 
@@ -193,14 +197,7 @@ def polyak_figure(
         height: figure height in pixels.
     """
     two = last_loss is not None and polyak_loss is not None
-    fig = make_subplots(
-        rows=1,
-        cols=2 if two else 1,
-        horizontal_spacing=0.12,
-        subplot_titles=("test accuracy (higher is better)", "test log-loss (lower is better)")
-        if two
-        else None,
-    )
+    fig = _score_panels(two)
     panels = [(last_acc, polyak_acc, ".1%")]
     if two:
         panels.append((last_loss, polyak_loss, ".3f"))
@@ -336,9 +333,6 @@ def boundaries_figure(
     y_range = [float(grid["y"][0]), float(grid["y"][-1])]
     fig.update_xaxes(range=x_range, showticklabels=False, showgrid=False, zeroline=False)
     fig.update_yaxes(range=y_range, showticklabels=False, showgrid=False, zeroline=False)
-    base_layout(fig, height=rows * panel_height + 80)
-    fig.update_layout(
-        margin=dict(t=40, b=60, l=10, r=10),
-        legend=dict(orientation="h", yanchor="top", y=-0.02, xanchor="left", x=0.0),
-    )
+    base_layout(fig, height=rows * panel_height + 80, legend_below=-0.02)
+    fig.update_layout(margin=dict(t=40, b=60, l=10, r=10))
     return fig

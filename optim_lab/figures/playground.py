@@ -135,11 +135,8 @@ def boundary_figure(
                     hovertemplate=f"class {k} ({split})<br>(%{{x:.2f}}, %{{y:.2f}})<extra></extra>",
                 )
             )
-    base_layout(fig, title=title, height=height)
-    fig.update_layout(
-        legend=dict(orientation="h", yanchor="top", y=-0.16, xanchor="left", x=0.0),
-        margin=dict(t=40, b=40, r=10),
-    )
+    base_layout(fig, title=title, height=height, legend_below=-0.16)
+    fig.update_layout(margin=dict(t=40, b=40, r=10))
     # equal scales: the plot area shrinks to the data (constrain="domain") instead of the axes
     # stretching past the grid and leaving white bands beside it
     fig.update_xaxes(
@@ -236,11 +233,8 @@ def curves_figure(
                 row=1,
                 col=1,
             )
-    base_layout(fig, height=height)
-    fig.update_layout(
-        legend=dict(orientation="h", yanchor="top", y=-0.2, xanchor="left", x=0.0),
-        margin=dict(t=40, b=40),
-    )
+    base_layout(fig, height=height, legend_below=-0.2)
+    fig.update_layout(margin=dict(t=40, b=40))
     fig.update_xaxes(title="iteration")
     fig.update_yaxes(title="loss", rangemode="tozero", row=1, col=1)
     fig.update_yaxes(title="accuracy", range=[0, 1.02], row=1, col=2)
@@ -307,11 +301,8 @@ def diagnostics_figure(
                 row=1,
                 col=col,
             )
-    base_layout(fig, height=height)
-    fig.update_layout(
-        legend=dict(orientation="h", yanchor="top", y=-0.2, xanchor="left", x=0.0),
-        margin=dict(t=40, b=40),
-    )
+    base_layout(fig, height=height, legend_below=-0.2)
+    fig.update_layout(margin=dict(t=40, b=40))
     fig.update_xaxes(title="iteration")
     finite = ratio[np.isfinite(ratio) & (ratio > 0)]
     lo = min(float(finite.min()) if finite.size else 1e-4, 1e-4)

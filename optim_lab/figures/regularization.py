@@ -35,8 +35,33 @@ def lam_label(lam: float) -> str:
     return f"{mantissa}e{int(exponent)}"
 
 
-def _legend_below(fig: go.Figure, y: float = -0.22) -> None:
-    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=y, xanchor="left", x=0.0))
+def _layout(fig: go.Figure, height: int, legend_below: float = -0.22, **layout) -> go.Figure:
+    """The lesson's figure layout: the legend under the plot, a small top margin."""
+    base_layout(fig, height=height, legend_below=legend_below)
+    return fig.update_layout(**{"margin": dict(t=20, b=40), **layout})
+
+
+def _accuracy_gap(x, train_acc, val_acc, hover_x: str | None = None) -> go.Figure:
+    """Training accuracy and validation accuracy (dashed) against ``x``, the gap between them
+    shaded; ``hover_x`` (e.g. ``"λ = %{x}"``) gives both a hover text."""
+    fig = go.Figure()
+    for y, name, short, line, gap in (
+        (train_acc, "training accuracy", "train", dict(color=TRAIN_COLOR, width=2.5), {}),
+        (
+            val_acc,
+            "validation accuracy",
+            "val",
+            dict(color=VAL_COLOR, width=2.5, dash="dash"),
+            dict(fill="tonexty", fillcolor="rgba(213,94,0,0.12)"),
+        ),
+    ):
+        hover = f"{hover_x}<br>{short} %{{y:.1%}}<extra></extra>" if hover_x else None
+        fig.add_trace(
+            go.Scatter(
+                x=x, y=y, mode="lines+markers", name=name, line=line, hovertemplate=hover, **gap
+            )
+        )
+    return fig
 
 
 def gap_figure(
@@ -56,29 +81,7 @@ def gap_figure(
         selected: index of the selected λ.
     """
     labels = [lam_label(v) for v in lams]
-    fig = go.Figure()
-    fig.add_trace(
-        go.Scatter(
-            x=labels,
-            y=train_acc,
-            mode="lines+markers",
-            name="training accuracy",
-            line=dict(color=TRAIN_COLOR, width=2.5),
-            hovertemplate="λ = %{x}<br>train %{y:.1%}<extra></extra>",
-        )
-    )
-    fig.add_trace(
-        go.Scatter(
-            x=labels,
-            y=val_acc,
-            mode="lines+markers",
-            name="validation accuracy",
-            line=dict(color=VAL_COLOR, width=2.5, dash="dash"),
-            fill="tonexty",
-            fillcolor="rgba(213,94,0,0.12)",
-            hovertemplate="λ = %{x}<br>val %{y:.1%}<extra></extra>",
-        )
-    )
+    fig = _accuracy_gap(labels, train_acc, val_acc, hover_x="λ = %{x}")
     gap = float(train_acc[selected] - val_acc[selected])
     fig.add_trace(
         go.Scatter(
@@ -91,9 +94,7 @@ def gap_figure(
             hoverinfo="skip",
         )
     )
-    base_layout(fig, height=height)
-    _legend_below(fig)
-    fig.update_layout(margin=dict(t=20, b=40))
+    _layout(fig, height)
     fig.update_xaxes(title="λ (penalty strength)", type="category")
     fig.update_yaxes(title="accuracy", tickformat=".0%", range=[0.2, 1.03])
     return fig
@@ -128,9 +129,7 @@ def loss_curves_figure(
                 hovertemplate=f"{name}<br>step %{{x}}<br>loss %{{y:.3f}}<extra></extra>",
             )
         )
-    base_layout(fig, height=height)
-    _legend_below(fig)
-    fig.update_layout(margin=dict(t=20, b=40))
+    _layout(fig, height)
     fig.update_xaxes(title="step")
     top = float(np.nanmax([np.nanmax(base_val), np.nanmax(val_loss), 0.1]))
     fig.update_yaxes(title="cross-entropy (data part)", range=[0, min(top * 1.05, 2.0)])
@@ -164,9 +163,7 @@ def weight_hist_figure(
                 hovertemplate="w ≈ %{x:.3f}<br>%{y} weights<extra></extra>",
             )
         )
-    base_layout(fig, height=height)
-    _legend_below(fig)
-    fig.update_layout(barmode="overlay", margin=dict(t=20, b=40))
+    _layout(fig, height, barmode="overlay")
     fig.update_xaxes(title="weight value w")
     fig.update_yaxes(title="count (log)", type="log")
     return fig
@@ -199,9 +196,7 @@ def pull_figure(lam: float, lr: float, *, height: int = 300) -> go.Figure:
             line=dict(color=PENALTY_COLORS["l1"], width=3),
         )
     )
-    base_layout(fig, height=height)
-    _legend_below(fig, -0.3)
-    fig.update_layout(margin=dict(t=20, b=40))
+    _layout(fig, height, legend_below=-0.3)
     fig.update_xaxes(title="weight w before the step", zeroline=True)
     lim = max(step * 1.3, 1e-6)
     fig.update_yaxes(title="move of w", range=[-lim, lim], exponentformat="power")
@@ -245,9 +240,7 @@ def running_mean_figure(
                 line=dict(color=color, width=1.5, dash="dot"),
             )
         )
-    base_layout(fig, height=height)
-    _legend_below(fig)
-    fig.update_layout(margin=dict(t=20, b=40))
+    _layout(fig, height)
     fig.update_xaxes(title="number of random masks (training forward passes)", type="log")
     fig.update_yaxes(title="a")
     return fig
@@ -298,9 +291,7 @@ def keep_gap_figure(
         row=1,
         col=2,
     )
-    base_layout(fig, height=height)
-    _legend_below(fig)
-    fig.update_layout(margin=dict(t=40, b=40), barmode="group")
+    _layout(fig, height, margin=dict(t=40, b=40), barmode="group")
     fig.update_xaxes(title="step", row=1, col=1)
     top = float(np.nanmax(val_loss[:, val_loss.shape[1] // 10 :])) if val_loss.size else 1.0
     fig.update_yaxes(title="cross-entropy", range=[0, min(top * 1.1, 3.0)], row=1, col=1)
@@ -373,9 +364,7 @@ def early_stopping_figure(
                 name="best checkpoint (restored)",
             )
         )
-    base_layout(fig, height=height)
-    _legend_below(fig)
-    fig.update_layout(margin=dict(t=20, b=40))
+    _layout(fig, height)
     fig.update_xaxes(title="step")
     finite = val_loss[np.isfinite(val_loss)]
     top = float(np.max(finite[len(finite) // 20 :])) if finite.size else 1.0
@@ -464,9 +453,7 @@ def augmentation_figure(
                 hovertemplate="%{y:.1%}<extra></extra>",
             )
         )
-    base_layout(fig, height=height)
-    _legend_below(fig, -0.15)
-    fig.update_layout(barmode="group", scattermode="group", margin=dict(t=20, b=40))
+    _layout(fig, height, legend_below=-0.15, barmode="group", scattermode="group")
     fig.update_yaxes(title="validation accuracy", tickformat=".0%", range=[0, 1.08])
     return fig
 
@@ -475,30 +462,8 @@ def size_figure(
     sizes: np.ndarray, train_acc: np.ndarray, val_acc: np.ndarray, *, height: int = 340
 ) -> go.Figure:
     """Training and validation accuracy vs the number of training examples (log x)."""
-    fig = go.Figure()
-    fig.add_trace(
-        go.Scatter(
-            x=sizes,
-            y=train_acc,
-            mode="lines+markers",
-            name="training accuracy",
-            line=dict(color=TRAIN_COLOR, width=2.5),
-        )
-    )
-    fig.add_trace(
-        go.Scatter(
-            x=sizes,
-            y=val_acc,
-            mode="lines+markers",
-            name="validation accuracy",
-            line=dict(color=VAL_COLOR, width=2.5, dash="dash"),
-            fill="tonexty",
-            fillcolor="rgba(213,94,0,0.12)",
-        )
-    )
-    base_layout(fig, height=height)
-    _legend_below(fig)
-    fig.update_layout(margin=dict(t=20, b=40))
+    fig = _accuracy_gap(sizes, train_acc, val_acc)
+    _layout(fig, height)
     fig.update_xaxes(title="training images (log scale)", type="log", tickvals=list(sizes))
     fig.update_yaxes(title="accuracy", tickformat=".0%", range=[0, 1.03])
     return fig

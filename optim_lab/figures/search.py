@@ -20,6 +20,10 @@ EXPLODED_SYMBOL = "x-thin-open"
 STAGE_SYMBOLS = ("circle", "square", "diamond", "triangle-up", "pentagon")
 STAGE_COLORS = (OKABE_ITO[0], OKABE_ITO[1], OKABE_ITO[2], OKABE_ITO[4], OKABE_ITO[5])
 ACC_COLORBAR = dict(title=dict(text="val. acc.", side="right"), tickformat=".0%", thickness=14)
+# Both searched hyper-parameters live on log axes with a tick per decade.
+LOG_AXIS = dict(type="log", exponentformat="power", dtick=1)
+LR_TITLE = "learning rate α (log)"
+REG_TITLE = "L2 strength λ₂ (log)"
 
 
 def _arrays(trials: Sequence[Mapping]) -> dict[str, np.ndarray]:
@@ -162,28 +166,17 @@ def comparison_figure(results: Mapping[str, Sequence[Mapping]], height: int = 64
             fig, a, everything, x="lr", y="val_acc", row=1, col=j, show_legend=False, size=10
         )
         _trial_traces(fig, a, everything, x="lr", y="reg", row=2, col=j, show_legend=j == 1)
-        fig.update_xaxes(type="log", range=lr_range, exponentformat="power", dtick=1, row=1, col=j)
-        fig.update_xaxes(
-            type="log",
-            range=lr_range,
-            exponentformat="power",
-            dtick=1,
-            title_text="learning rate α (log)",
-            row=2,
-            col=j,
-        )
+        fig.update_xaxes(**LOG_AXIS, range=lr_range, row=1, col=j)
+        fig.update_xaxes(**LOG_AXIS, range=lr_range, title_text=LR_TITLE, row=2, col=j)
         fig.update_yaxes(range=[-0.03, 1.05], tickformat=".0%", row=1, col=j)
-        fig.update_yaxes(type="log", range=reg_range, exponentformat="power", dtick=1, row=2, col=j)
+        fig.update_yaxes(**LOG_AXIS, range=reg_range, row=2, col=j)
     fig.update_yaxes(title_text="val. accuracy", row=1, col=1)
-    fig.update_yaxes(title_text="L2 strength λ₂ (log)", row=2, col=1)
+    fig.update_yaxes(title_text=REG_TITLE, row=2, col=1)
     fig.update_layout(
         coloraxis=dict(colorscale=HEATMAP_SCALE, cmin=0, cmax=1, colorbar=ACC_COLORBAR),
     )
-    base_layout(fig, height=height)
-    fig.update_layout(
-        legend=dict(orientation="h", yanchor="top", y=-0.1, xanchor="left", x=0.0),
-        margin=dict(t=40, b=90),
-    )
+    base_layout(fig, height=height, legend_below=-0.1)
+    fig.update_layout(margin=dict(t=40, b=90))
     return fig
 
 
@@ -250,28 +243,13 @@ def stages_figure(
         )
     lr_all = np.r_[a["lr"], [v for b in boxes for v in b["lr"]]]
     reg_all = np.r_[a["reg"], [v for b in boxes for v in b["reg"]]]
-    fig.update_xaxes(
-        type="log",
-        range=_log_range(lr_all, 0.05),
-        exponentformat="power",
-        dtick=1,
-        title_text="learning rate α (log)",
-    )
-    fig.update_yaxes(
-        type="log",
-        range=_log_range(reg_all, 0.05),
-        exponentformat="power",
-        dtick=1,
-        title_text="L2 strength λ₂ (log)",
-    )
+    fig.update_xaxes(**LOG_AXIS, range=_log_range(lr_all, 0.05), title_text=LR_TITLE)
+    fig.update_yaxes(**LOG_AXIS, range=_log_range(reg_all, 0.05), title_text=REG_TITLE)
     fig.update_layout(
         coloraxis=dict(colorscale=HEATMAP_SCALE, cmin=0, cmax=1, colorbar=ACC_COLORBAR)
     )
-    base_layout(fig, height=height)
-    fig.update_layout(
-        legend=dict(orientation="h", yanchor="top", y=-0.16, xanchor="left", x=0.0),
-        margin=dict(t=20, b=110),
-    )
+    base_layout(fig, height=height, legend_below=-0.16)
+    fig.update_layout(margin=dict(t=20, b=110))
     return fig
 
 

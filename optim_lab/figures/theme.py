@@ -34,13 +34,25 @@ def run_style(name: str, repeat: int = 0) -> dict:
     return dict(color=optimizer_color(name), dash=DASHES[repeat % len(DASHES)])
 
 
-def base_layout(fig: go.Figure, *, title: str | None = None, height: int = 480) -> go.Figure:
+def base_layout(
+    fig: go.Figure,
+    *,
+    title: str | None = None,
+    height: int = 480,
+    legend_below: float | None = None,
+) -> go.Figure:
+    """Font, height, margins and a horizontal legend: above the plot, or with its top at
+    ``legend_below`` (a negative paper coordinate) under it."""
+    if legend_below is None:
+        legend = dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0.0)
+    else:
+        legend = dict(orientation="h", yanchor="top", y=legend_below, xanchor="left", x=0.0)
     fig.update_layout(
         title=dict(text=title, x=0.0, xanchor="left") if title else None,
         font=FONT,
         height=height,
         margin=dict(l=60, r=20, t=50 if title else 20, b=50),
-        legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0.0),
+        legend=legend,
         hovermode="closest",
     )
     return fig
