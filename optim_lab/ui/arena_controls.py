@@ -237,17 +237,14 @@ def start_controls(state: UrlState, surface: SurfaceEntry) -> tuple[float, float
 
 def steps_control(state: UrlState) -> int:
     """Number of steps, one of the compiled trajectory buckets (no recompilation)."""
-    options = [str(s) for s in STEP_CHOICES]
-    return int(
-        widgets.choice(
-            state,
-            "steps",
-            "steps",
-            options,
-            str(DEFAULT_STEPS),
-            horizontal_radio=True,
-            help="Every run takes this many updates.",
-        )
+    return widgets.int_choice(
+        state,
+        "steps",
+        "steps",
+        STEP_CHOICES,
+        DEFAULT_STEPS,
+        horizontal_radio=True,
+        help="Every run takes this many updates.",
     )
 
 

@@ -136,6 +136,19 @@ def choice(
     return container.selectbox(label, options, key=key, format_func=format_func, help=help)
 
 
+def int_choice(
+    state: UrlState,
+    url_key: str,
+    label: str,
+    options: Sequence[int | str],
+    default: int | str,
+    **kwargs: Any,
+) -> int:
+    """:func:`choice` among whole numbers (steps, sizes, counts), returned as an ``int``."""
+    texts = [str(o) for o in options]
+    return int(choice(state, url_key, label, texts, str(default), **kwargs))
+
+
 def toggle(
     state: UrlState,
     url_key: str,

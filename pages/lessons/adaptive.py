@@ -66,7 +66,7 @@ surface_name = widgets.choice(
 surface = SURFACES[surface_name]
 with c2:
     surface_params = widgets.entry_params(state, "s", surface, defaults=SURFACE_DEFAULTS)
-steps = int(widgets.choice(state, "steps", "steps", STEP_CHOICES, "200", container=c3))
+steps = widgets.int_choice(state, "steps", "steps", STEP_CHOICES, "200", container=c3)
 
 specs = []
 hp_cols = st.columns(1 + len(ADAPTIVE))

@@ -100,15 +100,13 @@ if trajectories:
         }:  # fewer runs than before: inspect the first
             state.set("ins.run", "1")
         with picker:
-            run_number = int(
-                widgets.choice(
-                    state,
-                    "ins.run",
-                    "run",
-                    [str(i) for i in range(1, len(specs) + 1)],
-                    "1",
-                    format_func=lambda i: specs[int(i) - 1].label,
-                )
+            run_number = widgets.int_choice(
+                state,
+                "ins.run",
+                "run",
+                range(1, len(specs) + 1),
+                1,
+                format_func=lambda i: specs[int(i) - 1].label,
             )
         chosen = trajectories[run_number - 1]
         # the step that made a run diverge is the last one worth reading

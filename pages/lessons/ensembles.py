@@ -77,25 +77,21 @@ dataset = widgets.choice(
     container=c1,
 )
 two_d = dataset != "digits"
-points = int(
-    widgets.choice(
-        state, "points", "points", list(POINTS), "400", container=c2, horizontal_radio=True
-    )
+points = widgets.int_choice(
+    state, "points", "points", POINTS, "400", container=c2, horizontal_radio=True
 )
 noise = float(widgets.number(state, "noise", NOISE, container=c3, disabled=not two_d))
 members = widgets.integer(state, "k", "members K", 5, 2, 8, container=c4)
 seed = widgets.integer(
     state, "seed", "seed", 0, 0, 9999, container=c5, help="Data split; member k uses seed + k."
 )
-steps = int(
-    widgets.choice(
-        state,
-        "steps",
-        "training steps per member",
-        list(STEPS),
-        "300",
-        horizontal_radio=True,
-    )
+steps = widgets.int_choice(
+    state,
+    "steps",
+    "training steps per member",
+    STEPS,
+    "300",
+    horizontal_radio=True,
 )
 if not two_d:
     st.caption("Digits: all 1,797 images; points and noise apply to the 2-D sets only.")
@@ -169,8 +165,8 @@ st.latex(
 )
 s_controls, s_chart = st.columns([1, 3], gap="medium")
 with s_controls:
-    snap_steps = int(
-        widgets.choice(state, "ssteps", "total steps of the run", list(SNAPSHOT_STEPS), "600")
+    snap_steps = widgets.int_choice(
+        state, "ssteps", "total steps of the run", SNAPSHOT_STEPS, "600"
     )
     st.caption(f"{members} cycles of {snap_steps // members} steps, α₀ = {SNAPSHOT_LR:g}.")
 with st.spinner("Training one run with warm restarts…"):

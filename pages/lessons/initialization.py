@@ -76,14 +76,10 @@ with controls:
         widgets.number(state, "scale", INITS["normal"].param("scale"), disabled=init != "normal")
     )
     layers = widgets.integer(state, "layers", "layers L", 10, 1, 20)
-    width = int(
-        widgets.choice(
-            state, "width", "units per layer W", list(WIDTHS), "500", horizontal_radio=True
-        )
+    width = widgets.int_choice(
+        state, "width", "units per layer W", WIDTHS, "500", horizontal_radio=True
     )
-    samples = int(
-        widgets.choice(state, "n", "inputs N", list(SAMPLES), "1000", horizontal_radio=True)
-    )
+    samples = widgets.int_choice(state, "n", "inputs N", SAMPLES, "1000", horizontal_radio=True)
     seed = widgets.integer(state, "seed", "seed", 0, 0, 9999, help="Another draw of the weights.")
 
 with st.spinner("Running the experiment…"):

@@ -76,7 +76,7 @@ form = widgets.choice(
     state, "form", "form of momentum", list(FORMS), "momentum", format_func=FORMS.get, container=c1
 )
 kappa = float(widgets.number(state, "kappa", SURFACES[SURFACE].param("kappa"), container=c2))
-steps = int(widgets.choice(state, "steps", "steps per run", STEP_CHOICES, "200", container=c3))
+steps = widgets.int_choice(state, "steps", "steps per run", STEP_CHOICES, "200", container=c3)
 metric = widgets.choice(
     state, "metric", "colour by", list(METRICS), "loss", format_func=METRICS.get, container=c4
 )

@@ -288,10 +288,8 @@ with tabs[1]:
     x_in = _weight("x", "x", 3.0, d_controls[2])
     y_in = _weight("y", "y", -1.0, d_controls[3])
     keep = float(widgets.number(state, "p", KEEP, container=d_controls[4]))
-    masks = int(
-        widgets.choice(
-            state, "masks", "random masks", list(MASKS), "10000", container=d_controls[5]
-        )
+    masks = widgets.int_choice(
+        state, "masks", "random masks", MASKS, "10000", container=d_controls[5]
     )
     neuron_out = st.container()
     st.subheader("Effect of p on the overfitting gap")
@@ -516,16 +514,14 @@ with tabs[3]:
         r"\tilde y = y"
     )
     a_controls = st.columns(3, gap="medium")
-    n_train = int(
-        widgets.choice(
-            state,
-            "n",
-            "training images",
-            list(N_TRAIN),
-            "100",
-            container=a_controls[0],
-            horizontal_radio=True,
-        )
+    n_train = widgets.int_choice(
+        state,
+        "n",
+        "training images",
+        N_TRAIN,
+        "100",
+        container=a_controls[0],
+        horizontal_radio=True,
     )
     shift = float(
         widgets.choice(

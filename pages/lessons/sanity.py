@@ -72,9 +72,7 @@ with c_controls:
     scale = float(
         widgets.number(state, "scale", INITS["normal"].param("scale"), disabled=init != "normal")
     )
-    hidden0 = int(
-        widgets.choice(state, "h0", "hidden units", list(HIDDEN), "32", horizontal_radio=True)
-    )
+    hidden0 = widgets.int_choice(state, "h0", "hidden units", HIDDEN, "32", horizontal_radio=True)
 first = nn_cache.first_losses(init, scale, hidden0, 0)
 init_fig = initial_loss_figure(first["classes"], first["loss"], first["expected"])
 gap = float(np.max(np.abs(first["loss"] - first["expected"])))
@@ -97,14 +95,10 @@ st.markdown(
 )
 o_controls, o_chart = st.columns([1, 3], gap="medium")
 with o_controls:
-    hidden = int(
-        widgets.choice(
-            state, "oh", "units per hidden layer", list(HIDDEN), "64", horizontal_radio=True
-        )
+    hidden = widgets.int_choice(
+        state, "oh", "units per hidden layer", HIDDEN, "64", horizontal_radio=True
     )
-    steps = int(
-        widgets.choice(state, "os", "steps", list(OVERFIT_STEPS), "200", horizontal_radio=True)
-    )
+    steps = widgets.int_choice(state, "os", "steps", OVERFIT_STEPS, "200", horizontal_radio=True)
     olr = float(widgets.number(state, "olr", OVERFIT_LR))
 with st.spinner("Training on 20 examples…"):
     overfit = nn_cache.overfit_run(hidden, olr, steps, 0)

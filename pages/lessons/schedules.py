@@ -316,15 +316,13 @@ with controls:
     lr_max = w.number(
         state, "rt.max", OPTIMIZERS["sgd"].param("lr"), label="α_max (end)", default=10.0
     )
-    test_steps = int(
-        w.choice(
-            state,
-            "rt.steps",
-            "test length (steps)",
-            RANGE_STEPS,
-            "200",
-            help="More steps sweep the range more finely.",
-        )
+    test_steps = w.int_choice(
+        state,
+        "rt.steps",
+        "test length (steps)",
+        RANGE_STEPS,
+        "200",
+        help="More steps sweep the range more finely.",
     )
 result = None
 if lr_min >= lr_max:

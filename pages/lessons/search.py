@@ -67,16 +67,14 @@ dataset = widgets.choice(
     format_func=DATASETS.get,
     container=top[0],
 )
-steps = int(
-    widgets.choice(
-        state,
-        "steps",
-        "training steps per trial",
-        list(STEPS),
-        "200",
-        container=top[1],
-        horizontal_radio=True,
-    )
+steps = widgets.int_choice(
+    state,
+    "steps",
+    "training steps per trial",
+    STEPS,
+    "200",
+    container=top[1],
+    horizontal_radio=True,
 )
 seed = widgets.integer(
     state,
@@ -107,15 +105,13 @@ st.markdown(
     "(Bergstra & Bengio, 2012). The top row projects the trials onto the learning-rate axis: "
     "that one-dimensional picture is all that counts if λ₂ hardly matters."
 )
-budget = int(
-    widgets.choice(
-        state,
-        "budget",
-        "budget N (trials per method)",
-        list(BUDGETS),
-        "9",
-        horizontal_radio=True,
-    )
+budget = widgets.int_choice(
+    state,
+    "budget",
+    "budget N (trials per method)",
+    BUDGETS,
+    "9",
+    horizontal_radio=True,
 )
 bar = st.progress(0.0, text="Grid search…")
 grid_stage = nn_cache.search_stage(
@@ -162,16 +158,14 @@ c1, c2, c3 = st.columns(3)
 method = widgets.choice(
     state, "method", "method", list(METHODS), "random", format_func=METHODS.get, container=c1
 )
-trials = int(
-    widgets.choice(
-        state,
-        "trials",
-        "trials per stage",
-        list(TRIALS),
-        "16",
-        container=c2,
-        horizontal_radio=True,
-    )
+trials = widgets.int_choice(
+    state,
+    "trials",
+    "trials per stage",
+    TRIALS,
+    "16",
+    container=c2,
+    horizontal_radio=True,
 )
 stages = widgets.integer(state, "stages", "stages", 3, 1, 4, container=c3)
 

@@ -60,39 +60,33 @@ with c_math:
     )
 
 controls = st.columns(4, gap="medium")
-little_pc = int(
-    widgets.choice(
-        state,
-        "little",
-        "very little data: examples per class",
-        list(LITTLE),
-        "2",
-        container=controls[0],
-        horizontal_radio=True,
-    )
+little_pc = widgets.int_choice(
+    state,
+    "little",
+    "very little data: examples per class",
+    LITTLE,
+    "2",
+    container=controls[0],
+    horizontal_radio=True,
 )
-lots_pc = int(
-    widgets.choice(
-        state,
-        "lots",
-        "quite a lot: examples per class",
-        list(LOTS),
-        "40",
-        container=controls[1],
-        horizontal_radio=True,
-    )
+lots_pc = widgets.int_choice(
+    state,
+    "lots",
+    "quite a lot: examples per class",
+    LOTS,
+    "40",
+    container=controls[1],
+    horizontal_radio=True,
 )
-n_seeds = int(
-    widgets.choice(
-        state,
-        "seeds",
-        "seeds averaged",
-        list(SEEDS),
-        "1",
-        container=controls[2],
-        horizontal_radio=True,
-        help="Each seed redraws the split, the pre-training and the initial weights.",
-    )
+n_seeds = widgets.int_choice(
+    state,
+    "seeds",
+    "seeds averaged",
+    SEEDS,
+    "1",
+    container=controls[2],
+    horizontal_radio=True,
+    help="Each seed redraws the split, the pre-training and the initial weights.",
 )
 seed = widgets.integer(
     state,
