@@ -86,15 +86,18 @@ def numpy_loop():
     return p
 
 
-def make_optax_scan():
+def make_optax_scan(traced: bool = False):
+    """optax's Adam in lax.scan, loss out; hyper-parameters compiled in as constants, or passed as
+    arguments (``traced``: like ours, so that changing one does not recompile)."""
     import optax
 
-    opt = optax.adam(LR, B1, B2, EPS)
     f = SURFACES["rosenbrock"].fn
     sp = {k: jnp.asarray(v) for k, v in SURFACES["rosenbrock"].defaults().items()}
 
     @jax.jit
-    def scan(p):
+    def scan(p, hp):
+        opt = optax.adam(*(hp if traced else (LR, B1, B2, EPS)))
+
         def step(carry, _):
             p, s = carry
             updates, s = opt.update(jax.grad(f)(p, sp), s, p)
@@ -104,8 +107,8 @@ def make_optax_scan():
         (p, _), losses = jax.lax.scan(step, (p, opt.init(p)), None, length=STEPS)
         return p, losses
 
-    start = jax.device_put(np.array(START, np.float32))
-    return lambda: jax.block_until_ready(scan(start))
+    start, hp = jax.device_put((np.array(START, np.float32), np.array([LR, B1, B2, EPS], "f4")))
+    return lambda: jax.block_until_ready(scan(start, hp))
 
 
 def make_compiled_run(surface, spec):
@@ -170,6 +173,9 @@ def main() -> None:
     detailed = best_time(lambda: run(rosen, adam, START, STEPS), args.repeat)
     rows.append(("  … also returning every g and update", detailed))
     rows.append(("optax in lax.scan", best_time(make_optax_scan(), args.repeat)))
+    rows.append(
+        ("  … hyper-parameters as arguments", best_time(make_optax_scan(True), args.repeat))
+    )
     rows.append(("pure-Python loop", best_time(python_loop, max(1, args.repeat // 2))))
     rows.append(("NumPy per-step loop", best_time(numpy_loop, max(1, args.repeat // 2))))
     torch_loop = make_torch_loop()

@@ -1,5 +1,6 @@
 """optim-lab: see how neural networks are trained (JAX core; Streamlit pages live in ``pages/``)."""
 
+from . import config  # noqa: F401  (first: sets XLA's flags before JAX computes anything)
 from .ewa import bias_correct, effective_window, ewa_series, ewa_update, lag_weight, worked_example
 from .lr_finder import LRFinderResult, lr_range_test
 from .optimizers import OPTIMIZERS, Optimizer, make_optimizer

@@ -1,13 +1,40 @@
-"""Process-wide JAX settings: float64 on request and the persistent compilation cache."""
+"""Process-wide JAX settings: float64 on request, the persistent compilation cache, and XLA's
+CPU compiler option for small loops (set on import, before JAX starts its backend)."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
-import jax
-
 CACHE_ENV = "OPTIM_LAB_JAX_CACHE"
+
+# XLA:CPU compiles a while loop into a single kernel when one iteration touches fewer bytes than
+# this; any other loop runs each iteration as a graph of small kernels, scheduled on a thread pool,
+# which costs more than a small step itself. XLA's default (1 kB) misses a 2D run that returns its
+# gradients and a batch of a few runs; this covers them, while loops over real data or networks
+# (far more bytes per step) are unaffected.
+SMALL_LOOP_BYTES = 65536
+_SMALL_LOOP_OPTION = "xla_cpu_small_while_loop_byte_threshold"
+
+
+def _compile_small_loops_into_kernels() -> None:
+    """Adds :data:`SMALL_LOOP_BYTES` to ``XLA_FLAGS`` unless the user already chose a value. XLA
+    reads the flags once, when JAX first computes something: later changes have no effect."""
+    flags = os.environ.get("XLA_FLAGS", "")
+    if _SMALL_LOOP_OPTION in flags:
+        return
+    option = f"{_SMALL_LOOP_OPTION}={SMALL_LOOP_BYTES}"
+    extra = "--xla_backend_extra_options="
+    if extra in flags:  # one flag holds all extra options, comma-separated
+        flags = flags.replace(extra, f"{extra}{option},", 1)
+    else:
+        flags = f"{flags} {extra}{option}".strip()
+    os.environ["XLA_FLAGS"] = flags
+
+
+_compile_small_loops_into_kernels()
+
+import jax  # noqa: E402  (after the flags above)
 
 
 def set_x64(enabled: bool) -> None:

@@ -34,7 +34,8 @@ from .trajectory import (
     _stepper,
     _surface_params,
     default_dtype,
-    pack_runs,
+    pack_numbers,
+    unpack,
 )
 
 
@@ -129,7 +130,7 @@ def _replay(program: Program, k, start, surface_params, run):
 
     (final, captured), _ = jax.lax.scan(body, (carry0, captured0), jnp.arange(program.steps))
     params, opt_state, grads, lr, diverged_before = captured
-    hp = {**run[0], "lr": lr}
+    hp = {**unpack(program.columns, run).hparams, "lr": lr}
     updates, new_state = optimizer.update(grads, opt_state, params, hp)
     new_params = params + updates
     extras = {
@@ -204,12 +205,13 @@ def inspect_step(
     dtype = default_dtype()
     start = _as_start(start, dtype)
     sp = _surface_params(surface, surface_params, dtype)
-    program, packed = pack_runs(surface, [spec], int(steps), dtype=dtype)
+    program, packed = pack_numbers(surface, [spec], int(steps), dtype=dtype)
     run = jax.tree.map(lambda a: a[0], packed)
     params, grads, lr, updates, new_state, (diverged_before, diverged_at), extras = _replay(
-        program, np.int32(k), start, sp, tuple(run)
+        program, np.int32(k), start, sp, run
     )
-    hp = {name: float(value) for name, value in run.hparams.items()}
+    hparams = unpack(program.columns, run).hparams
+    hp = {name: float(value) for name, value in hparams.items()}
     lr = float(lr)
     grads = np.asarray(grads, np.float64)
     updates = np.asarray(updates, np.float64)

@@ -23,7 +23,7 @@ from .trajectory import (
     _single_run,
     _surface_params,
     default_dtype,
-    pack_runs,
+    pack_numbers,
 )
 
 STOP_FACTOR = 4.0
@@ -69,7 +69,7 @@ def lr_range_test(
     if not 0 <= smoothing < 1:
         raise ValueError(f"smoothing must be in [0, 1), got {smoothing:g}")
     dtype = default_dtype()
-    program, packed = pack_runs(surface, [spec], steps, details=False, dtype=dtype)
+    program, packed = pack_numbers(surface, [spec], steps, details=False, dtype=dtype)
     lrs = np.geomspace(lr_min, lr_max, steps)
     padded = np.concatenate([lrs, np.full(program.steps - steps, lr_max)]).astype(dtype)
     loss, diverged_at = _range_run(

@@ -156,7 +156,7 @@ def unpack(columns: tuple[Column, ...], packed: PackedNumbers) -> PackedRuns:
     for group, name, width in columns:
         i = column_of(columns, group, name)
         groups[group][name] = (
-            packed.numbers[:, i] if width == 1 else packed.numbers[:, i : i + width]
+            packed.numbers[..., i] if width == 1 else packed.numbers[..., i : i + width]
         )
     return PackedRuns(
         groups["hparams"],
@@ -177,7 +177,7 @@ def pack_numbers(
     """
     optimizers = {s.optimizer for s in specs}
     if len(optimizers) != 1:
-        raise ValueError(f"pack_runs takes runs of one optimizer, got {sorted(optimizers)}")
+        raise ValueError(f"pack_numbers takes runs of one optimizer, got {sorted(optimizers)}")
     rows, columns = [], None
     for spec in specs:
         hp, sp, mods = spec.resolve()
@@ -220,14 +220,6 @@ def pack_numbers(
     return program, packed
 
 
-def pack_runs(
-    surface: SurfaceEntry, specs: Sequence[RunSpec], steps: int, details: bool = True, dtype=None
-) -> tuple[Program, PackedRuns]:
-    """:func:`pack_numbers` with the numbers by name."""
-    program, packed = pack_numbers(surface, specs, steps, details, dtype)
-    return program, unpack(program.columns, packed)
-
-
 def _surface_params(surface: SurfaceEntry, overrides, dtype) -> dict[str, np.ndarray]:
     return {k: np.asarray(v, dtype) for k, v in surface.resolve(overrides).items()}
 
@@ -260,24 +252,53 @@ def _healthy(loss, params, loss0):
     return ok
 
 
-def _stepper(program: Program, start, surface_params, run, lr_override=None, freeze=True):
-    """The initial carry and the scan body of one run.
+def _inside_loop(tree, t):
+    """``tree``'s numbers, unchanged (+ 0·t), as values of loop step ``t``.
+
+    XLA hoists arithmetic on loop-invariant numbers (1 − β, cos φ, …) out of a loop as separate
+    small kernels, which its CPU runtime then runs concurrently on a thread pool: for a short run
+    that hand-off costs more than the whole loop. Inside the loop they fuse into the step's
+    kernels at no cost.
+    """
+    zero = t.astype(jnp.float32) * 0.0  # XLA never folds x·0 for floats (NaN, ∞): this stays
+    return jax.tree.map(
+        lambda a: a + zero.astype(a.dtype) if jnp.issubdtype(a.dtype, jnp.floating) else a, tree
+    )
+
+
+def _stepper(
+    program: Program, start, surface_params, run, lr_override=None, freeze=True, hoist=False
+):
+    """The initial carry and the scan body of one run (``run``: its row of packed numbers).
 
     The carry holds ``diverged_at``: the first step whose result is not healthy (``steps + 1``
     while the run is healthy). With ``freeze`` the run stops at its last finite point in the loop;
     without it the loop runs on (cheaper: no select over the whole state each step) and the caller
     discards what follows ``diverged_at``. Either way the schedule's state stops reacting to the
     loss at the divergence. A program with no randomness draws no random numbers.
+
+    With ``hoist`` what depends only on the run's numbers (1 − β, cos φ, …) is computed once
+    before the loop (right for large batches: sweeps); without it, inside the loop (see
+    :func:`_inside_loop`: right for a few runs, which then compile to one short program).
     """
     steps = program.steps
-    exact, sampled = _objective(program.surface, surface_params)
-    optimizer = make_optimizer(program.optimizer, exact)
     reacts_to_loss = any(SCHEDULES[name].needs_loss for name in program.schedules)
-    hp, sched_index, sp, mods, seed = run
-    loss0 = exact(start)
+    exact0, _ = _objective(program.surface, surface_params)
+    loss0 = exact0(start)
+
+    def named(numbers, surface_params):
+        """The run's numbers by name and the surface's (exact, sampled) losses."""
+        packed = run._replace(numbers=numbers)
+        return unpack(program.columns, packed), _objective(program.surface, surface_params)
+
+    outside = named(run.numbers, surface_params) if hoist else None
 
     def step(carry, t):
         params, loss, states, sched_state, diverged_at = carry
+        (hp, sched_index, sp, mods, seed), (exact, sampled) = outside or named(
+            *_inside_loop((run.numbers, surface_params), t)
+        )
+        optimizer = make_optimizer(program.optimizer, exact)
         if program.stochastic:
             grad_key, noise_key = jax.random.split(jax.random.fold_in(jax.random.key(seed), t))
             grads = apply_modifiers(jax.grad(sampled)(params, grad_key), params, mods, noise_key)
@@ -317,43 +338,47 @@ def _stepper(program: Program, start, surface_params, run, lr_override=None, fre
     carry = (
         start,
         loss0,
-        optimizer.init(start),
+        make_optimizer(program.optimizer, exact0).init(start),
         init_schedule_state(start.dtype),
         jnp.asarray(steps + 1),
     )
     return carry, step
 
 
-def _coordinates(v):
-    """A 2-vector as two scalars: a scan stacks scalars faster than short vectors."""
-    return None if v is None else (v[0], v[1])
-
-
 def _single_run(program: Program, start, surface_params, run, lr_override=None, freeze=True):
-    """Scans one run: per-step outputs (vectors as coordinate pairs; no lr when it is constant)
-    and ``diverged_at`` (``steps + 1`` when it never diverged)."""
+    """Scans one run: per-step outputs (no lr when it is constant) and ``diverged_at``
+    (``steps + 1`` when it never diverged). Each step writes its outputs as one short vector: the
+    fewer bytes a step touches, the likelier XLA:CPU compiles the whole loop into one kernel (see
+    :data:`optim_lab.config.SMALL_LOOP_BYTES`)."""
     carry, step = _stepper(program, start, surface_params, run, lr_override, freeze)
     constant_lr = lr_override is None and program.schedules == ("constant",)
 
-    def body(carry, t):
-        carry, out = step(carry, t)
-        return carry, out._replace(
-            lr=None if constant_lr else out.lr,
-            params=_coordinates(out.params),
-            grad=_coordinates(out.grad),
-            update=_coordinates(out.update),
-        )
+    def outputs(out: StepOut):
+        return out._replace(lr=None if constant_lr else out.lr)
 
-    carry, outs = jax.lax.scan(body, carry, jnp.arange(program.steps))
-    return outs, carry[-1]
+    def body(carry_t, _):
+        carry, t = carry_t
+        carry, out = step(carry, t)
+        row = jnp.concatenate([jnp.ravel(leaf) for leaf in jax.tree.leaves(outputs(out))])
+        return (carry, t + 1), row
+
+    t0 = jnp.zeros((), jnp.int32)
+    _, out0 = jax.eval_shape(step, carry, t0)
+    leaves0, treedef = jax.tree.flatten(outputs(out0))
+    (carry, _), rows = jax.lax.scan(body, (carry, t0), None, length=program.steps)
+    ends = np.cumsum([leaf.size for leaf in leaves0])
+    leaves = [
+        rows[:, end - leaf.size : end].reshape(program.steps, *leaf.shape)
+        for leaf, end in zip(leaves0, ends, strict=True)
+    ]
+    return jax.tree.unflatten(treedef, leaves), carry[-1]
 
 
 @partial(jax.jit, static_argnames=("program",))
 def _run_batch(program: Program, start, surface_params, packed: PackedNumbers):
-    runs = unpack(program.columns, packed)
     outs, diverged_at = jax.vmap(
         lambda run: _single_run(program, start, surface_params, run, freeze=False)
-    )(runs)
+    )(packed)
     return outs, diverged_at, program.surface.fn(start, surface_params)
 
 
@@ -464,12 +489,11 @@ def run_many(
                 "choose a start inside the surface's domain"
             )
         for row, i in enumerate(group):
-            points = np.vstack([start, np.stack([outs.params[0][row], outs.params[1][row]], 1)])
+            points = np.vstack([start, outs.params[row]])
             loss = np.concatenate([loss0[None], outs.loss[row]])
             grads = updates = None
             if program.details:
-                grads = np.stack([outs.grad[0][row], outs.grad[1][row]], 1)
-                updates = np.stack([outs.update[0][row], outs.update[1][row]], 1)
+                grads, updates = outs.grad[row].copy(), outs.update[row].copy()
             diverged_at = int(diverged[row]) if diverged[row] <= steps else None
             if diverged_at is not None:  # frozen at the last healthy point from there on
                 points, loss = _hold_after(points, diverged_at), _hold_after(loss, diverged_at)
@@ -522,7 +546,7 @@ def _sweep_batch(program: Program, n_steps, start, surface_params, packed: Packe
     target = jnp.min(jnp.stack(minima)) if minima else 0.0
 
     def one(run):
-        carry, step = _stepper(program, start, surface_params, run, freeze=False)
+        carry, step = _stepper(program, start, surface_params, run, freeze=False, hoist=True)
 
         def body(t, carry_and_stats):
             carry, (final_loss, first_hit) = carry_and_stats
@@ -537,7 +561,7 @@ def _sweep_batch(program: Program, n_steps, start, surface_params, packed: Packe
         carry, (final_loss, first_hit) = jax.lax.fori_loop(0, n_steps, body, (carry, stats))
         return final_loss, first_hit, carry[-1] <= n_steps
 
-    return jax.vmap(one)(unpack(program.columns, packed))
+    return jax.vmap(one)(packed)
 
 
 # A grid smaller than this runs in one piece.
