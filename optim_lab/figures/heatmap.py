@@ -13,7 +13,7 @@ import math
 import numpy as np
 import plotly.graph_objects as go
 
-from .theme import DIVERGED_COLOR, HEATMAP_SCALE, base_layout
+from .theme import DIVERGED_COLOR, HEATMAP_SCALE, base_layout, hover_targets
 
 SELECTED_COLOR = "#CC79A7"  # reddish purple: stands out on Cividis in light and dark themes
 MISSING_COLOR = "#BDBDBD"  # light grey: distinct from every Cividis colour and from vermillion
@@ -155,7 +155,7 @@ def sweep_heatmap(
             x=np.meshgrid(px, ys)[0].ravel(),
             y=gy.ravel(),
             mode="markers",
-            marker=dict(size=max(4, int(300 / max(len(xs), len(ys)))), opacity=0, color="black"),
+            marker=hover_targets(max(4, int(300 / max(len(xs), len(ys))))),
             customdata=np.stack([gx.ravel(), gy.ravel()], axis=1),
             text=value_text,
             hovertemplate=(

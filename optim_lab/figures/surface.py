@@ -26,7 +26,7 @@ import numpy as np
 import plotly.colors
 import plotly.graph_objects as go
 
-from .theme import DIVERGED_COLOR, SURFACE_SCALE, base_layout, run_style
+from .theme import DIVERGED_COLOR, SURFACE_SCALE, base_layout, hover_targets, run_style
 
 MAX_FRAMES = 60
 FRAME_MS = 80
@@ -270,7 +270,7 @@ def contour_figure(
                 y=gy,
                 customdata=grid_loss,
                 mode="markers",
-                marker=dict(size=14, opacity=0),
+                marker=hover_targets(14),
                 hovertemplate=loss_hover + "<extra></extra>",
                 hoverinfo="skip" if click_grid else None,
                 showlegend=False,
@@ -302,7 +302,7 @@ def contour_figure(
                 y=gy,
                 customdata=grid_loss,
                 mode="markers",
-                marker=dict(size=14, opacity=0),
+                marker=hover_targets(14),
                 selected=invisible,
                 unselected=invisible,
                 hovertemplate=loss_hover + "<br><i>click to start here</i><extra></extra>",

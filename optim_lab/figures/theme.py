@@ -23,6 +23,13 @@ DIVERGED_COLOR = "#D55E00"
 FONT = dict(family="Inter, Source Sans Pro, Arial, sans-serif", size=14)
 
 
+def hover_targets(size: int) -> dict:
+    """Marker settings of invisible points that only carry hover text and clicks: Plotly still
+    finds every point under the cursor, but draws one (thousands of invisible SVG markers would
+    cost the browser most of a second on every redraw)."""
+    return dict(size=size, opacity=0, maxdisplayed=1)
+
+
 def optimizer_color(name: str) -> str:
     """The fixed colour of an optimizer (by registry order)."""
     return PALETTE[OPTIMIZERS.index(name) % len(PALETTE)] if name in OPTIMIZERS else PALETTE[-1]
