@@ -45,7 +45,7 @@ from ..schedules import SCHEDULES, init_schedule_state, traced_params
 from .data import fit_preprocessor, make_dataset
 from .dropout import dropout_test, dropout_train
 from .losses import LOSSES
-from .mlp import Layout, apply_mlp, flatten_numpy, init_mlp, layout_of, unflatten
+from .mlp import Layout, apply_mlp, flatten, flatten_numpy, init_mlp, layout_of, unflatten
 from .regularization import elastic_net
 
 #: The "exploded" rule: cost above this many times the initial cost.
@@ -220,8 +220,7 @@ def make_trial_hparams(
     }
 
 
-def _objective(flat, x, y, w, hp, spec: BatchSpec):
-    params = unflatten(flat, spec.layout)
+def _objective(params, x, y, w, hp, spec: BatchSpec):
     logits, _, _ = apply_mlp(params, x, spec.activation)
     data = LOSSES["cross_entropy"].fn(logits, y, w)
     l1 = 0.0 if spec.proximal_l1 else hp["l1"]
@@ -234,15 +233,28 @@ def _one_trial(flat0, hp, weights, pmask, key, x, y, is_w, *, spec: BatchSpec):
     sched_fn = SCHEDULES[spec.schedule].fn
     sched_state = init_schedule_state(jnp.float32)
     sp = {**hp["sched"], "lr": hp["lr"]}
-    ref, _ = _objective(flat0, x, y, weights, hp, spec)
+    ref, _ = _objective(unflatten(flat0, spec.layout), x, y, weights, hp, spec)
     n = x.shape[0]
-    grad_fn = jax.value_and_grad(lambda f, xb, yb, wb: _objective(f, xb, yb, wb, hp, spec), 0, True)
+    tree_grad = jax.value_and_grad(
+        lambda p, xb, yb, wb: _objective(p, xb, yb, wb, hp, spec), 0, True
+    )
+
+    def grad_fn(flat, xb, yb, wb):
+        # Differentiated by layer and joined by one concatenation: the gradient of the flat
+        # vector's slices would be assembled from padded copies of every layer's gradient.
+        out, g = tree_grad(unflatten(flat, spec.layout), xb, yb, wb)
+        return out, flatten(g, spec.layout)
+
     beta_s = 0.9  # smoothing of mini-batch costs for the 3× rule
+    if spec.batch_size:  # every step's mini-batch drawn at once, not by a small draw per step
+        batches = jax.vmap(
+            lambda t: jax.random.randint(jax.random.fold_in(key, t), (spec.batch_size,), 0, n)
+        )(jnp.arange(spec.steps))
 
     def step(carry, t):
         flat, opt_state, avg, n_avg, smooth, exploded_at = carry
         if spec.batch_size:
-            idx = jax.random.randint(jax.random.fold_in(key, t), (spec.batch_size,), 0, n)
+            idx = batches[t]
             xb, yb, wb = x[idx], y[idx], weights[idx]
         else:
             xb, yb, wb = x, y, weights

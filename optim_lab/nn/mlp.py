@@ -251,10 +251,12 @@ def layout_of(params: Params) -> Layout:
     return tuple(tuple((k, tuple(np.shape(v))) for k, v in layer.items()) for layer in params)
 
 
-def flatten(params: Params) -> jax.Array:
+def flatten(params: Params, layout: Layout | None = None) -> jax.Array:
     """All parameters in one vector (layer by layer, keys in order): optimizers then act on a single
-    array, exactly as they move a 2-vector on a surface."""
-    leaves = [jnp.ravel(v) for layer in params for v in layer.values()]
+    array, exactly as they move a 2-vector on a surface. Pass the ``layout`` for a tree that JAX
+    rebuilt (a gradient, say): its dicts have their keys sorted, not in the layout's order."""
+    order = layout or layout_of(params)
+    leaves = [jnp.ravel(params[i][key]) for i, layer in enumerate(order) for key, _ in layer]
     return jnp.concatenate(leaves)
 
 

@@ -10,7 +10,15 @@ from optim_lab.nn.batchnorm import batchnorm_test, batchnorm_train, init_bn_stat
 from optim_lab.nn.dropout import dropout_test, dropout_train
 from optim_lab.nn.init import INITS, init_std, sample_numpy
 from optim_lab.nn.losses import binary_cross_entropy, mean_squared_error, softmax_cross_entropy
-from optim_lab.nn.mlp import apply_mlp, count_params, flatten_numpy, init_mlp, layout_of, unflatten
+from optim_lab.nn.mlp import (
+    apply_mlp,
+    count_params,
+    flatten,
+    flatten_numpy,
+    init_mlp,
+    layout_of,
+    unflatten,
+)
 
 
 def test_init_shapes_maxout_prelu_batchnorm():
@@ -25,6 +33,15 @@ def test_init_shapes_maxout_prelu_batchnorm():
     for a, b in zip(prelu, back, strict=True):
         for key in a:
             np.testing.assert_array_equal(np.asarray(a[key]), np.asarray(b[key]))
+
+
+def test_flatten_follows_the_layout_even_for_trees_jax_rebuilt():
+    params = init_mlp(0, (2, 5, 3), "relu", "he")
+    layout = layout_of(params)
+    np.testing.assert_array_equal(np.asarray(flatten(params)), flatten_numpy(params))
+    rebuilt = jax.tree.map(lambda a: a, params)  # JAX sorts dict keys: "b" before "w"
+    assert list(rebuilt[0]) != [key for key, _ in layout[0]]
+    np.testing.assert_array_equal(np.asarray(flatten(rebuilt, layout)), flatten_numpy(params))
 
 
 @pytest.mark.parametrize(
