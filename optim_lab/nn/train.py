@@ -59,6 +59,7 @@ from .mlp import (
     Layout,
     apply_mlp,
     count_params,
+    flatten,
     flatten_numpy,
     init_mlp,
     layout_of,
@@ -617,28 +618,30 @@ def _step_run(spec: Spec, name: str, run: RunState, hp, batch, keys, t, active, 
     # they come from a separate forward pass (same batch, same dropout masks) every k steps only.
     inline_stats = spec.eval_every == 1
 
-    def forward(flat, stats):
-        params = unflatten(flat, spec.layout)
-        logits, new_bn, aux = _forward(
+    def forward(params, stats):
+        return _forward(
             spec, hp, params, run.bn_state, xb, train=True, key=drop_key, mask=mask, stats=stats
         )
-        return params, logits, new_bn, aux
 
-    def objective(flat):
-        params, logits, new_bn, aux = forward(flat, inline_stats)
+    def objective(params):
+        logits, new_bn, aux = forward(params, inline_stats)
         data_loss = loss_fn(logits, yb, mask)
         reg = elastic_net(params, hp["l1"], hp["l2"])
         return data_loss + reg, (data_loss, reg, logits, new_bn, aux)
 
+    # Differentiated by layer and joined by one concatenation: the gradient of the flat vector's
+    # slices would be assembled from padded copies of every layer's gradient.
+    params = unflatten(run.params, spec.layout)
     (total, (data_loss, reg, logits, new_bn, aux)), grads = jax.value_and_grad(
         objective, has_aux=True
-    )(run.params)
+    )(params)
+    grads = flatten(grads, spec.layout)
     if inline_stats:
         layer_stats = {k: v.astype(jnp.float32) for k, v in aux.items()}
     else:
         layer_stats = jax.lax.cond(
             eval_step,
-            lambda: {k: v.astype(jnp.float32) for k, v in forward(run.params, True)[3].items()},
+            lambda: {k: v.astype(jnp.float32) for k, v in forward(params, True)[2].items()},
             lambda: run.layer_stats,
         )
     # transforms.apply_modifiers' order: noise, clip by norm, clip by value, coupled weight decay
@@ -649,7 +652,7 @@ def _step_run(spec: Spec, name: str, run: RunState, hp, batch, keys, t, active, 
     modified = add_weight_decay(modified, run.params, mods["weight_decay"])
     # The schedule is static (like the optimizer): one branch instead of a lax.switch over all of them.
     lr = SCHEDULES[spec.schedule].fn(t.astype(jnp.float32), hp["sched"], run.sched_state)
-    opt = _build_optimizer(name, lambda p: objective(p)[0])
+    opt = _build_optimizer(name, lambda flat: objective(unflatten(flat, spec.layout))[0])
     updates, opt_state = opt.update(modified, run.opt_state, run.params, {**hp["opt"], "lr": lr})
     new_params = run.params + updates
     finite = jnp.isfinite(total) & jnp.all(jnp.isfinite(new_params))
@@ -679,7 +682,7 @@ def _step_run(spec: Spec, name: str, run: RunState, hp, batch, keys, t, active, 
         val_acc,
         layer_stats,
     )
-    w_norms = _layer_norms(unflatten(run.params, spec.layout))
+    w_norms = _layer_norms(params)
     record = {
         "loss": data_loss,
         "reg_loss": reg,
