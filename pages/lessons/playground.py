@@ -11,6 +11,7 @@ from optim_lab.ui import export
 from optim_lab.ui import playground as pg
 from optim_lab.ui import widgets as w
 from optim_lab.ui.layout import page_header, what_to_notice
+from optim_lab.ui.live_chart import live_chart
 from optim_lab.ui.state import UrlState
 
 state = UrlState("playground")
@@ -213,6 +214,15 @@ def _shown(s: pg.Session) -> int:
     return min(show, len(s.state.labels) - 1)
 
 
+def _chart(fig, key: str) -> None:
+    """While training runs, a chart that redraws in place (st.plotly_chart would blink at every
+    redraw); otherwise Streamlit's own Plotly chart."""
+    if RUNNING:
+        live_chart(fig, key=f"{key}_live")
+    else:
+        st.plotly_chart(fig, key=key)
+
+
 @st.fragment(run_every=0.1 if RUNNING else None)
 def live() -> None:
     """One chunk of training (while running), the counter, the metrics and the boundary."""
@@ -269,7 +279,7 @@ def live() -> None:
         feature_names=DATASETS[config.dataset].feature_names,
         title=f"decision boundary · {state_.labels[_shown(s)]}",
     )
-    st.plotly_chart(boundary, key="pg_boundary")
+    _chart(boundary, "pg_boundary")
     st.session_state["pg_boundary_fig"] = boundary
 
 
@@ -287,7 +297,7 @@ def curves() -> None:
         iterations_per_epoch=s.state.spec.iterations_per_epoch,
         diverged=[st_.get("diverged_at") for st_ in status],
     )
-    st.plotly_chart(fig, key="pg_curves")
+    _chart(fig, "pg_curves")
     st.session_state["pg_curves_fig"] = fig
 
 
@@ -298,7 +308,7 @@ def diagnostics() -> None:
     if s.state is None or s.history is None or not s.history.steps:
         return
     fig = diagnostics_figure(s.history.run(_shown(s)), activation=s.state.spec.activation)
-    st.plotly_chart(fig, key="pg_diag")
+    _chart(fig, "pg_diag")
 
 
 live()

@@ -28,6 +28,23 @@ def test_run_updates_live_then_pause_stops(page, app_url, screenshot, wait_for_a
     time.sleep(3)
     second = iteration(page)
     assert second > first, "live training did not advance"
+    # While training runs the charts redraw in place: sampled every few milliseconds, each keeps
+    # one and the same drawn chart (Streamlit's own Plotly chart is rebuilt, and blank, at every
+    # redraw).
+    probe = """() => [...document.querySelectorAll('iframe')]
+        .filter(f => f.src.includes('live_chart'))
+        .map(f => {
+            f.dataset.seen = f.dataset.seen || String(Math.random());
+            const drawn = !!(f.contentDocument && f.contentDocument.querySelector('.main-svg'));
+            return f.dataset.seen + (drawn ? '' : ' blank');
+        })"""
+    samples = []
+    for _ in range(60):
+        samples.append(page.evaluate(probe))
+        time.sleep(0.03)
+    assert len(samples[0]) == 3, samples[0]
+    assert all(sample == samples[0] for sample in samples), "a live chart was rebuilt or blank"
+    assert iteration(page) > second, "live training stopped while sampled"
     screenshot(page, "playground-running")
     page.get_by_role("button", name="Pause").click()
     time.sleep(2)  # let the last update land
