@@ -8,7 +8,7 @@ package) and hands it each new figure, which ``Plotly.react`` redraws in place.
 
 from __future__ import annotations
 
-import shutil
+import os
 import tempfile
 from functools import cache
 from pathlib import Path
@@ -52,16 +52,26 @@ STREAMLIT_LOOK = go.layout.Template(
 )
 
 
+def _install(source: Path, target: Path) -> None:
+    """Copies ``source`` to ``target`` unless it is there already, atomically (several servers may
+    start at once, and none may serve a half-written file)."""
+    data = source.read_bytes()
+    if target.exists() and target.read_bytes() == data:
+        return
+    with tempfile.NamedTemporaryFile(dir=target.parent, delete=False) as part:
+        part.write(data)
+    os.replace(part.name, target)
+
+
 @cache
 def _component():
     """The declared component, served from a folder holding its page and Plotly's script."""
     folder = Path(tempfile.gettempdir()) / f"optim_lab-live-chart-{plotly.__version__}"
     folder.mkdir(exist_ok=True)
-    shutil.copyfile(_HERE / "index.html", folder / "index.html")
-    script = folder / "plotly.min.js"
-    if not script.exists():
-        source = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
-        shutil.copyfile(source, script)
+    _install(_HERE / "index.html", folder / "index.html")
+    _install(
+        Path(plotly.__file__).parent / "package_data" / "plotly.min.js", folder / "plotly.min.js"
+    )
     return components.declare_component("live_chart", path=str(folder))
 
 
