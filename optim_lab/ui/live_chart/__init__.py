@@ -66,8 +66,8 @@ def _install(source: Path, target: Path) -> None:
 @cache
 def _component():
     """The declared component, served from a folder holding its page and Plotly's script."""
-    folder = Path(tempfile.gettempdir()) / f"optim_lab-live-chart-{plotly.__version__}"
-    folder.mkdir(exist_ok=True)
+    folder = Path.home() / ".cache" / "optim_lab" / f"live-chart-{plotly.__version__}"
+    folder.mkdir(parents=True, exist_ok=True)
     _install(_HERE / "index.html", folder / "index.html")
     _install(
         Path(plotly.__file__).parent / "package_data" / "plotly.min.js", folder / "plotly.min.js"
