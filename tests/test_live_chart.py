@@ -1,5 +1,6 @@
 """The live chart component's files: its page and Plotly's script, installed side by side."""
 
+import tempfile
 from pathlib import Path
 
 import plotly
@@ -29,3 +30,17 @@ def test_component_folder_serves_the_page_with_plotlys_script():
     assert '<script src="plotly.min.js"></script>' in page and "Plotly.react" in page
     script = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
     assert (folder / "plotly.min.js").read_bytes() == script.read_bytes()
+
+
+def test_without_a_writable_home_the_files_go_to_a_private_temporary_folder(monkeypatch, tmp_path):
+    home = tmp_path / "home"
+    home.write_text("not a folder")  # so creating ~/.cache fails
+    monkeypatch.setattr(Path, "home", lambda: home)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # the test's own temporary folder
+    live_chart._component.cache_clear()
+    try:
+        folder = Path(live_chart._component().path)
+        assert folder.parent == tmp_path and folder.name.startswith("optim_lab-live-chart-")
+        assert (folder / "index.html").exists() and (folder / "plotly.min.js").exists()
+    finally:
+        live_chart._component.cache_clear()

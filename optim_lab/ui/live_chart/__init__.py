@@ -66,13 +66,21 @@ def _install(source: Path, target: Path) -> None:
 @cache
 def _component():
     """The declared component, served from a folder holding its page and Plotly's script."""
-    folder = Path.home() / ".cache" / "optim_lab" / f"live-chart-{plotly.__version__}"
+    name = f"live-chart-{plotly.__version__}"
+    try:
+        folder = _filled(Path.home() / ".cache" / "optim_lab" / name)
+    except OSError:  # no writable home (a locked-down account): a private temporary folder
+        folder = _filled(Path(tempfile.mkdtemp(prefix=f"optim_lab-{name}-")))
+    return components.declare_component("live_chart", path=str(folder))
+
+
+def _filled(folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     _install(_HERE / "index.html", folder / "index.html")
     _install(
         Path(plotly.__file__).parent / "package_data" / "plotly.min.js", folder / "plotly.min.js"
     )
-    return components.declare_component("live_chart", path=str(folder))
+    return folder
 
 
 def live_chart(fig: go.Figure, *, key: str) -> None:
