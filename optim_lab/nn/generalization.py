@@ -45,7 +45,15 @@ from ..schedules import SCHEDULES, init_schedule_state, traced_params
 from .data import fit_preprocessor, make_dataset
 from .dropout import dropout_test, dropout_train
 from .losses import LOSSES
-from .mlp import Layout, apply_mlp, flatten, flatten_numpy, init_mlp, layout_of, unflatten
+from .mlp import (
+    Layout,
+    apply_mlp,
+    flat_value_and_grad,
+    flatten_numpy,
+    init_mlp,
+    layout_of,
+    unflatten,
+)
 from .regularization import elastic_net
 
 #: The "exploded" rule: cost above this many times the initial cost.
@@ -235,15 +243,9 @@ def _one_trial(flat0, hp, weights, pmask, key, x, y, is_w, *, spec: BatchSpec):
     sp = {**hp["sched"], "lr": hp["lr"]}
     ref, _ = _objective(unflatten(flat0, spec.layout), x, y, weights, hp, spec)
     n = x.shape[0]
-    tree_grad = jax.value_and_grad(
-        lambda p, xb, yb, wb: _objective(p, xb, yb, wb, hp, spec), 0, True
+    grad_fn = flat_value_and_grad(
+        lambda p, xb, yb, wb: _objective(p, xb, yb, wb, hp, spec), spec.layout, has_aux=True
     )
-
-    def grad_fn(flat, xb, yb, wb):
-        # Differentiated by layer and joined by one concatenation: the gradient of the flat
-        # vector's slices would be assembled from padded copies of every layer's gradient.
-        out, g = tree_grad(unflatten(flat, spec.layout), xb, yb, wb)
-        return out, flatten(g, spec.layout)
 
     beta_s = 0.9  # smoothing of mini-batch costs for the 3× rule
     if spec.batch_size:  # every step's mini-batch drawn at once, not by a small draw per step

@@ -286,3 +286,16 @@ def unflatten(flat: jax.Array | np.ndarray, layout: Layout) -> Params:
             start += size
         params.append(d)
     return params
+
+
+def flat_value_and_grad(fn, layout: Layout, has_aux: bool = False):
+    """``jax.value_and_grad`` of ``fn(params, *args)`` at a flat parameter vector: the gradient is
+    taken by layer and joined by one concatenation (differentiating through the flat vector's
+    slices makes XLA assemble it from padded copies of every layer's gradient)."""
+    by_layer = jax.value_and_grad(fn, has_aux=has_aux)
+
+    def value_and_flat(flat, *args):
+        value, grads = by_layer(unflatten(flat, layout), *args)
+        return value, flatten(grads, layout)
+
+    return value_and_flat

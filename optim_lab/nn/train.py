@@ -59,7 +59,7 @@ from .mlp import (
     Layout,
     apply_mlp,
     count_params,
-    flatten,
+    flat_value_and_grad,
     flatten_numpy,
     init_mlp,
     layout_of,
@@ -629,13 +629,10 @@ def _step_run(spec: Spec, name: str, run: RunState, hp, batch, keys, t, active, 
         reg = elastic_net(params, hp["l1"], hp["l2"])
         return data_loss + reg, (data_loss, reg, logits, new_bn, aux)
 
-    # Differentiated by layer and joined by one concatenation: the gradient of the flat vector's
-    # slices would be assembled from padded copies of every layer's gradient.
+    (total, (data_loss, reg, logits, new_bn, aux)), grads = flat_value_and_grad(
+        objective, spec.layout, has_aux=True
+    )(run.params)
     params = unflatten(run.params, spec.layout)
-    (total, (data_loss, reg, logits, new_bn, aux)), grads = jax.value_and_grad(
-        objective, has_aux=True
-    )(params)
-    grads = flatten(grads, spec.layout)
     if inline_stats:
         layer_stats = {k: v.astype(jnp.float32) for k, v in aux.items()}
     else:

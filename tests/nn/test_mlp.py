@@ -13,6 +13,7 @@ from optim_lab.nn.losses import binary_cross_entropy, mean_squared_error, softma
 from optim_lab.nn.mlp import (
     apply_mlp,
     count_params,
+    flat_value_and_grad,
     flatten,
     flatten_numpy,
     init_mlp,
@@ -42,6 +43,25 @@ def test_flatten_follows_the_layout_even_for_trees_jax_rebuilt():
     rebuilt = jax.tree.map(lambda a: a, params)  # JAX sorts dict keys: "b" before "w"
     assert list(rebuilt[0]) != [key for key, _ in layout[0]]
     np.testing.assert_array_equal(np.asarray(flatten(rebuilt, layout)), flatten_numpy(params))
+
+
+def test_flat_value_and_grad_equals_differentiating_the_flat_vector():
+    params = init_mlp(1, (2, 5, 3), "tanh", "he")
+    layout = layout_of(params)
+    x = jax.numpy.linspace(-1.0, 1.0, 14).reshape(7, 2)
+
+    def loss(p, x):
+        logits, _, _ = apply_mlp(p, x, "tanh")
+        return jax.numpy.sum(logits**2), logits
+
+    flat = flatten(params)
+    (value, aux), grads = flat_value_and_grad(loss, layout, has_aux=True)(flat, x)
+    (value0, aux0), grads0 = jax.value_and_grad(
+        lambda f: loss(unflatten(f, layout), x), has_aux=True
+    )(flat)
+    np.testing.assert_allclose(value, value0, rtol=1e-6)
+    np.testing.assert_allclose(aux, aux0, rtol=1e-6)
+    np.testing.assert_allclose(grads, grads0, rtol=1e-5, atol=1e-7)
 
 
 @pytest.mark.parametrize(
