@@ -7,6 +7,8 @@ parameter mask (which parameters it may change: frozen layers for transfer learn
 are traced and ``jax.vmap``-ed over the trials, so a stage of a search, K ensemble members or the
 four transfer strategies cost one compilation and one call. Only the shapes (architecture, number
 of trials, data size, steps) and the names (activation, optimizer, schedule) are static.
+On a CPU the trials are split into equal groups, one per core, and the groups run at the same time
+(a batch of small matrix products runs on one core; a single trial has too little work to split).
 
 One step of trial :math:`i` on the mini-batch :math:`B_t` (weights :math:`w_n \in \{0, 1\}`):
 
@@ -30,9 +32,11 @@ stopping's restored checkpoint, validation accuracy vs training-set size and dig
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from functools import partial
+from functools import cache, partial
 from typing import Any, NamedTuple
 
 import jax
@@ -321,6 +325,19 @@ def _fit(flat0, hp, weights, pmask, keys, x, y, is_w, *, spec: BatchSpec):
     return jax.vmap(fn)(flat0, hp, weights, pmask, keys)
 
 
+def available_cores() -> int:
+    """CPU cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+@cache
+def _pool() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(available_cores(), thread_name_prefix="optim-lab-trials")
+
+
 def fit_batch(
     flat0: np.ndarray,
     x: np.ndarray,
@@ -331,6 +348,7 @@ def fit_batch(
     weights: np.ndarray | None = None,
     param_mask: np.ndarray | None = None,
     seeds: Sequence[int] | None = None,
+    cores: int | None = None,
 ) -> dict[str, np.ndarray]:
     """Trains T networks together in one compiled, vmapped run.
 
@@ -343,6 +361,9 @@ def fit_batch(
         weights: 0/1 example weights ``(T, N)`` (default: every example for every trial).
         param_mask: 0/1 trainable mask ``(T, P)`` (default: everything trains).
         seeds: mini-batch seeds, one per trial (default ``0..T-1``).
+        cores: groups of trials run at the same time (default: on a CPU, every available core;
+            elsewhere 1). The last group is padded with copies of the last trial, so every group
+            has the same shape and one compiled program serves them all.
 
     Returns:
         NumPy arrays: ``params`` and ``polyak`` ``(T, P)``, ``snapshots`` ``(T, steps/record_every,
@@ -360,18 +381,24 @@ def fit_batch(
     )
     seeds = range(t) if seeds is None else seeds
     keys = np.array([[0, int(s) % (2**32)] for s in seeds], np.uint32)
-    out = _fit(
-        flat0,
-        hp,
-        weights,
-        pmask,
-        keys,
-        np.asarray(x, np.float32),
-        np.asarray(y, np.int32),
-        weight_mask(spec.layout),
-        spec=spec,
-    )
-    return {k: np.asarray(v) for k, v in jax.device_get(out).items()}
+    per_trial = (flat0, hp, weights, pmask, keys)
+    if cores is None:
+        cores = available_cores() if jax.default_backend() == "cpu" else 1
+    groups = max(1, min(int(cores), t))
+    size = -(-t // groups)
+    groups = -(-t // size)
+    if groups * size > t:  # pad the last group with copies of the last trial
+        per_trial = jax.tree.map(
+            lambda a: np.concatenate([a, np.repeat(a[-1:], groups * size - t, 0)]), per_trial
+        )
+    shared = (jnp.asarray(x, jnp.float32), jnp.asarray(y, jnp.int32), weight_mask(spec.layout))
+
+    def run(group: int) -> dict[str, np.ndarray]:
+        part = jax.tree.map(lambda a: a[group * size : (group + 1) * size], per_trial)
+        return jax.device_get(_fit(*part, *shared, spec=spec))
+
+    outs = [run(0)] if groups == 1 else list(_pool().map(run, range(groups)))
+    return {k: np.concatenate([o[k] for o in outs])[:t] for k in outs[0]}
 
 
 @partial(jax.jit, static_argnames=("layout", "activation"))

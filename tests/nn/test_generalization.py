@@ -99,3 +99,22 @@ def test_exploded_trials_are_frozen_and_new_values_do_not_recompile():
     assert TRACE_COUNTS["fit"] == traces
     with pytest.raises(ValueError):
         make_trial_hparams(2, lr=[0.1, -1.0])
+
+
+def test_trials_split_over_cores_give_the_one_group_result_in_order():
+    # 5 trials over 2 or 3 groups: groups of 3 or 2, the last padded with a copy of the last trial.
+    data = prepare_data("spiral", {"points": 90})
+    sizes = (2, 8, 3)
+    spec = BatchSpec(layout_for(sizes), steps=30, record_every=10, batch_size=16)
+    flat0 = init_many([0, 1, 2, 3, 4], sizes)
+    hp = make_trial_hparams(5, lr=[0.003, 0.01, 0.03, 0.1, 50.0], l2=[0, 1e-3, 0, 1e-2, 0])
+    whole = fit_batch(flat0, data.x_train, data.y_train, hp, spec, cores=1)
+    assert whole["exploded_at"][4] >= 0 and np.all(whole["exploded_at"][:4] == -1)
+    for cores in (2, 3):
+        traces = TRACE_COUNTS["fit"]
+        split = fit_batch(flat0, data.x_train, data.y_train, hp, spec, cores=cores)
+        assert TRACE_COUNTS["fit"] - traces <= 1  # one program for all groups
+        assert split.keys() == whole.keys()
+        for key, value in whole.items():
+            assert split[key].shape == value.shape, key
+            np.testing.assert_allclose(split[key], value, rtol=1e-5, atol=1e-6, err_msg=key)
