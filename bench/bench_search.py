@@ -3,8 +3,8 @@ vs the same 64 trials trained one by one (one compiled single-trial program, cal
 
     python bench/bench_search.py [--trials 64] [--steps 200] [--repeat 3]
 
-The vmapped stage is timed as the app runs it (its trials split into one group per CPU core, the
-groups running at the same time) and as a single group; a single trial is too small to split, so
+The vmapped stage is timed as the app runs it (its trials split into two groups per CPU core, the
+cores running groups at the same time) and as a single group; a single trial is too small to split, so
 one by one uses one core. All programs are compiled first (the first call is shown separately);
 the timed runs alternate, so a busy machine slows them alike. Expected: the stage as the app runs it
 is at least 3× faster than one by one. A single group gains less on CPU, where a batch of small
@@ -49,9 +49,9 @@ def bench(
     init = init_many([0], sizes)
     x, y = data.x_train, data.y_train
 
-    def vmapped(cores=None):
+    def vmapped(groups=None):
         hp = make_trial_hparams(n, lr=lr, l2=reg)
-        return fit_batch(np.repeat(init, n, 0), x, y, hp, spec, seeds=[0] * n, cores=cores)
+        return fit_batch(np.repeat(init, n, 0), x, y, hp, spec, seeds=[0] * n, groups=groups)
 
     def one_by_one():
         out = []
@@ -62,7 +62,7 @@ def bench(
 
     runs = {
         "vmapped": lambda: vmapped()["params"],
-        "one_group": lambda: vmapped(cores=1)["params"],
+        "one_group": lambda: vmapped(groups=1)["params"],
         "one_by_one": one_by_one,
     }
     first, times, results = {}, {k: [] for k in runs}, {}

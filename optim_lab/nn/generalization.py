@@ -5,10 +5,10 @@ trial has its own initial weights, hyper-parameters (learning rate, λ₁, λ₂
 averaging, the schedule's parameters), example weights (which training examples it may see) and
 parameter mask (which parameters it may change: frozen layers for transfer learning). All of them
 are traced and ``jax.vmap``-ed over the trials, so a stage of a search, K ensemble members or the
-four transfer strategies cost one compilation and one call. Only the shapes (architecture, number
-of trials, data size, steps) and the names (activation, optimizer, schedule) are static.
-On a CPU the trials are split into equal groups, one per core, and the groups run at the same time
-(a batch of small matrix products runs on one core; a single trial has too little work to split).
+four transfer strategies share one compiled program. Only the shapes (architecture, number of
+trials, data size, steps) and the names (activation, optimizer, schedule) are static. On a CPU the
+trials are split into equal groups, two per core, and the cores run the groups at the same time (a
+batch of small matrix products runs on one core; a single trial has too little work to split).
 
 One step of trial :math:`i` on the mini-batch :math:`B_t` (weights :math:`w_n \in \{0, 1\}`):
 
@@ -348,7 +348,7 @@ def fit_batch(
     weights: np.ndarray | None = None,
     param_mask: np.ndarray | None = None,
     seeds: Sequence[int] | None = None,
-    cores: int | None = None,
+    groups: int | None = None,
 ) -> dict[str, np.ndarray]:
     """Trains T networks together in one compiled, vmapped run.
 
@@ -361,9 +361,11 @@ def fit_batch(
         weights: 0/1 example weights ``(T, N)`` (default: every example for every trial).
         param_mask: 0/1 trainable mask ``(T, P)`` (default: everything trains).
         seeds: mini-batch seeds, one per trial (default ``0..T-1``).
-        cores: groups of trials run at the same time (default: on a CPU, every available core;
-            elsewhere 1). The last group is padded with copies of the last trial, so every group
-            has the same shape and one compiled program serves them all.
+        groups: the trials are split into this many groups, run by a pool of one thread per core
+            (default: on a CPU two per available core, so a group's arrays stay in its core's
+            cache and a core that finishes early takes the next group; elsewhere 1). The last
+            group is padded with copies of the last trial, so every group has the same shape and
+            one compiled program serves them all.
 
     Returns:
         NumPy arrays: ``params`` and ``polyak`` ``(T, P)``, ``snapshots`` ``(T, steps/record_every,
@@ -382,9 +384,9 @@ def fit_batch(
     seeds = range(t) if seeds is None else seeds
     keys = np.array([[0, int(s) % (2**32)] for s in seeds], np.uint32)
     per_trial = (flat0, hp, weights, pmask, keys)
-    if cores is None:
-        cores = available_cores() if jax.default_backend() == "cpu" else 1
-    groups = max(1, min(int(cores), t))
+    if groups is None:
+        groups = 2 * available_cores() if jax.default_backend() == "cpu" else 1
+    groups = max(1, min(int(groups), t))
     size = -(-t // groups)
     groups = -(-t // size)
     if groups * size > t:  # pad the last group with copies of the last trial

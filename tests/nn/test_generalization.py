@@ -108,11 +108,11 @@ def test_trials_split_over_cores_give_the_one_group_result_in_order():
     spec = BatchSpec(layout_for(sizes), steps=30, record_every=10, batch_size=16)
     flat0 = init_many([0, 1, 2, 3, 4], sizes)
     hp = make_trial_hparams(5, lr=[0.003, 0.01, 0.03, 0.1, 50.0], l2=[0, 1e-3, 0, 1e-2, 0])
-    whole = fit_batch(flat0, data.x_train, data.y_train, hp, spec, cores=1)
+    whole = fit_batch(flat0, data.x_train, data.y_train, hp, spec, groups=1)
     assert whole["exploded_at"][4] >= 0 and np.all(whole["exploded_at"][:4] == -1)
-    for cores in (2, 3):
+    for groups in (2, 3):
         traces = TRACE_COUNTS["fit"]
-        split = fit_batch(flat0, data.x_train, data.y_train, hp, spec, cores=cores)
+        split = fit_batch(flat0, data.x_train, data.y_train, hp, spec, groups=groups)
         assert TRACE_COUNTS["fit"] - traces <= 1  # one program for all groups
         assert split.keys() == whole.keys()
         for key, value in whole.items():
