@@ -22,14 +22,20 @@ def navigation_only() -> None:
     PagesManager.uses_pages_directory = False
 
 
+# Imported by the first page that needs them, 0.1–0.2 s each: Streamlit's emoji table (icons) and
+# pyarrow's pandas bridge (tables).
+LAZY_MODULES = ("streamlit.emojis", "pyarrow.pandas_compat")
+
+
 def preload() -> None:
     """Imports every module the lessons use (JAX and its CPU/GPU backend, Plotly, pandas, the
-    engine, the figures and the page helpers) before the server opens, so the first visitor's page
-    does not wait for them."""
+    engine, the figures and the page helpers) and starts LAPACK before the server opens, so the
+    first visitor's page does not wait for them."""
+    import contextlib
     import importlib
     import pkgutil
 
-    import jax
+    import jax.numpy as jnp
     import pandas  # noqa: F401
 
     import optim_lab
@@ -38,8 +44,13 @@ def preload() -> None:
     for module in pkgutil.walk_packages(optim_lab.__path__, "optim_lab."):
         if not module.name.endswith(("__main__", ".serve")):
             importlib.import_module(module.name)
+    for name in LAZY_MODULES:
+        with contextlib.suppress(ImportError):  # moved in another version: the first page waits
+            importlib.import_module(name)
     enable_compile_cache()
-    jax.devices()
+    # JAX starts LAPACK (importing scipy.linalg, 0.2 s) when it first lowers a linear solve:
+    # Newton's method in the second-order lesson.
+    jnp.linalg.solve(jnp.eye(2), jnp.ones(2)).block_until_ready()
 
 
 def main() -> None:

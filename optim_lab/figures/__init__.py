@@ -1,0 +1,1 @@
+"""Plotly figure builders: NumPy data in, ``go.Figure`` out (no Streamlit)."""
