@@ -1,7 +1,10 @@
-"""The animated contour: frames set without Plotly's validation are exactly the validated ones."""
+"""The animated contour: frames set without Plotly's validation are exactly the validated ones;
+a path is drawn through the points where its run moved."""
 
+import base64
 import json
 
+import numpy as np
 import plotly.graph_objects as go
 
 from optim_lab.figures.surface import contour_figure, frame_steps, paths_from_trajectories
@@ -23,3 +26,24 @@ def test_animated_contour_frames_match_the_validated_figure():
     assert validated["frames"] == plain["frames"]
     for frame in plain["frames"]:
         assert len(frame["data"]) == len(frame["traces"]) == 2
+
+
+def test_a_path_is_drawn_through_the_points_where_its_run_moved():
+    # Newton reaches Rosenbrock's minimum in a few steps and then repeats it (float32)
+    surface = SURFACES["rosenbrock"]
+    runs = run_many(surface, [RunSpec("newton", {"lr": 1.0, "damping": 1e-3})], (-1.5, 2.0), 300)
+    (path,) = paths_from_trajectories(runs)
+    xs, ys, z = evaluate_grid(surface, None, 40)
+    fig = contour_figure(xs, ys, z, [path], animate=True, show_final=True)
+    (trace,) = (t for t in fig.data if t.name and t.name.startswith("Newton"))
+    steps = np.asarray(trace.customdata)
+    assert 2 <= len(steps) < 50 and steps[0] == 0  # not 301 markers on the same few spots
+    # every step is drawn at the point reached at the last listed step before it
+    for k in range(len(path.points)):
+        reached = np.searchsorted(steps, k, side="right") - 1
+        np.testing.assert_array_equal(path.points[k], [trace.x[reached], trace.y[reached]])
+    # a frame at step k shows the moves up to k
+    frame = next(f for f in json.loads(fig.to_json())["frames"] if f["name"] == "10")
+    (data,) = frame["data"]
+    n = len(np.frombuffer(base64.b64decode(data["x"]["bdata"]), np.float32))
+    assert n == np.searchsorted(steps, 10, side="right")

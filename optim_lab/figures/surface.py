@@ -9,7 +9,9 @@ frames a second on a laptop without GPU, and the contour flickers out while play
 figures draw the loss as a **background image** (colour bands and level lines rasterised here, in
 NumPy) under scatter traces only, with an invisible grid of points that reports the loss on hover;
 frames name the path traces and carry nothing but their x and y, as float32, so a long run stays
-small and playback is smooth.
+small and playback is smooth. A path is drawn through the points where its run moved: a run that
+has converged repeats the same point (in float32), and each repeat would cost a marker (an SVG
+element) on the same spot; the hover names the step at which the run reached each point.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import zlib
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import plotly.colors
@@ -51,6 +54,21 @@ class Path:
     points: np.ndarray  # (n, 2), finite part only
     diverged_at: int | None = None
     repeat: int = 0  # n-th run of the same optimizer in the figure (changes the dash)
+
+    @cached_property
+    def moves(self) -> tuple[np.ndarray, np.ndarray]:
+        """The points where the run moved (each one unlike the point before it) and the step at
+        which it reached each."""
+        pts = np.asarray(self.points)
+        moved = np.ones(len(pts), bool)
+        moved[1:] = np.any(pts[1:] != pts[:-1], axis=1)
+        return pts[moved], np.flatnonzero(moved)
+
+    def upto(self, step: int | None) -> tuple[np.ndarray, np.ndarray]:
+        """:attr:`moves` up to step ``step`` (all of them for None)."""
+        pts, steps = self.moves
+        n = len(steps) if step is None else int(np.searchsorted(steps, step, side="right"))
+        return pts[:n], steps[:n]
 
 
 @dataclass
@@ -171,7 +189,7 @@ def frame_steps(n_steps: int, max_frames: int = MAX_FRAMES) -> np.ndarray:
 
 
 def _path_trace(path: Path, upto: int | None = None) -> go.Scatter:
-    pts = path.points if upto is None else path.points[: upto + 1]
+    pts, steps = path.upto(upto)
     style = run_style(path.optimizer, path.repeat)
     name = path.label + (f" — diverged at step {path.diverged_at}" if path.diverged_at else "")
     return go.Scatter(
@@ -182,7 +200,7 @@ def _path_trace(path: Path, upto: int | None = None) -> go.Scatter:
         line=dict(color=style["color"], dash=style["dash"], width=2.5),
         marker=dict(size=4, color=style["color"]),
         hovertemplate=f"{path.label}<br>step %{{customdata}}<br>x=%{{x:.4g}}<br>y=%{{y:.4g}}<extra></extra>",
-        customdata=np.arange(len(pts)),
+        customdata=steps,
         # a click on the start grid selects a point; the paths must not fade out with it
         unselected=dict(marker=dict(opacity=1.0)),
     )
@@ -198,7 +216,7 @@ def _typed_array(values: np.ndarray) -> dict:
 def _frame_path(path: Path, upto: int) -> dict:
     """A path's data in one animation frame: x and y up to step ``upto`` and nothing else (the
     trace keeps its style, name and hover from the figure)."""
-    pts = path.points[: upto + 1]
+    pts, _ = path.upto(upto)
     return dict(type="scatter", x=_typed_array(pts[:, 0]), y=_typed_array(pts[:, 1]))
 
 
