@@ -38,6 +38,11 @@ def test_run_updates_live_then_pause_stops(page, app_url, screenshot, wait_for_a
             const drawn = !!(f.contentDocument && f.contentDocument.querySelector('.main-svg'));
             return f.dataset.seen + (drawn ? '' : ' blank');
         })"""
+    # once all three are drawn (on a busy machine the last one's first drawing can lag)
+    page.wait_for_function(
+        f"() => {{ const s = ({probe})(); return s.length === 3 && !s.join().includes('blank'); }}",
+        timeout=30_000,
+    )
     samples = []
     for _ in range(60):
         samples.append(page.evaluate(probe))
