@@ -371,9 +371,14 @@ def fit_batch(
         NumPy arrays: ``params`` and ``polyak`` ``(T, P)``, ``snapshots`` ``(T, steps/record_every,
         P)``, ``loss`` and ``lr`` ``(T, steps)`` (NaN after an explosion), ``exploded_at`` ``(T,)``
         (-1 = never) and ``initial_cost`` ``(T,)``.
+
+    Raises:
+        ValueError: no trials, or ``steps`` not a positive multiple of ``record_every``.
     """
     flat0 = np.asarray(flat0, np.float32)
     t, p = flat0.shape
+    if t < 1:
+        raise ValueError("at least one trial is needed")
     if spec.steps < 1 or spec.record_every < 1 or spec.steps % spec.record_every:
         raise ValueError("steps must be a positive multiple of record_every")
     n = len(y)

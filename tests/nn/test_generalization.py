@@ -118,3 +118,5 @@ def test_trials_split_over_cores_give_the_one_group_result_in_order():
         for key, value in whole.items():
             assert split[key].shape == value.shape, key
             np.testing.assert_allclose(split[key], value, rtol=1e-5, atol=1e-6, err_msg=key)
+    with pytest.raises(ValueError, match="at least one trial"):
+        fit_batch(flat0[:0], data.x_train, data.y_train, make_trial_hparams(0), spec)
