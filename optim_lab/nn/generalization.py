@@ -321,8 +321,23 @@ def _one_trial(flat0, hp, weights, pmask, key, x, y, is_w, *, spec: BatchSpec):
 @partial(jax.jit, static_argnames=("spec",))
 def _fit(flat0, hp, weights, pmask, keys, x, y, is_w, *, spec: BatchSpec):
     TRACE_COUNTS["fit"] += 1
-    fn = partial(_one_trial, x=x, y=y, is_w=is_w, spec=spec)
-    return jax.vmap(fn)(flat0, hp, weights, pmask, keys)
+    fn = partial(_one_trial, y=y, is_w=is_w, spec=spec)
+    if _first_layer_per_trial(flat0.shape[0], x.shape[1], spec):
+        xs = jnp.broadcast_to(x, (flat0.shape[0], *x.shape))
+        return jax.vmap(lambda *a: fn(*a[:-1], x=a[-1]))(flat0, hp, weights, pmask, keys, xs)
+    return jax.vmap(partial(fn, x=x))(flat0, hp, weights, pmask, keys)
+
+
+def _first_layer_per_trial(trials: int, features: int, spec: BatchSpec) -> bool:
+    """Whether several trials sharing the whole training set compute their first layer one by one.
+
+    Shared inputs make ``vmap`` compute the first layer of all trials as one product (the inputs
+    times every trial's weights side by side), whose result XLA then rearranges trial by trial, and
+    the gradient back. With fewer input features than first-layer units the per-trial products
+    cost less than those rearrangements (measured: the spiral's 2-32-32-3, full batch, 8 % faster;
+    the digits' 64-32-10 slower, so it keeps the shared product)."""
+    units = spec.layout[0][0][1][1]  # the first layer's weight is (features, units)
+    return trials > 1 and not spec.batch_size and features < units
 
 
 def available_cores() -> int:

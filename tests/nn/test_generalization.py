@@ -8,6 +8,7 @@ from optim_lab.nn import TrainConfig
 from optim_lab.nn.generalization import (
     TRACE_COUNTS,
     BatchSpec,
+    _first_layer_per_trial,
     augment_digits,
     dropout_expectation,
     early_stopping_demo,
@@ -120,3 +121,23 @@ def test_trials_split_over_cores_give_the_one_group_result_in_order():
             np.testing.assert_allclose(split[key], value, rtol=1e-5, atol=1e-6, err_msg=key)
     with pytest.raises(ValueError, match="at least one trial"):
         fit_batch(flat0[:0], data.x_train, data.y_train, make_trial_hparams(0), spec)
+
+
+def test_full_batch_trials_with_narrow_inputs_match_each_trial_alone():
+    # 2 features < 8 units, full batch: the trials compute their first layer one by one
+    data = prepare_data("spiral", {"points": 90})
+    sizes = (2, 8, 3)
+    spec = BatchSpec(layout_for(sizes), steps=30, record_every=30)
+    assert _first_layer_per_trial(3, 2, spec) and not _first_layer_per_trial(1, 2, spec)
+    assert not _first_layer_per_trial(3, 2, spec._replace(batch_size=16))
+    assert not _first_layer_per_trial(3, 64, BatchSpec(layout_for((64, 32, 10))))
+    flat0 = init_many([0, 1, 2], sizes)
+    lrs, l2s = [0.003, 0.03, 0.1], [0.0, 1e-3, 1e-2]
+    together = fit_batch(
+        flat0, data.x_train, data.y_train, make_trial_hparams(3, lr=lrs, l2=l2s), spec, groups=1
+    )
+    for i in range(3):
+        hp = make_trial_hparams(1, lr=lrs[i : i + 1], l2=l2s[i : i + 1])
+        alone = fit_batch(flat0[i : i + 1], data.x_train, data.y_train, hp, spec, seeds=[i])
+        for key in ("params", "loss"):
+            np.testing.assert_allclose(together[key][i], alone[key][0], rtol=1e-4, atol=1e-5)
