@@ -26,7 +26,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from optim_lab.nn.generalization import (
     BatchSpec,
-    available_cores,
     fit_batch,
     init_many,
     layout_for,
@@ -34,6 +33,7 @@ from optim_lab.nn.generalization import (
     prepare_data,
 )
 from optim_lab.nn.search import propose
+from optim_lab.pieces import available_cores
 
 
 def bench(

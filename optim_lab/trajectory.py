@@ -21,7 +21,6 @@ what reaches a plot is always finite.
 from __future__ import annotations
 
 import bisect
-import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache, partial
@@ -32,6 +31,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from .optimizers import OPTIMIZERS, make_optimizer
+from .pieces import available_cores, equal_pieces
 from .schedules import SCHEDULES, init_schedule_state, lr_at, observe_loss, traced_params
 from .surfaces import SurfaceEntry
 from .transforms import MODIFIER_PARAMS, Modifiers, apply_modifiers
@@ -569,18 +569,13 @@ MIN_CELLS_TO_SPLIT = 2048
 
 
 def _split_for_cores(packed: PackedNumbers) -> list[PackedNumbers]:
-    """Equal pieces of a large batch, one per CPU core (the last padded by repeating its final
-    row, so every piece has one shape and one compiled program). XLA runs each call on one core;
-    pieces dispatched together run side by side. On a GPU the batch stays whole."""
-    n = len(packed.seed)
-    cores = min(os.cpu_count() or 1, 8)
-    if jax.default_backend() != "cpu" or cores < 2 or n < MIN_CELLS_TO_SPLIT:
+    """Equal pieces of a large batch, one per CPU core (see :func:`~optim_lab.pieces.equal_pieces`).
+    XLA runs each call on one core; pieces dispatched together run side by side. On a GPU the batch
+    stays whole."""
+    cores = min(available_cores(), 8)
+    if jax.default_backend() != "cpu" or cores < 2 or len(packed.seed) < MIN_CELLS_TO_SPLIT:
         return [packed]
-    size = -(-n // cores)
-    padded = jax.tree.map(
-        lambda a: np.concatenate([a, np.repeat(a[-1:], size * cores - n, 0)]), packed
-    )
-    return [jax.tree.map(lambda a, i=i: a[i * size : (i + 1) * size], padded) for i in range(cores)]
+    return equal_pieces(packed, cores)
 
 
 def sweep(

@@ -306,7 +306,7 @@ def test_a_large_sweep_split_across_cores_equals_the_whole(monkeypatch):
     bowl = SURFACES["bowl"]
     lrs = np.geomspace(1e-3, 3.0, 64)
     betas = np.linspace(0.0, 0.99, 40)  # 2560 cells: split (unevenly, into 3 padded pieces)
-    monkeypatch.setattr(trajectory.os, "cpu_count", lambda: 3)
+    monkeypatch.setattr(trajectory, "available_cores", lambda: 3)
     split = sweep(bowl, RunSpec("momentum"), "lr", lrs, "beta", betas, (1.5, 1.5), 60)
     monkeypatch.setattr(trajectory, "MIN_CELLS_TO_SPLIT", 10**9)
     whole = sweep(bowl, RunSpec("momentum"), "lr", lrs, "beta", betas, (1.5, 1.5), 60)

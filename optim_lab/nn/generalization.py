@@ -32,7 +32,6 @@ stopping's restored checkpoint, validation accuracy vs training-set size and dig
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -45,6 +44,7 @@ import numpy as np
 
 from ..ewa import bias_correct, ewa_update
 from ..optimizers import OPTIMIZERS
+from ..pieces import available_cores, equal_pieces
 from ..schedules import SCHEDULES, init_schedule_state, traced_params
 from .data import fit_preprocessor, make_dataset
 from .dropout import dropout_test, dropout_train
@@ -321,11 +321,11 @@ def _one_trial(flat0, hp, weights, pmask, key, x, y, is_w, *, spec: BatchSpec):
 @partial(jax.jit, static_argnames=("spec",))
 def _fit(flat0, hp, weights, pmask, keys, x, y, is_w, *, spec: BatchSpec):
     TRACE_COUNTS["fit"] += 1
-    fn = partial(_one_trial, y=y, is_w=is_w, spec=spec)
+    x_axis = None  # the inputs are shared by all trials
     if _first_layer_per_trial(flat0.shape[0], x.shape[1], spec):
-        xs = jnp.broadcast_to(x, (flat0.shape[0], *x.shape))
-        return jax.vmap(lambda *a: fn(*a[:-1], x=a[-1]))(flat0, hp, weights, pmask, keys, xs)
-    return jax.vmap(partial(fn, x=x))(flat0, hp, weights, pmask, keys)
+        x, x_axis = jnp.broadcast_to(x, (flat0.shape[0], *x.shape)), 0
+    fn = jax.vmap(partial(_one_trial, spec=spec), in_axes=(0, 0, 0, 0, 0, x_axis, None, None))
+    return fn(flat0, hp, weights, pmask, keys, x, y, is_w)
 
 
 def _first_layer_per_trial(trials: int, features: int, spec: BatchSpec) -> bool:
@@ -338,14 +338,6 @@ def _first_layer_per_trial(trials: int, features: int, spec: BatchSpec) -> bool:
     the digits' 64-32-10 slower, so it keeps the shared product)."""
     units = spec.layout[0][0][1][1]  # the first layer's weight is (features, units)
     return trials > 1 and not spec.batch_size and features < units
-
-
-def available_cores() -> int:
-    """CPU cores this process may run on."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
 
 
 @cache
@@ -403,23 +395,16 @@ def fit_batch(
     )
     seeds = range(t) if seeds is None else seeds
     keys = np.array([[0, int(s) % (2**32)] for s in seeds], np.uint32)
-    per_trial = (flat0, hp, weights, pmask, keys)
     if groups is None:
         groups = 2 * available_cores() if jax.default_backend() == "cpu" else 1
-    groups = max(1, min(int(groups), t))
-    size = -(-t // groups)
-    groups = -(-t // size)
-    if groups * size > t:  # pad the last group with copies of the last trial
-        per_trial = jax.tree.map(
-            lambda a: np.concatenate([a, np.repeat(a[-1:], groups * size - t, 0)]), per_trial
-        )
+    parts = equal_pieces((flat0, hp, weights, pmask, keys), int(groups))
     shared = (jnp.asarray(x, jnp.float32), jnp.asarray(y, jnp.int32), weight_mask(spec.layout))
 
-    def run(group: int) -> dict[str, np.ndarray]:
-        part = jax.tree.map(lambda a: a[group * size : (group + 1) * size], per_trial)
+    def run(part) -> dict[str, np.ndarray]:
         return jax.device_get(_fit(*part, *shared, spec=spec))
 
-    outs = [run(0)] if groups == 1 else list(_pool().map(run, range(groups)))
+    # in threads: dispatched from one thread, these calls ran one after another (measured)
+    outs = [run(parts[0])] if len(parts) == 1 else list(_pool().map(run, parts))
     return {k: np.concatenate([o[k] for o in outs])[:t] for k in outs[0]}
 
 
