@@ -7,11 +7,12 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
+from optim_lab.figures import plain
 from optim_lab.ui import export
 
 
 def small_figure(height=300):
-    return go.Figure(go.Scatter(x=[0, 1, 2], y=[1, 3, 2]), layout={"height": height})
+    return plain.Figure(plain.scatter(x=[0, 1, 2], y=[1, 3, 2]), layout={"height": height})
 
 
 def test_figure_downloads_offer_png_only_where_kaleido_is_installed(monkeypatch):
@@ -62,8 +63,11 @@ def test_static_copy_drops_only_the_animation_controls():
     z = xs[None, :] ** 2 + ys[:, None] ** 2
     points = np.array([[0.8, 0.8], [0.4, 0.5], [0.1, 0.2]])
     fig = contour_figure(xs, ys, z, [Path("SGD", "sgd", points)], animate=True)
-    assert fig.frames and fig.layout.updatemenus and fig.layout.sliders
+    assert fig.frames and fig.layout["updatemenus"] and fig.layout["sliders"]
     static = export.static_copy(fig)
     assert not static.frames and not static.layout.updatemenus and not static.layout.sliders
-    assert len(static.data) == len(fig.data) and static.layout.images == fig.layout.images
+    assert (
+        len(static.data) == len(fig.data)
+        and static.layout.images == go.Figure(fig.to_dict()).layout.images
+    )
     assert fig.frames  # the page's figure is untouched

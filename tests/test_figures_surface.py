@@ -1,5 +1,5 @@
-"""The animated contour: frames set without Plotly's validation are exactly the validated ones;
-a path is drawn through the points where its run moved."""
+"""The animated contour: the figure written without Plotly's validation is exactly the validated
+one; a path is drawn through the points where its run moved."""
 
 import base64
 import json
@@ -7,6 +7,7 @@ import json
 import numpy as np
 import plotly.graph_objects as go
 
+from optim_lab.figures import plain
 from optim_lab.figures.surface import contour_figure, frame_steps, paths_from_trajectories
 from optim_lab.surfaces import SURFACES, evaluate_grid
 from optim_lab.trajectory import RunSpec, run_many
@@ -23,7 +24,7 @@ def test_animated_contour_frames_match_the_validated_figure():
     # rebuilding the figure through Plotly's validating constructor changes nothing
     plain = json.loads(fig.to_json())
     validated = json.loads(go.Figure(plain).to_json())
-    assert validated["frames"] == plain["frames"]
+    assert validated == plain
     for frame in plain["frames"]:
         assert len(frame["data"]) == len(frame["traces"]) == 2
 
@@ -35,13 +36,14 @@ def test_a_path_is_drawn_through_the_points_where_its_run_moved():
     (path,) = paths_from_trajectories(runs)
     xs, ys, z = evaluate_grid(surface, None, 40)
     fig = contour_figure(xs, ys, z, [path], animate=True, show_final=True)
-    (trace,) = (t for t in fig.data if t.name and t.name.startswith("Newton"))
-    steps = np.asarray(trace.customdata)
+    (trace,) = (t for t in fig.data if t.get("name", "").startswith("Newton"))
+    steps = plain.values(trace["customdata"])
+    xs_drawn, ys_drawn = plain.values(trace["x"]), plain.values(trace["y"])
     assert 2 <= len(steps) < 50 and steps[0] == 0  # not 301 markers on the same few spots
     # every step is drawn at the point reached at the last listed step before it
     for k in range(len(path.points)):
         reached = np.searchsorted(steps, k, side="right") - 1
-        np.testing.assert_array_equal(path.points[k], [trace.x[reached], trace.y[reached]])
+        np.testing.assert_array_equal(path.points[k], [xs_drawn[reached], ys_drawn[reached]])
     # a frame at step k shows the moves up to k
     frame = next(f for f in json.loads(fig.to_json())["frames"] if f["name"] == "10")
     (data,) = frame["data"]

@@ -1,1 +1,1 @@
-"""Plotly figure builders: NumPy data in, ``go.Figure`` out (no Streamlit)."""
+"""Plotly figure builders: NumPy data in, a plain-dictionary figure (:mod:`.plain`) out (no Streamlit)."""

@@ -6,9 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
+from . import plain
 from .theme import DASHES, PALETTE, base_layout
 
 #: |f'| below this fraction of the peak derivative counts as "saturated" (the registry's rule).
@@ -80,14 +79,14 @@ def describe_regions(x: np.ndarray, dy: np.ndarray, peak: float) -> str:
     return ", ".join(f"{k} for {w}" for k, w in parts)
 
 
-def activation_figure(curves: Sequence[ActivationCurve], *, shade: bool = True) -> go.Figure:
+def activation_figure(curves: Sequence[ActivationCurve], *, shade: bool = True) -> plain.Figure:
     """f(x) (left) and f'(x) (right) for up to three activations, flat regions shaded.
 
     Args:
         curves: the activations to overlay (each in its own colour and dash).
         shade: shade each activation's dead/saturated intervals in its colour.
     """
-    fig = make_subplots(
+    fig = plain.make_subplots(
         rows=1,
         cols=2,
         subplot_titles=("activation f(x)", "derivative f′(x)"),
@@ -97,7 +96,7 @@ def activation_figure(curves: Sequence[ActivationCurve], *, shade: bool = True) 
         dash = DASHES[i % len(DASHES)]
         for col, values, suffix in ((1, c.y, ""), (2, c.dy, "′")):
             fig.add_trace(
-                go.Scatter(
+                plain.scatter(
                     x=c.x,
                     y=values,
                     mode="lines",

@@ -1,7 +1,7 @@
 r"""Figures of the adaptive-methods lesson: per-coordinate step sizes, Adam's bias correction, and
 where ε inside or outside the square root makes a difference.
 
-Pure builders (NumPy in, ``go.Figure`` out), in each optimizer's fixed colour.
+Pure builders (NumPy in, ``plain.Figure`` out), in each optimizer's fixed colour.
 """
 
 from __future__ import annotations
@@ -9,9 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 import numpy as np
-import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
+from . import plain
 from .surface import Path
 from .theme import DIVERGED_COLOR, OKABE_ITO, base_layout, run_style
 
@@ -29,7 +28,7 @@ def step_size_figure(
     y_title: str,
     coordinate_names: tuple[str, str] = ("x", "y"),
     height: int = 380,
-) -> go.Figure:
+) -> plain.Figure:
     """Each run's per-coordinate step size over the steps: one panel per coordinate, log scale.
 
     Args:
@@ -38,14 +37,14 @@ def step_size_figure(
         y_title: what the values are (shared y-axis title).
         coordinate_names: panel titles.
     """
-    fig = make_subplots(rows=1, cols=2, shared_yaxes=True, horizontal_spacing=0.04)
+    fig = plain.make_subplots(rows=1, cols=2, shared_yaxes=True, horizontal_spacing=0.04)
     for path, size in zip(paths, sizes, strict=True):
         size = np.asarray(size, dtype=float)
         end = len(size) if path.diverged_at is None else min(len(size), path.diverged_at)
         style = run_style(path.optimizer, path.repeat)
         for col in (0, 1):
             fig.add_trace(
-                go.Scatter(
+                plain.scatter(
                     x=np.arange(end),
                     y=_finite_positive(size[:end, col]),
                     mode="lines",
@@ -61,7 +60,7 @@ def step_size_figure(
             )
             if path.diverged_at is not None and end:
                 fig.add_trace(
-                    go.Scatter(
+                    plain.scatter(
                         x=[end - 1],
                         y=[size[end - 1, col]],
                         mode="markers",
@@ -102,7 +101,7 @@ def bias_correction_figure(
     beta1: float,
     beta2: float,
     height: int = 380,
-) -> go.Figure:
+) -> plain.Figure:
     r"""Left: the step lengths of Adam with and without bias correction over the first steps.
     Right: the shortfall factors :math:`1-\beta_1^t`, :math:`\sqrt{1-\beta_2^t}` and their ratio
     (the uncorrected step relative to the corrected one).
@@ -111,7 +110,7 @@ def bias_correction_figure(
         factors: from :func:`optim_lab.lessons.adam_bias_factors` (``t``, ``m``, ``sqrt_v``, ``step``).
         lengths_on, lengths_off: ‖Δθₜ‖ of the two runs over the same steps.
     """
-    fig = make_subplots(
+    fig = plain.make_subplots(
         rows=1,
         cols=2,
         horizontal_spacing=0.1,
@@ -123,7 +122,7 @@ def bias_correction_figure(
         ("off", lengths_off, "without bias correction"),
     ):
         fig.add_trace(
-            go.Scatter(
+            plain.scatter(
                 x=t[: len(lengths)],
                 y=_finite_positive(lengths),
                 mode="lines+markers",
@@ -141,7 +140,7 @@ def bias_correction_figure(
         ("step", "their ratio: uncorrected ÷ corrected step", FACTOR_COLORS["step"], "solid"),
     ):
         fig.add_trace(
-            go.Scatter(
+            plain.scatter(
                 x=t,
                 y=factors[key],
                 mode="lines",
@@ -181,7 +180,7 @@ def eps_figure(
     lr: float,
     seen: Sequence[tuple[str, float, float]] = (),
     height: int = 400,
-) -> go.Figure:
+) -> plain.Figure:
     r"""Adam's step size against the gradient's RMS :math:`\sqrt{\hat v}`, for ε outside and
     inside the root, on log–log axes; the two agree until :math:`\sqrt{\hat v}` drops to about
     :math:`\sqrt\epsilon` (inside) or ε (outside).
@@ -192,7 +191,7 @@ def eps_figure(
         eps, lr: ε and α (for the annotations).
         seen: ``(label, low, high)`` ranges of √v̂ actually met by the runs, shaded.
     """
-    fig = go.Figure()
+    fig = plain.Figure()
     lo_x = float(rms[0])
     for row, (label, low, high) in enumerate(seen):
         if not (np.isfinite(low) and np.isfinite(high) and high > 0):
@@ -216,7 +215,7 @@ def eps_figure(
         ("inside", inside, "ε inside: α / √(v̂ + ε)"),
     ):
         fig.add_trace(
-            go.Scatter(
+            plain.scatter(
                 x=rms,
                 y=values,
                 mode="lines",
@@ -228,7 +227,7 @@ def eps_figure(
             )
         )
     fig.add_trace(
-        go.Scatter(
+        plain.scatter(
             x=rms,
             y=lr / np.asarray(rms, dtype=float),
             mode="lines",

@@ -2,7 +2,7 @@
 ensemble's restarting learning rate with its snapshot points, Polyak averaging vs the last iterate,
 and the decision boundaries of the members next to the ensemble's.
 
-Pure functions: NumPy/Python in, ``go.Figure`` out (no Streamlit).
+Pure functions: NumPy/Python in, ``plain.Figure`` out (no Streamlit).
 """
 
 from __future__ import annotations
@@ -10,9 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
+from . import plain
 from .playground import CLASS_COLORS, _hex_to_rgba
 from .theme import OKABE_ITO, base_layout
 
@@ -22,7 +21,7 @@ POLYAK_COLOR = OKABE_ITO[2]
 
 
 def _members_panel(
-    fig: go.Figure,
+    fig: plain.Figure,
     member: Sequence[float],
     curve: Sequence[float],
     *,
@@ -34,7 +33,7 @@ def _members_panel(
     k = np.arange(1, len(curve) + 1)
     member = np.asarray(member, float)
     fig.add_trace(
-        go.Scatter(
+        plain.scatter(
             x=k,
             y=np.cumsum(member) / k,
             mode="lines",
@@ -48,7 +47,7 @@ def _members_panel(
         col=col,
     )
     fig.add_trace(
-        go.Scatter(
+        plain.scatter(
             x=k,
             y=member,
             mode="markers",
@@ -62,7 +61,7 @@ def _members_panel(
         col=col,
     )
     fig.add_trace(
-        go.Scatter(
+        plain.scatter(
             x=k,
             y=np.asarray(curve, float),
             mode="lines+markers",
@@ -78,9 +77,9 @@ def _members_panel(
     )
 
 
-def _score_panels(two: bool) -> go.Figure:
+def _score_panels(two: bool) -> plain.Figure:
     """Test accuracy, and beside it test log-loss when ``two``."""
-    return make_subplots(
+    return plain.make_subplots(
         rows=1,
         cols=2 if two else 1,
         horizontal_spacing=0.12,
@@ -98,7 +97,7 @@ def members_figure(
     *,
     member_label: str = "member k alone",
     height: int = 400,
-) -> go.Figure:
+) -> plain.Figure:
     """Test accuracy (and, if given, log-loss) of the ensemble of the first k members, k = 1 … K,
     with each member's own score as a dot and the mean score of members 1 … k as a dashed line
     (the fair comparison for the ensemble of those k members).
@@ -139,7 +138,7 @@ def snapshot_lr_figure(
     snapshot_steps: Sequence[int],
     member_acc: Sequence[float],
     height: int = 340,
-) -> go.Figure:
+) -> plain.Figure:
     """The learning rate of a cosine-with-warm-restarts run, with the snapshot taken at the end of
     each cycle (where the rate is lowest) marked and labelled with that snapshot's test accuracy.
 
@@ -152,9 +151,9 @@ def snapshot_lr_figure(
     lr = np.asarray(lr, float)
     steps = np.arange(len(lr))
     at = np.clip(np.asarray(snapshot_steps, int) - 1, 0, max(len(lr) - 1, 0))
-    fig = go.Figure()
+    fig = plain.Figure()
     fig.add_trace(
-        go.Scatter(
+        plain.scatter(
             x=steps,
             y=lr,
             mode="lines",
@@ -164,7 +163,7 @@ def snapshot_lr_figure(
         )
     )
     fig.add_trace(
-        go.Scatter(
+        plain.scatter(
             x=at,
             y=lr[at] if len(lr) else [],
             mode="markers+text",
@@ -187,7 +186,7 @@ def polyak_figure(
     last_loss: Sequence[float] | None = None,
     polyak_loss: Sequence[float] | None = None,
     height: int = 380,
-) -> go.Figure:
+) -> plain.Figure:
     """Per training run: the test score of the last iterate θ_T and of the Polyak (EWA) average θ̄,
     joined by a line (a dumbbell per run). Accuracy left, log-loss right when given.
 
@@ -207,7 +206,7 @@ def polyak_figure(
         xs = np.c_[runs, runs, np.full(len(runs), np.nan)].ravel()
         ys = np.c_[last, avg, np.full(len(runs), np.nan)].ravel()
         fig.add_trace(
-            go.Scatter(
+            plain.scatter(
                 x=xs,
                 y=ys,
                 mode="lines",
@@ -223,7 +222,7 @@ def polyak_figure(
             (avg, "Polyak average θ̄ (EWA of θ)", POLYAK_COLOR, "diamond"),
         ):
             fig.add_trace(
-                go.Scatter(
+                plain.scatter(
                     x=runs,
                     y=values,
                     mode="markers",
@@ -256,7 +255,7 @@ def boundaries_figure(
     n_classes: int,
     cols: int = 3,
     panel_height: int = 300,
-) -> go.Figure:
+) -> plain.Figure:
     """Small multiples: each member's predicted class over the plane, and the ensemble's (last
     panel, bold title), each with the test points on top. Cells are coloured by the winning class and faded
     where the model is unsure.
@@ -273,7 +272,7 @@ def boundaries_figure(
     n = len(maps)
     cols = max(1, min(cols, n))
     rows = int(np.ceil(n / cols))
-    fig = make_subplots(
+    fig = plain.make_subplots(
         rows=rows,
         cols=cols,
         subplot_titles=list(titles)[:n],
@@ -296,7 +295,7 @@ def boundaries_figure(
         winner, confidence = probs.argmax(-1), probs.max(-1)
         level = np.clip((confidence - 1 / n_classes) / (1 - 1 / n_classes), 0, 0.999)
         fig.add_trace(
-            go.Heatmap(
+            plain.heatmap(
                 x=grid["x"],
                 y=grid["y"],
                 z=winner * bands + np.floor(level * bands),
@@ -312,7 +311,7 @@ def boundaries_figure(
         for k in range(n_classes):
             pts = x_test[y_test == k]
             fig.add_trace(
-                go.Scatter(
+                plain.scatter(
                     x=pts[:, 0],
                     y=pts[:, 1],
                     mode="markers",

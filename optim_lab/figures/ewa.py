@@ -1,6 +1,6 @@
 r"""Figures of the weighted-averages lesson: a series with its EWAs, and the weights over lags.
 
-Pure builders (NumPy in, ``go.Figure`` out). Colours come from the Okabe–Ito palette so the raw EWA,
+Pure builders (NumPy in, ``plain.Figure`` out). Colours come from the Okabe–Ito palette so the raw EWA,
 the corrected EWA and the sliding window read apart for colour-blind viewers in both themes.
 """
 
@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import numpy as np
-import plotly.graph_objects as go
 
 from ..ewa import effective_window, lag_weight
+from . import plain
 from .theme import OKABE_ITO, base_layout
 
 RAW_COLOR = OKABE_ITO[1]  # orange
@@ -33,7 +33,7 @@ def ewa_figure(
     show_window: bool = True,
     value_title: str = "value",
     height: int = 460,
-) -> go.Figure:
+) -> plain.Figure:
     """The data as dots with the EWA lines drawn over it.
 
     Args:
@@ -45,9 +45,9 @@ def ewa_figure(
         value_title: y-axis title (units of the data).
     """
     t = np.asarray(table["t"])
-    fig = go.Figure()
+    fig = plain.Figure()
     fig.add_trace(
-        go.Scatter(
+        plain.scatter(
             x=t,
             y=table["value"],
             mode="markers",
@@ -58,7 +58,7 @@ def ewa_figure(
     )
     if show_window:
         fig.add_trace(
-            go.Scatter(
+            plain.scatter(
                 x=t,
                 y=table["window_mean"],
                 mode="lines",
@@ -69,7 +69,7 @@ def ewa_figure(
         )
     if show_raw:
         fig.add_trace(
-            go.Scatter(
+            plain.scatter(
                 x=t,
                 y=table["ewa"],
                 mode="lines",
@@ -80,7 +80,7 @@ def ewa_figure(
         )
     if show_corrected:
         fig.add_trace(
-            go.Scatter(
+            plain.scatter(
                 x=t,
                 y=table["ewa_corrected"],
                 mode="lines",
@@ -104,7 +104,7 @@ def ewa_figure(
 
 def lag_weights_figure(
     beta: float, window: int, *, max_lag: int | None = None, height: int = 340
-) -> go.Figure:
+) -> plain.Figure:
     r"""The weight of :math:`\theta_{t-k}` in :math:`v_t` as bars over the lag k, the sliding
     window's equal weights 1/N for comparison, and the effective window 1/(1−β) marked."""
     reach = effective_window(beta)
@@ -112,9 +112,9 @@ def lag_weights_figure(
         max_lag = int(min(400, max(12, np.ceil(3.0 * max(reach, window)))))
     k = np.arange(max_lag + 1)
     weights = lag_weight(beta, k)
-    fig = go.Figure()
+    fig = plain.Figure()
     fig.add_trace(
-        go.Bar(
+        plain.bar(
             x=k,
             y=weights,
             name="EWA weight (1−β)βᵏ",
@@ -123,7 +123,7 @@ def lag_weights_figure(
         )
     )
     fig.add_trace(
-        go.Scatter(
+        plain.scatter(
             x=np.arange(-0.5, window + 0.5),
             y=np.full(window + 1, 1.0 / window),
             mode="lines",

@@ -11,8 +11,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
-import plotly.graph_objects as go
 
+from . import plain
 from .theme import DIVERGED_COLOR, HEATMAP_SCALE, base_layout, hover_targets
 
 SELECTED_COLOR = "#CC79A7"  # reddish purple: stands out on Cividis in light and dark themes
@@ -20,9 +20,9 @@ MISSING_COLOR = "#BDBDBD"  # light grey: distinct from every Cividis colour and 
 LOG_FLOOR = 1e-12  # colour floor of log-coloured values (a float32 loss can underflow to 0)
 
 
-def _flat_layer(x, y, mask: np.ndarray, color: str) -> go.Heatmap:
+def _flat_layer(x, y, mask: np.ndarray, color: str) -> dict:
     """A one-colour heat map covering the cells of ``mask`` (other cells transparent)."""
-    return go.Heatmap(
+    return plain.heatmap(
         x=x,
         y=y,
         z=np.where(mask, 1.0, np.nan),
@@ -34,8 +34,8 @@ def _flat_layer(x, y, mask: np.ndarray, color: str) -> go.Heatmap:
     )
 
 
-def _legend_square(name: str, color: str) -> go.Scatter:
-    return go.Scatter(
+def _legend_square(name: str, color: str) -> dict:
+    return plain.scatter(
         x=[None],
         y=[None],
         mode="markers",
@@ -70,7 +70,7 @@ def sweep_heatmap(
     cap_label: str = "",
     title: str | None = None,
     height: int = 540,
-) -> go.Figure:
+) -> plain.Figure:
     """A sweep's results as a heat map with clickable cells.
 
     Args:
@@ -100,7 +100,7 @@ def sweep_heatmap(
     good = ~diverged & ~missing & np.isfinite(vals)
     px = np.log10(xs) if x_log else xs
 
-    fig = go.Figure()
+    fig = plain.Figure()
     capped = np.where(good, vals, 1.0)
     if value_cap is not None:
         capped = np.minimum(capped, value_cap)
@@ -122,7 +122,7 @@ def sweep_heatmap(
                 ticktext = [ticktext[i] for i in keep] + [cap_label]
             colorbar.update(tickvals=tickvals, ticktext=ticktext)
         fig.add_trace(
-            go.Heatmap(
+            plain.heatmap(
                 x=px,
                 y=ys,
                 z=z,
@@ -151,7 +151,7 @@ def sweep_heatmap(
         ]
     )
     fig.add_trace(
-        go.Scatter(
+        plain.scatter(
             x=np.meshgrid(px, ys)[0].ravel(),
             y=gy.ravel(),
             mode="markers",
@@ -170,7 +170,7 @@ def sweep_heatmap(
         sx = math.log10(selected[0]) if x_log and selected[0] > 0 else selected[0]
         for size, color, width, legend in ((22, SELECTED_COLOR, 3, True), (15, "white", 2, False)):
             fig.add_trace(
-                go.Scatter(
+                plain.scatter(
                     x=[sx],
                     y=[selected[1]],
                     mode="markers",

@@ -6,9 +6,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
-import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
+from . import plain
 from .theme import DIVERGED_COLOR, OKABE_ITO, base_layout
 
 HIST_COLOUR = OKABE_ITO[0]
@@ -16,7 +15,7 @@ HIST_COLOUR = OKABE_ITO[0]
 
 def histograms_figure(
     hist: np.ndarray, edges: np.ndarray, *, per_row: int = 5, title: str | None = None
-) -> go.Figure:
+) -> plain.Figure:
     """Small multiples: the distribution of the activations of every hidden layer.
 
     Args:
@@ -29,7 +28,7 @@ def histograms_figure(
     """
     layers = hist.shape[0]
     rows = math.ceil(layers / per_row)
-    fig = make_subplots(
+    fig = plain.make_subplots(
         rows=rows,
         cols=per_row,
         subplot_titles=[f"layer {i + 1}" for i in range(layers)],
@@ -48,7 +47,7 @@ def histograms_figure(
         centres = (e[:-1] + e[1:]) / 2
         widths = np.maximum(np.diff(e), (high - low) / 200)
         fig.add_trace(
-            go.Bar(
+            plain.bar(
                 x=centres,
                 y=share,
                 width=widths,
@@ -69,12 +68,12 @@ def histograms_figure(
     return fig
 
 
-def layer_stats_figure(mean: np.ndarray, std: np.ndarray) -> go.Figure:
+def layer_stats_figure(mean: np.ndarray, std: np.ndarray) -> plain.Figure:
     """Mean and standard deviation of the activations, layer by layer."""
     layers = np.arange(1, len(mean) + 1)
-    fig = go.Figure()
+    fig = plain.Figure()
     fig.add_trace(
-        go.Scatter(
+        plain.scatter(
             x=layers,
             y=std,
             mode="lines+markers",
@@ -83,7 +82,7 @@ def layer_stats_figure(mean: np.ndarray, std: np.ndarray) -> go.Figure:
         )
     )
     fig.add_trace(
-        go.Scatter(
+        plain.scatter(
             x=layers,
             y=mean,
             mode="lines+markers",
@@ -96,7 +95,7 @@ def layer_stats_figure(mean: np.ndarray, std: np.ndarray) -> go.Figure:
     return base_layout(fig, height=340)
 
 
-def grad_norm_figure(grad_norm: np.ndarray) -> go.Figure:
+def grad_norm_figure(grad_norm: np.ndarray) -> plain.Figure:
     """‖∂L/∂W_l‖ per layer on a log axis (vanishing: falls towards the input; exploding: grows).
 
     Layers whose gradient is exactly 0 (or not finite) are marked on the axis floor rather than
@@ -106,9 +105,9 @@ def grad_norm_figure(grad_norm: np.ndarray) -> go.Figure:
     layers = np.arange(1, len(g) + 1)
     ok = np.isfinite(g) & (g > 0)
     floor = float(np.min(g[ok]) / 10) if ok.any() else 1e-12
-    fig = go.Figure()
+    fig = plain.Figure()
     fig.add_trace(
-        go.Scatter(
+        plain.scatter(
             x=layers[ok],
             y=g[ok],
             mode="lines+markers",
@@ -118,7 +117,7 @@ def grad_norm_figure(grad_norm: np.ndarray) -> go.Figure:
     )
     if (~ok).any():
         fig.add_trace(
-            go.Scatter(
+            plain.scatter(
                 x=layers[~ok],
                 y=np.full((~ok).sum(), floor),
                 mode="markers",

@@ -10,9 +10,9 @@ import re
 from collections.abc import Mapping
 
 import numpy as np
-import plotly.graph_objects as go
 
 from ..inspect import QUANTITIES
+from . import plain
 from .theme import DIVERGED_COLOR, FONT
 
 # Where each quantity goes in the table: the numbers a reader needs first, the state, then the step.
@@ -110,7 +110,7 @@ def step_equation_latex(optimizer: str, values: Mapping[str, np.ndarray]) -> lis
 
 def step_vectors_figure(
     values: Mapping[str, np.ndarray], color: str, *, height: int = 300, diverged: bool = False
-) -> go.Figure:
+) -> plain.Figure:
     """Arrows from θₖ: the plain gradient step −αg (grey) and the step the optimizer took (in the
     run's colour), on equal axes, so rescaling and turning by momentum or adaptivity show at once.
 
@@ -127,9 +127,9 @@ def step_vectors_figure(
     ]
     finite = [a for a in arrows if np.all(np.isfinite(a[1]))]
     reach = max([np.max(np.abs(v)) for _, v, _ in finite] + [1e-12])
-    fig = go.Figure()
+    fig = plain.Figure()
     fig.add_trace(
-        go.Scatter(
+        plain.scatter(
             x=[theta[0]],
             y=[theta[1]],
             mode="markers",
@@ -143,7 +143,7 @@ def step_vectors_figure(
         end = theta + vector
         # a legend entry and a hover point at the head; the arrow itself is an annotation
         fig.add_trace(
-            go.Scatter(
+            plain.scatter(
                 x=[theta[0], end[0]],
                 y=[theta[1], end[1]],
                 mode="lines",

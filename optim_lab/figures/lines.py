@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-import plotly.graph_objects as go
 
+from . import plain
 from .surface import Path
 from .theme import DIVERGED_COLOR, base_layout, run_style
 
@@ -20,10 +20,10 @@ def per_step_figure(
     title: str | None = None,
     height: int = 320,
     x_title: str = "step",
-) -> go.Figure:
+) -> plain.Figure:
     """One line per run (``series[i]`` for ``paths[i]``), in the run's colour; diverged runs end
     with a ✕ at their divergence step."""
-    fig = go.Figure()
+    fig = plain.Figure()
     for path, values in zip(paths, series, strict=True):
         values = np.asarray(values, dtype=float)
         end = len(values) if path.diverged_at is None else min(len(values), path.diverged_at)
@@ -32,7 +32,7 @@ def per_step_figure(
             values = np.where(values > 0, values, np.nan)  # log axes cannot show ≤ 0
         style = run_style(path.optimizer, path.repeat)
         fig.add_trace(
-            go.Scatter(
+            plain.scatter(
                 x=np.arange(end),
                 y=values,
                 mode="lines",
@@ -42,7 +42,7 @@ def per_step_figure(
         )
         if path.diverged_at is not None and end:
             fig.add_trace(
-                go.Scatter(
+                plain.scatter(
                     x=[end - 1],
                     y=[values[-1]],
                     mode="markers",
@@ -65,7 +65,7 @@ def loss_figure(
     minimum: float | None = None,
     title: str | None = None,
     height: int = 320,
-) -> go.Figure:
+) -> plain.Figure:
     """Loss vs step on a log axis: the gap to ``minimum`` (the surface's best known loss) when
     given, so convergence shows as a straight descent."""
     if minimum is not None:

@@ -1,6 +1,6 @@
 """Figures of the training playground: decision boundary, learning curves and network diagnostics.
 
-Pure functions: NumPy in, ``go.Figure`` out (no Streamlit). Steps after a run stopped or diverged are
+Pure functions: NumPy in, ``plain.Figure`` out (no Streamlit). Steps after a run stopped or diverged are
 NaN in the history; they are dropped here so no plot shows NaN.
 """
 
@@ -9,9 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
+from . import plain
 from .theme import DIVERGED_COLOR, OKABE_ITO, PALETTE, base_layout, run_style
 
 #: Class colours (Okabe–Ito: colour-blind safe, readable on light and dark backgrounds).
@@ -51,7 +50,7 @@ def boundary_figure(
     feature_names: Sequence[str] = ("x₁", "x₂"),
     title: str | None = None,
     height: int = 460,
-) -> go.Figure:
+) -> plain.Figure:
     """The predicted class over the plane (shaded by confidence) with the data on top.
 
     Args:
@@ -84,8 +83,8 @@ def boundary_figure(
                 (k * bands + b + 1) / (n_classes * bands),
             )
             scale += [[lo, _hex_to_rgba(color, alpha)], [hi, _hex_to_rgba(color, alpha)]]
-    fig = go.Figure(
-        go.Heatmap(
+    fig = plain.Figure(
+        plain.heatmap(
             x=grid["x"],
             y=grid["y"],
             z=z,
@@ -100,7 +99,7 @@ def boundary_figure(
     # The boundary itself: where the winning class changes.
     if n_classes == 2:
         fig.add_trace(
-            go.Contour(
+            plain.contour(
                 x=grid["x"],
                 y=grid["y"],
                 z=probs[..., 1],
@@ -120,7 +119,7 @@ def boundary_figure(
         ):
             pts = np.asarray(xs)[np.asarray(ys) == k]
             fig.add_trace(
-                go.Scatter(
+                plain.scatter(
                     x=pts[:, 0],
                     y=pts[:, 1],
                     mode="markers",
@@ -164,7 +163,7 @@ def curves_figure(
     iterations_per_epoch: int,
     diverged: Sequence[int | None] = (),
     height: int = 380,
-) -> go.Figure:
+) -> plain.Figure:
     """Loss (left) and accuracy (right) per iteration: training mini-batch (solid) and
     validation (dotted), one colour per optimizer.
 
@@ -180,7 +179,7 @@ def curves_figure(
     Returns:
         A two-panel figure.
     """
-    fig = make_subplots(
+    fig = plain.make_subplots(
         rows=1, cols=2, subplot_titles=("loss", "accuracy"), horizontal_spacing=0.09
     )
     steps = history["loss"].shape[1] if "loss" in history else 0
@@ -197,7 +196,7 @@ def curves_figure(
                     continue
                 x, y = _finite(idx.astype(float), np.asarray(history[key][r], float)[idx])
                 fig.add_trace(
-                    go.Scatter(
+                    plain.scatter(
                         x=x,
                         y=y,
                         mode="lines",
@@ -219,7 +218,7 @@ def curves_figure(
             loss = np.asarray(history["loss"][r], float)
             finite = loss[np.isfinite(loss)]
             fig.add_trace(
-                go.Scatter(
+                plain.scatter(
                     x=[step],
                     y=[finite[-1] if finite.size else 0.0],
                     mode="markers+text",
@@ -243,7 +242,7 @@ def curves_figure(
 
 def diagnostics_figure(
     run: dict[str, np.ndarray], *, activation: str = "relu", height: int = 340
-) -> go.Figure:
+) -> plain.Figure:
     """Network health of one run: update/weight ratio per layer (log, with the ~1e-3 band),
     fraction of dead units per hidden layer, and gradient norm per layer (log).
 
@@ -257,7 +256,7 @@ def diagnostics_figure(
         A three-panel figure, one colour per layer.
     """
     dead_title = "dead ReLU fraction" if "relu" in activation else "dead-unit fraction"
-    fig = make_subplots(
+    fig = plain.make_subplots(
         rows=1,
         cols=3,
         subplot_titles=("update / weight ratio", dead_title, "gradient norm"),
@@ -288,7 +287,7 @@ def diagnostics_figure(
             name = "output layer" if is_output else f"layer {layer + 1}"
             xs, ys = _finite(x, values[idx, layer], log=log)
             fig.add_trace(
-                go.Scatter(
+                plain.scatter(
                     x=xs,
                     y=ys,
                     mode="lines",

@@ -6,15 +6,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
+from . import plain
 from .theme import OKABE_ITO, SURFACE_SCALE, base_layout
 
 
 def clouds_figure(
     clouds: Sequence[tuple[str, np.ndarray]], *, colour_by: np.ndarray | None = None
-) -> go.Figure:
+) -> plain.Figure:
     """Small multiples of 2D point clouds with equal, shared axes and the origin marked.
 
     Args:
@@ -23,7 +22,7 @@ def clouds_figure(
             rotations can be followed).
     """
     n = len(clouds)
-    fig = make_subplots(
+    fig = plain.make_subplots(
         rows=1, cols=n, subplot_titles=[t for t, _ in clouds], horizontal_spacing=0.025
     )
     stacked = np.concatenate([p for _, p in clouds])
@@ -31,7 +30,7 @@ def clouds_figure(
     colours = colour_by if colour_by is not None else np.arange(len(clouds[0][1]))
     for i, (title, points) in enumerate(clouds):
         fig.add_trace(
-            go.Scatter(
+            plain.scatter(
                 x=points[:, 0],
                 y=points[:, 1],
                 mode="markers",
@@ -46,7 +45,7 @@ def clouds_figure(
             col=i + 1,
         )
         fig.add_trace(
-            go.Scatter(
+            plain.scatter(
                 x=[0],
                 y=[0],
                 mode="markers",
@@ -70,20 +69,20 @@ def clouds_figure(
     return fig
 
 
-def sign_paths_figure(panels: Sequence[tuple[str, dict]], target: Sequence[float]) -> go.Figure:
+def sign_paths_figure(panels: Sequence[tuple[str, dict]], target: Sequence[float]) -> plain.Figure:
     """SGD paths of the 2-weight unit over the full-batch loss contours, one panel per input kind.
 
     Args:
         panels: ``(title, result)`` with ``result`` from :func:`optim_lab.nn.lessons.sign_bias_sgd`.
         target: the true weights (marked with a star).
     """
-    fig = make_subplots(
+    fig = plain.make_subplots(
         rows=1, cols=len(panels), subplot_titles=[t for t, _ in panels], horizontal_spacing=0.08
     )
     for i, (_, r) in enumerate(panels):
         z = np.log10(np.asarray(r["z"], float) + 1e-3)
         fig.add_trace(
-            go.Contour(
+            plain.contour(
                 x=r["xs"],
                 y=r["ys"],
                 z=z,
@@ -101,7 +100,7 @@ def sign_paths_figure(panels: Sequence[tuple[str, dict]], target: Sequence[float
         )
         path = np.asarray(r["path"], float)
         fig.add_trace(
-            go.Scatter(
+            plain.scatter(
                 x=path[:, 0],
                 y=path[:, 1],
                 mode="lines+markers",
@@ -116,7 +115,7 @@ def sign_paths_figure(panels: Sequence[tuple[str, dict]], target: Sequence[float
             col=i + 1,
         )
         fig.add_trace(
-            go.Scatter(
+            plain.scatter(
                 x=[path[0, 0]],
                 y=[path[0, 1]],
                 mode="markers",
@@ -129,7 +128,7 @@ def sign_paths_figure(panels: Sequence[tuple[str, dict]], target: Sequence[float
             col=i + 1,
         )
         fig.add_trace(
-            go.Scatter(
+            plain.scatter(
                 x=[target[0]],
                 y=[target[1]],
                 mode="markers",

@@ -2,7 +2,7 @@
 dropout's running means and keep-probability gap, early stopping, digit augmentation and the
 training-set-size curve.
 
-Pure functions: NumPy in, ``go.Figure`` out (no Streamlit).
+Pure functions: NumPy in, ``plain.Figure`` out (no Streamlit).
 """
 
 from __future__ import annotations
@@ -10,9 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 import numpy as np
-import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
+from . import plain
 from .theme import OKABE_ITO, base_layout
 
 TRAIN_COLOR, VAL_COLOR = OKABE_ITO[0], OKABE_ITO[3]
@@ -35,16 +34,16 @@ def lam_label(lam: float) -> str:
     return f"{mantissa}e{int(exponent)}"
 
 
-def _layout(fig: go.Figure, height: int, legend_below: float = -0.22, **layout) -> go.Figure:
+def _layout(fig: plain.Figure, height: int, legend_below: float = -0.22, **layout) -> plain.Figure:
     """The lesson's figure layout: the legend under the plot, a small top margin."""
     base_layout(fig, height=height, legend_below=legend_below)
     return fig.update_layout(**{"margin": dict(t=20, b=40), **layout})
 
 
-def _accuracy_gap(x, train_acc, val_acc, hover_x: str | None = None) -> go.Figure:
+def _accuracy_gap(x, train_acc, val_acc, hover_x: str | None = None) -> plain.Figure:
     """Training accuracy and validation accuracy (dashed) against ``x``, the gap between them
     shaded; ``hover_x`` (e.g. ``"λ = %{x}"``) gives both a hover text."""
-    fig = go.Figure()
+    fig = plain.Figure()
     for y, name, short, line, gap in (
         (train_acc, "training accuracy", "train", dict(color=TRAIN_COLOR, width=2.5), {}),
         (
@@ -57,7 +56,7 @@ def _accuracy_gap(x, train_acc, val_acc, hover_x: str | None = None) -> go.Figur
     ):
         hover = f"{hover_x}<br>{short} %{{y:.1%}}<extra></extra>" if hover_x else None
         fig.add_trace(
-            go.Scatter(
+            plain.scatter(
                 x=x, y=y, mode="lines+markers", name=name, line=line, hovertemplate=hover, **gap
             )
         )
@@ -71,7 +70,7 @@ def gap_figure(
     selected: int,
     *,
     height: int = 340,
-) -> go.Figure:
+) -> plain.Figure:
     """Final training and validation accuracy for every λ of the sweep (the gap between them
     shaded), the selected λ marked.
 
@@ -84,7 +83,7 @@ def gap_figure(
     fig = _accuracy_gap(labels, train_acc, val_acc, hover_x="λ = %{x}")
     gap = float(train_acc[selected] - val_acc[selected])
     fig.add_trace(
-        go.Scatter(
+        plain.scatter(
             x=[labels[selected]] * 2,
             y=[val_acc[selected], train_acc[selected]],
             mode="markers+lines",
@@ -109,10 +108,10 @@ def loss_curves_figure(
     label: str,
     *,
     height: int = 340,
-) -> go.Figure:
+) -> plain.Figure:
     """Training and validation loss during training: the selected penalty (bold) and no penalty
     (thin, grey)."""
-    fig = go.Figure()
+    fig = plain.Figure()
     for y, name, color, dash, width in (
         (base_train, "λ = 0 · train", "#999999", "solid", 1.5),
         (base_val, "λ = 0 · val", "#999999", "dash", 1.5),
@@ -120,7 +119,7 @@ def loss_curves_figure(
         (val_loss, f"{label} · val", VAL_COLOR, "dash", 2.5),
     ):
         fig.add_trace(
-            go.Scatter(
+            plain.scatter(
                 x=steps,
                 y=y,
                 mode="lines",
@@ -138,7 +137,7 @@ def loss_curves_figure(
 
 def weight_hist_figure(
     weights: Mapping[str, np.ndarray], zeros: Mapping[str, int], *, height: int = 340
-) -> go.Figure:
+) -> plain.Figure:
     """Overlaid histograms of the final weight-matrix entries, one per penalty (log counts so the
     spike of exact zeros and the tails are both visible); the legend gives the exact-zero count.
 
@@ -150,11 +149,11 @@ def weight_hist_figure(
     span = max(float(np.max(np.abs(w))) for w in weights.values()) if weights else 1.0
     span = max(span, 1e-3)
     size = span / 30
-    fig = go.Figure()
+    fig = plain.Figure()
     for key, w in weights.items():
         total = len(w)
         fig.add_trace(
-            go.Histogram(
+            plain.histogram(
                 x=w,
                 name=f"{names.get(key, key)}: {zeros[key]} of {total} exactly 0",
                 marker=dict(color=PENALTY_COLORS.get(key, "#666")),
@@ -169,7 +168,7 @@ def weight_hist_figure(
     return fig
 
 
-def pull_figure(lam: float, lr: float, *, height: int = 300) -> go.Figure:
+def pull_figure(lam: float, lr: float, *, height: int = 300) -> plain.Figure:
     r"""How far one gradient step on the penalty alone moves a weight w: L2 moves it by
     :math:`-\alpha\lambda w` (proportional, fades near 0), L1 by :math:`-\alpha\lambda\,\mathrm{sign}(w)`
     (constant size; the soft-threshold sets weights within αλ of 0 to exactly 0)."""
@@ -177,9 +176,9 @@ def pull_figure(lam: float, lr: float, *, height: int = 300) -> go.Figure:
     step = lr * lam
     l2 = -step * w
     l1_prox = np.sign(w) * np.maximum(np.abs(w) - step, 0.0) - w  # the soft-threshold's move
-    fig = go.Figure()
+    fig = plain.Figure()
     fig.add_trace(
-        go.Scatter(
+        plain.scatter(
             x=w,
             y=l2,
             mode="lines",
@@ -188,7 +187,7 @@ def pull_figure(lam: float, lr: float, *, height: int = 300) -> go.Figure:
         )
     )
     fig.add_trace(
-        go.Scatter(
+        plain.scatter(
             x=w,
             y=l1_prox,
             mode="lines",
@@ -210,19 +209,19 @@ def running_mean_figure(
     inverted_expected: float,
     *,
     height: int = 340,
-) -> go.Figure:
+) -> plain.Figure:
     """Running Monte-Carlo mean of the neuron's training-time output (log x: number of masks),
     with each mode's exact expectation (= its test-time output) as a dotted line."""
     n = np.arange(1, len(vanilla_mean) + 1)
     idx = np.unique(np.geomspace(1, len(n), 400).astype(int)) - 1
-    fig = go.Figure()
+    fig = plain.Figure()
     for mean, exp, mode in (
         (vanilla_mean, vanilla_expected, "vanilla"),
         (inverted_mean, inverted_expected, "inverted"),
     ):
         color = MODE_COLORS[mode]
         fig.add_trace(
-            go.Scatter(
+            plain.scatter(
                 x=n[idx],
                 y=mean[idx],
                 mode="lines",
@@ -232,7 +231,7 @@ def running_mean_figure(
             )
         )
         fig.add_trace(
-            go.Scatter(
+            plain.scatter(
                 x=[1, len(n)],
                 y=[exp, exp],
                 mode="lines",
@@ -253,10 +252,10 @@ def keep_gap_figure(
     final_val_loss: np.ndarray,
     *,
     height: int = 360,
-) -> go.Figure:
+) -> plain.Figure:
     """Left: validation loss during training for each keep probability p. Right: final training
     and validation loss (both in test mode) per p: the bar gap is the overfitting gap."""
-    fig = make_subplots(
+    fig = plain.make_subplots(
         rows=1,
         cols=2,
         column_widths=[0.6, 0.4],
@@ -269,7 +268,7 @@ def keep_gap_figure(
         y = val_loss[i]
         keep = np.isfinite(y)
         fig.add_trace(
-            go.Scatter(
+            plain.scatter(
                 x=steps[keep],
                 y=y[keep],
                 mode="lines",
@@ -282,12 +281,12 @@ def keep_gap_figure(
         )
     labels = [f"p = {p:g}" for p in keeps]
     fig.add_trace(
-        go.Bar(x=labels, y=train_loss, name="train (test mode)", marker_color=TRAIN_COLOR),
+        plain.bar(x=labels, y=train_loss, name="train (test mode)", marker_color=TRAIN_COLOR),
         row=1,
         col=2,
     )
     fig.add_trace(
-        go.Bar(x=labels, y=final_val_loss, name="validation", marker_color=VAL_COLOR),
+        plain.bar(x=labels, y=final_val_loss, name="validation", marker_color=VAL_COLOR),
         row=1,
         col=2,
     )
@@ -307,13 +306,13 @@ def early_stopping_figure(
     patience: int,
     *,
     height: int = 380,
-) -> go.Figure:
+) -> plain.Figure:
     """Training and validation loss per step, the best checkpoint (the weights early stopping
     restores) and the step where patience ran out; the steps that would not be run are greyed."""
     steps = np.arange(len(val_loss))
-    fig = go.Figure()
+    fig = plain.Figure()
     fig.add_trace(
-        go.Scatter(
+        plain.scatter(
             x=steps,
             y=train_loss,
             mode="lines",
@@ -322,7 +321,7 @@ def early_stopping_figure(
         )
     )
     fig.add_trace(
-        go.Scatter(
+        plain.scatter(
             x=steps,
             y=val_loss,
             mode="lines",
@@ -340,7 +339,7 @@ def early_stopping_figure(
             annotation_position="top right",
         )
         fig.add_trace(
-            go.Scatter(
+            plain.scatter(
                 x=[stopped],
                 y=[val_loss[stopped]],
                 mode="markers+text",
@@ -352,7 +351,7 @@ def early_stopping_figure(
         )
     if best is not None:
         fig.add_trace(
-            go.Scatter(
+            plain.scatter(
                 x=[best],
                 y=[val_loss[best]],
                 mode="markers+text",
@@ -374,7 +373,7 @@ def early_stopping_figure(
 
 def digit_grid_figure(
     examples: np.ndarray, labels: Sequence[int], *, height: int = 460
-) -> go.Figure:
+) -> plain.Figure:
     """Rows: a few training images; columns: the original 8×8 image, then each augmented copy.
     One heat map with blank gutters (dark = ink)."""
     versions, images = examples.shape[:2]
@@ -383,8 +382,8 @@ def digit_grid_figure(
     for r in range(images):
         for c in range(versions):
             canvas[r * tile : r * tile + 8, c * tile : c * tile + 8] = examples[c, r].reshape(8, 8)
-    fig = go.Figure(
-        go.Heatmap(
+    fig = plain.Figure(
+        plain.heatmap(
             z=canvas,
             colorscale="Greys",
             zmin=0,
@@ -415,23 +414,23 @@ def digit_grid_figure(
 
 
 def augmentation_figure(
-    plain: np.ndarray,
+    original: np.ndarray,
     augmented: np.ndarray,
-    plain_moved: np.ndarray,
+    original_moved: np.ndarray,
     augmented_moved: np.ndarray,
     *,
     height: int = 340,
-) -> go.Figure:
+) -> plain.Figure:
     """Validation accuracy without vs with augmentation, on the validation images as they are and
     moved by up to one pixel: bars are the mean over initial weights, dots each network."""
     groups = ["validation images", "validation images moved ≤ 1 px"]
-    fig = go.Figure()
+    fig = plain.Figure()
     for name, values, color in (
-        ("trained on the originals", (plain, plain_moved), "#999999"),
+        ("trained on the originals", (original, original_moved), "#999999"),
         ("trained with augmentation", (augmented, augmented_moved), OKABE_ITO[2]),
     ):
         fig.add_trace(
-            go.Bar(
+            plain.bar(
                 x=groups,
                 y=[float(np.mean(v)) for v in values],
                 name=name,
@@ -442,7 +441,7 @@ def augmentation_figure(
             )
         )
         fig.add_trace(
-            go.Scatter(
+            plain.scatter(
                 x=[g for g, v in zip(groups, values, strict=True) for _ in v],
                 y=np.concatenate(values),
                 mode="markers",
@@ -460,7 +459,7 @@ def augmentation_figure(
 
 def size_figure(
     sizes: np.ndarray, train_acc: np.ndarray, val_acc: np.ndarray, *, height: int = 340
-) -> go.Figure:
+) -> plain.Figure:
     """Training and validation accuracy vs the number of training examples (log x)."""
     fig = _accuracy_gap(sizes, train_acc, val_acc)
     _layout(fig, height)

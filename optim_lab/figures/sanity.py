@@ -6,17 +6,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
+from . import plain
 from .theme import DIVERGED_COLOR, OKABE_ITO, base_layout
 
 
-def initial_loss_figure(classes: np.ndarray, loss: np.ndarray, expected: np.ndarray) -> go.Figure:
+def initial_loss_figure(
+    classes: np.ndarray, loss: np.ndarray, expected: np.ndarray
+) -> plain.Figure:
     """Measured loss before any training next to ln C, for each number of classes C."""
-    fig = go.Figure()
+    fig = plain.Figure()
     fig.add_trace(
-        go.Scatter(
+        plain.scatter(
             x=classes,
             y=expected,
             mode="lines",
@@ -25,7 +26,7 @@ def initial_loss_figure(classes: np.ndarray, loss: np.ndarray, expected: np.ndar
         )
     )
     fig.add_trace(
-        go.Scatter(
+        plain.scatter(
             x=classes,
             y=loss,
             mode="markers",
@@ -38,12 +39,12 @@ def initial_loss_figure(classes: np.ndarray, loss: np.ndarray, expected: np.ndar
     return base_layout(fig, height=360)
 
 
-def overfit_figure(loss: np.ndarray, acc: np.ndarray) -> go.Figure:
+def overfit_figure(loss: np.ndarray, acc: np.ndarray) -> plain.Figure:
     """Training loss (left axis, log) and training accuracy (right axis) of the tiny-set run."""
     steps = np.arange(len(loss))
-    fig = make_subplots(specs=[[{"secondary_y": True}]])
+    fig = plain.make_subplots(specs=[[{"secondary_y": True}]])
     fig.add_trace(
-        go.Scatter(
+        plain.scatter(
             x=steps,
             y=np.where(loss > 0, loss, np.nan),
             mode="lines",
@@ -53,7 +54,7 @@ def overfit_figure(loss: np.ndarray, acc: np.ndarray) -> go.Figure:
         secondary_y=False,
     )
     fig.add_trace(
-        go.Scatter(
+        plain.scatter(
             x=steps,
             y=acc,
             mode="lines",
@@ -83,13 +84,13 @@ def lr_compare_figure(
     colours: Sequence[str],
     *,
     explode_factor: float = 3.0,
-) -> go.Figure:
+) -> plain.Figure:
     """Loss per step of runs with different learning rates, one panel each (own y axis).
 
     A run that exploded (loss above ``explode_factor`` × its initial loss, or not finite) is drawn
     up to that step and marked with a ✕ and a label; NaN never reaches the plot.
     """
-    fig = make_subplots(rows=1, cols=len(labels), subplot_titles=list(labels))
+    fig = plain.make_subplots(rows=1, cols=len(labels), subplot_titles=list(labels))
     for i, (label, stop, colour) in enumerate(zip(labels, exploded_at, colours, strict=True)):
         values = np.asarray(loss[i], float)
         end = len(values) if stop is None else min(len(values), int(stop) + 1)
@@ -97,7 +98,7 @@ def lr_compare_figure(
         finite = np.isfinite(values)
         steps = np.arange(end)
         fig.add_trace(
-            go.Scatter(
+            plain.scatter(
                 x=steps[finite],
                 y=values[finite],
                 mode="lines+markers" if end < 10 else "lines",
@@ -121,7 +122,7 @@ def lr_compare_figure(
             last = int(np.flatnonzero(finite)[-1]) if finite.any() else 0
             y_last = float(values[last]) if finite.any() else 0.0
             fig.add_trace(
-                go.Scatter(
+                plain.scatter(
                     x=[last],
                     y=[y_last],
                     mode="markers+text",

@@ -1,6 +1,6 @@
 """Learning-rate figures: schedules over steps and the LR range test.
 
-Builders take NumPy data and return ``go.Figure``; no Streamlit here.
+Builders take NumPy data and return ``plain.Figure``; no Streamlit here.
 """
 
 from __future__ import annotations
@@ -9,9 +9,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import plotly.graph_objects as go
 
 from ..schedules import SCHEDULES
+from . import plain
 from .lines import loss_figure, per_step_figure
 from .surface import Path
 from .theme import DASHES, DIVERGED_COLOR, PALETTE, base_layout
@@ -59,7 +59,7 @@ def schedule_figure(
     log_y: bool = False,
     title: str | None = None,
     height: int = 380,
-) -> go.Figure:
+) -> plain.Figure:
     """Learning rate against the step, one line per schedule.
 
     Args:
@@ -68,13 +68,13 @@ def schedule_figure(
         title: optional title.
         height: figure height in pixels.
     """
-    fig = go.Figure()
+    fig = plain.Figure()
     for i, curve in enumerate(curves):
         values = np.asarray(curve.values, dtype=float)
         if log_y:
             values = np.where(values > 0, values, np.nan)
         fig.add_trace(
-            go.Scatter(
+            plain.scatter(
                 x=np.arange(len(values)),
                 y=values,
                 mode="lines",
@@ -106,7 +106,7 @@ def range_test_figure(
     *,
     title: str | None = None,
     height: int = 420,
-) -> go.Figure:
+) -> plain.Figure:
     """The LR range test: loss against a growing learning rate on a log axis.
 
     Args:
@@ -120,9 +120,9 @@ def range_test_figure(
     xs = np.asarray(lr, dtype=float)[:n]
     loss = np.asarray(loss, dtype=float)
     smoothed = np.asarray(smoothed, dtype=float)
-    fig = go.Figure()
+    fig = plain.Figure()
     fig.add_trace(
-        go.Scatter(
+        plain.scatter(
             x=xs,
             y=loss,
             mode="lines",
@@ -132,7 +132,7 @@ def range_test_figure(
         )
     )
     fig.add_trace(
-        go.Scatter(
+        plain.scatter(
             x=xs,
             y=smoothed,
             mode="lines",
@@ -147,7 +147,7 @@ def range_test_figure(
         k = int(np.argmin(np.abs(np.log(xs) - np.log(suggested_lr))))
         fig.add_vline(x=suggested_lr, line=dict(color=SUGGESTED_COLOR, width=2, dash="dash"))
         fig.add_trace(
-            go.Scatter(
+            plain.scatter(
                 x=[suggested_lr],
                 y=[smoothed[k]],
                 mode="markers",
@@ -158,7 +158,7 @@ def range_test_figure(
         )
     if stopped_at is not None and n:
         fig.add_trace(
-            go.Scatter(
+            plain.scatter(
                 x=[xs[-1]],
                 y=[loss[-1]],
                 mode="markers",
@@ -173,7 +173,7 @@ def range_test_figure(
     return fig
 
 
-def recolor_runs(fig: go.Figure, colors: dict[str, str]) -> go.Figure:
+def recolor_runs(fig: plain.Figure, colors: dict[str, str]) -> plain.Figure:
     """Gives every trace whose legend name starts with a run label that run's colour.
 
     Two runs of the same optimizer share its colour and differ only by dash; when they differ by
@@ -185,10 +185,10 @@ def recolor_runs(fig: go.Figure, colors: dict[str, str]) -> go.Figure:
         colors: run label → colour.
     """
     for trace in fig.data:
-        name = getattr(trace, "name", None) or ""
+        name = trace.get("name") or ""
         for label, color in colors.items():
-            if name.startswith(label) and trace.type == "scatter":
-                trace.update(line_color=color, marker_color=color)
+            if name.startswith(label) and trace["type"] == "scatter":
+                plain.update(trace, line_color=color, marker_color=color)
     return fig
 
 
@@ -202,7 +202,7 @@ def loss_gap_figure(
     *,
     floor: float = LOSS_FLOOR,
     height: int = 320,
-) -> go.Figure:
+) -> plain.Figure:
     """Loss − minimum on a log axis, floored at ``floor``.
 
     Runs that reach the minimum exactly (float32 often rounds the loss to 0 there) would otherwise

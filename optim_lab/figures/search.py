@@ -2,7 +2,7 @@
 projection onto the important parameter), coarse → fine stages with their boxes, and the cost
 curves of the trials with the exploded ones stopped early.
 
-Pure functions: NumPy/Python in, ``go.Figure`` out (no Streamlit).
+Pure functions: NumPy/Python in, ``plain.Figure`` out (no Streamlit).
 """
 
 from __future__ import annotations
@@ -10,9 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 import numpy as np
-import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
+from . import plain
 from .theme import DIVERGED_COLOR, HEATMAP_SCALE, OKABE_ITO, base_layout
 
 #: Marker of a trial stopped because its cost passed 3× the initial cost.
@@ -56,7 +55,7 @@ def _hover(prefix: str = "") -> str:
 
 
 def _trial_traces(
-    fig: go.Figure,
+    fig: plain.Figure,
     a: dict[str, np.ndarray],
     mask: np.ndarray,
     *,
@@ -75,7 +74,7 @@ def _trial_traces(
     ok = mask & ~a["exploded"]
     bad = mask & a["exploded"]
     fig.add_trace(
-        go.Scatter(
+        plain.scatter(
             x=a[x][ok],
             y=a[y][ok],
             mode="markers",
@@ -96,7 +95,7 @@ def _trial_traces(
     )
     if bad.any():
         fig.add_trace(
-            go.Scatter(
+            plain.scatter(
                 x=a[x][bad],
                 y=a[y][bad],
                 mode="markers",
@@ -116,7 +115,7 @@ def _trial_traces(
         fig.update_layout(coloraxis_showscale=True)
 
 
-def comparison_figure(results: Mapping[str, Sequence[Mapping]], height: int = 640) -> go.Figure:
+def comparison_figure(results: Mapping[str, Sequence[Mapping]], height: int = 640) -> plain.Figure:
     """Grid vs random search with the same budget, one column each.
 
     Top row: validation accuracy against the learning rate alone (the projection onto the
@@ -134,7 +133,7 @@ def comparison_figure(results: Mapping[str, Sequence[Mapping]], height: int = 64
     titles = [
         f"{m}: {distinct_count(arrays[m]['lr'])} distinct learning rates" for m in methods
     ] + [f"{m}: {distinct_count(arrays[m]['reg'])} distinct λ₂ values" for m in methods]
-    fig = make_subplots(
+    fig = plain.make_subplots(
         rows=2,
         cols=len(methods),
         row_heights=[0.36, 0.64],
@@ -151,7 +150,7 @@ def comparison_figure(results: Mapping[str, Sequence[Mapping]], height: int = 64
         # projection: one vertical tick per distinct learning rate, under the points
         for v in np.unique(a["lr"].astype(np.float32)):
             fig.add_trace(
-                go.Scatter(
+                plain.scatter(
                     x=[float(v), float(v)],
                     y=[0.0, 1.0],
                     mode="lines",
@@ -180,9 +179,9 @@ def comparison_figure(results: Mapping[str, Sequence[Mapping]], height: int = 64
     return fig
 
 
-def _box_trace(box: Mapping[str, Sequence[float]], stage: int) -> go.Scatter:
+def _box_trace(box: Mapping[str, Sequence[float]], stage: int) -> dict:
     (x0, x1), (y0, y1) = box["lr"], box["reg"]
-    return go.Scatter(
+    return plain.scatter(
         x=[x0, x1, x1, x0, x0],
         y=[y0, y0, y1, y1, y0],
         mode="lines",
@@ -197,7 +196,7 @@ def stages_figure(
     boxes: Sequence[Mapping[str, Sequence[float]]],
     best: Mapping | None = None,
     height: int = 520,
-) -> go.Figure:
+) -> plain.Figure:
     """Coarse → fine search: every trial in the (lr, λ₂) plane (log axes), coloured by validation
     accuracy, one marker shape per stage, exploded trials as crosses, and each stage's box.
 
@@ -208,7 +207,7 @@ def stages_figure(
         height: figure height in pixels.
     """
     a = _arrays(trials)
-    fig = make_subplots(rows=1, cols=1)
+    fig = plain.make_subplots(rows=1, cols=1)
     for s, box in enumerate(boxes):
         fig.add_trace(_box_trace(box, s), row=1, col=1)
     for s in range(len(boxes)):
@@ -227,7 +226,7 @@ def stages_figure(
         _trial_traces(fig, a, a["exploded"], x="lr", y="reg", row=1, col=1)
     if best is not None:
         fig.add_trace(
-            go.Scatter(
+            plain.scatter(
                 x=[best["lr"]],
                 y=[best["reg"]],
                 mode="markers",
@@ -255,7 +254,7 @@ def stages_figure(
 
 def cost_curves_figure(
     losses: np.ndarray, trials: Sequence[Mapping], height: int = 380, max_steps_points: int = 300
-) -> go.Figure:
+) -> plain.Figure:
     """Training cost of every trial against step + 1 (log-log, so the first steps, where runs
     explode, are visible). Exploded trials are drawn in orange and end with a
     cross at the step where they were stopped; the others are coloured by stage.
@@ -269,7 +268,7 @@ def cost_curves_figure(
     losses = np.asarray(losses, float)
     n_steps = losses.shape[1] if losses.ndim == 2 else 0
     idx = np.unique(np.linspace(0, max(n_steps - 1, 0), min(n_steps, max_steps_points)).astype(int))
-    fig = go.Figure()
+    fig = plain.Figure()
     shown: set[str] = set()
     for i, t in enumerate(trials):
         curve = losses[i]
@@ -284,7 +283,7 @@ def cost_curves_figure(
             color, width = STAGE_COLORS[t["stage"] % len(STAGE_COLORS)], 1.2
         label = f"lr={t['lr']:.3g}, λ₂={t['reg']:.3g}"
         fig.add_trace(
-            go.Scatter(
+            plain.scatter(
                 x=steps + 1,
                 y=curve[steps],
                 mode="lines",
@@ -300,7 +299,7 @@ def cost_curves_figure(
         shown.add(group)
         if t["exploded"] and steps.size:
             fig.add_trace(
-                go.Scatter(
+                plain.scatter(
                     x=[steps[-1] + 1],
                     y=[curve[steps[-1]]],
                     mode="markers",

@@ -1,6 +1,6 @@
 """Second-order figures: the effect of Newton's damping and what curvature costs in memory.
 
-Builders take NumPy/py data and return ``go.Figure``; no Streamlit here.
+Builders take NumPy/py data and return ``plain.Figure``; no Streamlit here.
 """
 
 from __future__ import annotations
@@ -8,9 +8,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-import plotly.graph_objects as go
 
 from ..costs import curvature_costs, human_bytes
+from . import plain
 from .theme import DIVERGED_COLOR, base_layout, optimizer_color
 
 # Reference memory size drawn as a horizontal line on the memory chart (decimal bytes).
@@ -26,7 +26,7 @@ def damping_figure(
     current: float | None = None,
     title: str | None = None,
     height: int = 340,
-) -> go.Figure:
+) -> plain.Figure:
     r"""Steps Newton needs to reach the tolerance for each damping λ (log x axis).
 
     Runs that never get there within ``max_steps`` are drawn as hollow markers on a dotted line at
@@ -44,9 +44,9 @@ def damping_figure(
     diverged = np.asarray(diverged, dtype=bool)
     steps = np.array([s if s is not None else max_steps for s in steps_to_tol], dtype=float)
     color = optimizer_color("newton")
-    fig = go.Figure()
+    fig = plain.Figure()
     fig.add_trace(
-        go.Scatter(
+        plain.scatter(
             x=lam,
             y=np.where(reached, steps, np.nan),
             mode="lines+markers",
@@ -60,7 +60,7 @@ def damping_figure(
     slow = ~reached & ~diverged
     if slow.any():
         fig.add_trace(
-            go.Scatter(
+            plain.scatter(
                 x=lam[slow],
                 y=np.full(slow.sum(), max_steps),
                 mode="markers",
@@ -72,7 +72,7 @@ def damping_figure(
     if (~reached & diverged).any():
         bad = ~reached & diverged
         fig.add_trace(
-            go.Scatter(
+            plain.scatter(
                 x=lam[bad],
                 y=np.full(bad.sum(), max_steps),
                 mode="markers",
@@ -107,7 +107,7 @@ def memory_figure(
     bytes_per_number: int = 4,
     title: str | None = None,
     height: int = 380,
-) -> go.Figure:
+) -> plain.Figure:
     r"""Memory against the number of parameters N (log–log): one gradient (N numbers), L-BFGS's
     history (2mN) and the full Hessian (N²), with the chosen N marked (its values in the legend)
     and a large GPU's memory as a horizontal line.
@@ -121,12 +121,12 @@ def memory_figure(
         ("Hessian: N² numbers", ns**2 * bytes_per_number, "newton", "hessian_bytes"),
     )  # fmt: skip
     costs = curvature_costs(n_params, history, bytes_per_number)
-    fig = go.Figure()
+    fig = plain.Figure()
     for label, values, optimizer, field in rows:
         color = optimizer_color(optimizer)
         at_n = getattr(costs, field)
         fig.add_trace(
-            go.Scatter(
+            plain.scatter(
                 x=ns,
                 y=values,
                 mode="lines",
@@ -137,7 +137,7 @@ def memory_figure(
             )
         )
         fig.add_trace(
-            go.Scatter(
+            plain.scatter(
                 x=[n_params],
                 y=[at_n],
                 mode="markers",

@@ -1,6 +1,6 @@
 """Loss-surface figures: contour with optimizer paths (animated), and the 3D view.
 
-Builders take NumPy data and return ``go.Figure``; no Streamlit here.
+Builders take NumPy data and return ``plain.Figure``; no Streamlit here.
 
 Animated contours (checked in a browser, Streamlit 1.67): a frame drawn with ``redraw=False``
 erases every trace that is not a scatter, even one the frame does not name, so a ``go.Contour``
@@ -27,8 +27,8 @@ from functools import cached_property
 
 import numpy as np
 import plotly.colors
-import plotly.graph_objects as go
 
+from . import plain
 from .theme import DIVERGED_COLOR, SURFACE_SCALE, base_layout, hover_targets, run_style
 
 MAX_FRAMES = 60
@@ -188,11 +188,11 @@ def frame_steps(n_steps: int, max_frames: int = MAX_FRAMES) -> np.ndarray:
     return np.unique(np.linspace(0, n_steps, min(max_frames, n_steps + 1)).round().astype(int))
 
 
-def _path_trace(path: Path, upto: int | None = None) -> go.Scatter:
+def _path_trace(path: Path, upto: int | None = None) -> dict:
     pts, steps = path.upto(upto)
     style = run_style(path.optimizer, path.repeat)
     name = path.label + (f" — diverged at step {path.diverged_at}" if path.diverged_at else "")
-    return go.Scatter(
+    return plain.scatter(
         x=pts[:, 0],
         y=pts[:, 1],
         mode="lines+markers",
@@ -237,7 +237,7 @@ def contour_figure(
     highlight: Highlight | None = None,
     frame_ms: int = FRAME_MS,
     raster: bool | None = None,
-) -> go.Figure:
+) -> plain.Figure:
     """Contour of the loss with each optimizer's path.
 
     Args:
@@ -263,8 +263,7 @@ def contour_figure(
     """
     zz = display_z(z, log_scale)
     raster = animate if raster is None else raster
-    # no validation of every frame's arrays: that is most of the build time of long runs
-    fig = go.Figure(_validate=False)
+    fig = plain.Figure()
     gx, gy, grid_loss = _coarse_grid(xs, ys, z)
     loss_hover = "x=%{x:.3g}<br>y=%{y:.3g}<br>loss=%{customdata:.4g}"
     if raster:
@@ -283,7 +282,7 @@ def contour_figure(
             layer="below",
         )
         fig.add_trace(
-            go.Scatter(
+            plain.scatter(
                 x=gx,
                 y=gy,
                 customdata=grid_loss,
@@ -297,7 +296,7 @@ def contour_figure(
         )
     else:
         fig.add_trace(
-            go.Contour(
+            plain.contour(
                 x=xs,
                 y=ys,
                 z=zz,
@@ -315,7 +314,7 @@ def contour_figure(
     if click_grid:
         invisible = dict(marker=dict(opacity=0))
         fig.add_trace(
-            go.Scatter(
+            plain.scatter(
                 x=gx,
                 y=gy,
                 customdata=grid_loss,
@@ -337,7 +336,7 @@ def contour_figure(
         if path.diverged_at:
             end = path.points[-1]
             fig.add_trace(
-                go.Scatter(
+                plain.scatter(
                     x=[end[0]],
                     y=[end[1]],
                     mode="markers+text",
@@ -354,7 +353,7 @@ def contour_figure(
     if minima:
         mx, my = zip(*minima, strict=True)
         fig.add_trace(
-            go.Scatter(
+            plain.scatter(
                 x=mx,
                 y=my,
                 mode="markers",
@@ -366,7 +365,7 @@ def contour_figure(
         )
     if start is not None:
         fig.add_trace(
-            go.Scatter(
+            plain.scatter(
                 x=[start[0]],
                 y=[start[1]],
                 mode="markers",
@@ -391,7 +390,7 @@ def contour_figure(
     if click_grid:
         fig.update_layout(clickmode="event+select", dragmode="pan")
     if animate and n_steps:
-        set_frames(fig, _add_animation(fig, paths, first_path, n_steps, show_final, frame_ms))
+        fig.frames = _add_animation(fig, paths, first_path, n_steps, show_final, frame_ms)
     return fig
 
 
@@ -405,20 +404,10 @@ def _coarse_grid(xs, ys, z) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return gx.ravel(), gy.ravel(), np.asarray(z)[row, col]
 
 
-def set_frames(fig: go.Figure, frames: list[dict]) -> None:
-    """``fig.frames = frames`` without validating every frame's arrays again (Plotly's setter
-    always validates, which takes longer than everything else in building an animated figure).
-    The frames are built here from plain numbers, so there is nothing to catch."""
-    if hasattr(fig, "_frame_objs"):
-        fig._frame_objs = tuple(go.Frame(frame, _validate=False) for frame in frames)
-    else:  # a Plotly without that attribute: the validating setter
-        fig.frames = frames
-
-
-def _add_highlight(fig: go.Figure, highlight: Highlight) -> None:
+def _add_highlight(fig: plain.Figure, highlight: Highlight) -> None:
     (x0, y0), (x1, y1) = highlight.theta, highlight.theta_next
     fig.add_trace(
-        go.Scatter(
+        plain.scatter(
             x=[x0],
             y=[y0],
             mode="markers",
@@ -448,7 +437,7 @@ def _add_highlight(fig: go.Figure, highlight: Highlight) -> None:
 
 
 def _add_animation(
-    fig: go.Figure,
+    fig: plain.Figure,
     paths: Sequence[Path],
     first_path: int,
     n_steps: int,
@@ -517,7 +506,8 @@ def _add_animation(
             )
         ],
         margin=dict(b=180),
-        height=(fig.layout.height or 560) + 30,  # the read-out's own row; the plot keeps its size
+        height=(fig.layout.get("height") or 560)
+        + 30,  # the read-out's own row; the plot keeps its size
     )
     return frames
 
@@ -531,19 +521,19 @@ def surface_3d_figure(
     *,
     log_scale: bool = False,
     height: int = 560,
-) -> go.Figure:
+) -> plain.Figure:
     """The loss as a 3D surface with each path lifted onto it (``loss_along[i]`` per point)."""
     zz = display_z(z, log_scale)
     offset = np.min(z)
-    fig = go.Figure(
-        go.Surface(x=xs, y=ys, z=zz, colorscale=SURFACE_SCALE, showscale=False, opacity=0.9)
+    fig = plain.Figure(
+        plain.surface(x=xs, y=ys, z=zz, colorscale=SURFACE_SCALE, showscale=False, opacity=0.9)
     )
     for path, loss in zip(paths, loss_along, strict=True):
         height_on_surface = np.log1p(np.asarray(loss) - offset) if log_scale else np.asarray(loss)
         style = run_style(path.optimizer, path.repeat)
         n = len(path.points)
         fig.add_trace(
-            go.Scatter3d(
+            plain.scatter3d(
                 x=path.points[:, 0],
                 y=path.points[:, 1],
                 z=height_on_surface[:n],

@@ -7,9 +7,8 @@ Streamlit's light and dark themes restyle them.
 
 from __future__ import annotations
 
-import plotly.graph_objects as go
-
 from ..optimizers import OPTIMIZERS
+from . import plain
 
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442"]
 TOL_MUTED = ["#882255", "#44AA99", "#999933", "#AA4499", "#332288"]
@@ -42,12 +41,12 @@ def run_style(name: str, repeat: int = 0) -> dict:
 
 
 def base_layout(
-    fig: go.Figure,
+    fig: plain.Figure,
     *,
     title: str | None = None,
     height: int = 480,
     legend_below: float | None = None,
-) -> go.Figure:
+) -> plain.Figure:
     """Font, height, margins and a horizontal legend: above the plot, or with its top at
     ``legend_below`` (a negative paper coordinate) under it."""
     if legend_below is None:

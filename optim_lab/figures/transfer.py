@@ -6,9 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 import numpy as np
-import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
+from . import plain
 from .theme import OKABE_ITO, base_layout
 
 STRATEGY_LABELS = {
@@ -47,7 +46,7 @@ def winner(scores: Mapping[str, float], tie: float = TIE) -> tuple[str, list[str
 
 def table_figure(
     rows: Sequence[Mapping], similarities: Sequence[str] = ("similar", "different")
-) -> go.Figure:
+) -> plain.Figure:
     """The 2×2 grid (rows: little / lots of target data; columns: similar / different task).
 
     Each cell is coloured by its winning strategy and lists the four accuracies (winner in bold),
@@ -59,7 +58,7 @@ def table_figure(
     """
     amounts = ("little", "lots")
     cell = {(r["similarity"], r["data"]): r for r in rows}
-    fig = go.Figure()
+    fig = plain.Figure()
     titles = {"similar": "very similar task", "different": "very different task"}
     for j, sim in enumerate(similarities):
         for i, amount in enumerate(amounts):
@@ -100,7 +99,7 @@ def table_figure(
             )
     # invisible points carry hover text and give the axes their categories
     fig.add_trace(
-        go.Scatter(
+        plain.scatter(
             x=[0.5, 1.5],
             y=[0.5, 1.5],
             mode="markers",
@@ -139,7 +138,7 @@ def curve_figure(
     curves: Mapping[str, Mapping],
     marks: Sequence[int] = (),
     similarities: Sequence[str] = ("similar", "different"),
-) -> go.Figure:
+) -> plain.Figure:
     """Target accuracy vs number of labelled target examples (log x), one panel per similarity
     and one line per strategy (mean over seeds, with the spread over seeds as error bars).
 
@@ -148,7 +147,7 @@ def curve_figure(
         marks: sizes to mark with a vertical line (the table's "little" and "lots").
     """
     titles = {"similar": "very similar task", "different": "very different task (pixels shuffled)"}
-    fig = make_subplots(
+    fig = plain.make_subplots(
         rows=1,
         cols=len(similarities),
         shared_yaxes=True,
@@ -165,7 +164,7 @@ def curve_figure(
             mean = acc.mean(0)
             spread = acc.std(0) if acc.shape[0] > 1 else None
             fig.add_trace(
-                go.Scatter(
+                plain.scatter(
                     x=sizes,
                     y=mean,
                     mode="lines+markers",

@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-import plotly.graph_objects as go
-
+from ..figures import plain
 from ..figures.surface import Path, contour_figure
 from .cache import get_surface, grid
 
@@ -20,7 +19,7 @@ def run_contour(
     animate: bool = True,
     show_final: bool = True,
     **options: Any,
-) -> go.Figure:
+) -> plain.Figure:
     """:func:`~optim_lab.figures.surface.contour_figure` on the surface's cached grid, with its
     known minima and colour scale: animated (Play, step slider) and opened on the whole paths.
 

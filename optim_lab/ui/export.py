@@ -26,6 +26,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from ..figures.plain import Figure
 from ..lessons import columns_csv, columns_json, json_ready, trajectories_columns, trajectories_json
 
 CSV = "text/csv"
@@ -67,7 +68,7 @@ _kaleido_lock = threading.Lock()
 _kaleido_started = False
 
 
-def static_copy(fig: go.Figure) -> go.Figure:
+def static_copy(fig: Figure) -> go.Figure:
     """A copy of ``fig`` without what only works in a browser: animation frames, Play/Pause
     buttons and step sliders (the copy shows the figure as it stands)."""
     static = go.Figure(fig.to_dict() | {"frames": []}, skip_invalid=True)
@@ -79,7 +80,7 @@ def static_copy(fig: go.Figure) -> go.Figure:
     return static
 
 
-def figure_png(fig: go.Figure, width: int = PNG_WIDTH, scale: float = PNG_SCALE) -> bytes:
+def figure_png(fig: Figure, width: int = PNG_WIDTH, scale: float = PNG_SCALE) -> bytes:
     """``fig`` as a PNG image, rendered by kaleido: the figure as it stands (an animation's
     current frame, without its controls, see :func:`static_copy`), ``width`` × the figure's
     height in CSS pixels, times ``scale``.
@@ -101,12 +102,12 @@ def figure_png(fig: go.Figure, width: int = PNG_WIDTH, scale: float = PNG_SCALE)
             return fig.to_image(format="png", width=width, height=height, scale=scale)
 
 
-def figure_html(fig: go.Figure) -> str:
+def figure_html(fig: Figure) -> str:
     """``fig`` as a standalone HTML page, plotly.js included (works offline, animations too)."""
-    return fig.to_html(include_plotlyjs=True, full_html=True)
+    return go.Figure(fig.to_dict()).to_html(include_plotlyjs=True, full_html=True)
 
 
-def figure_downloads(fig: go.Figure, name: str, what: str = "figure") -> list[Download]:
+def figure_downloads(fig: Figure, name: str, what: str = "figure") -> list[Download]:
     """``fig`` as ``<name>.html`` and, where kaleido is installed, ``<name>.png``."""
     files = [
         Download(
@@ -158,7 +159,7 @@ def download_row(downloads: Sequence[Download], *, key: str, container: Any = No
 def runs_export(
     name: str,
     trajectories: Sequence[Any],
-    fig: go.Figure,
+    fig: Figure,
     *,
     extra: Mapping[str, Sequence[Any]] | Callable[[], Mapping[str, Sequence[Any]]] | None = None,
     what: str = "runs",
@@ -193,7 +194,7 @@ def runs_export(
 def columns_export(
     name: str,
     columns: Mapping[str, Sequence[Any]],
-    fig: go.Figure | None = None,
+    fig: Figure | None = None,
     *,
     what: str = "data",
     figure_what: str = "figure",
@@ -224,7 +225,7 @@ def to_json(payload: Mapping[str, Any]) -> str:
 
 
 def export_row(
-    name: str, table: pd.DataFrame, payload: dict, fig: go.Figure, *, key: str | None = None
+    name: str, table: pd.DataFrame, payload: dict, fig: Figure, *, key: str | None = None
 ) -> None:
     """``table`` as CSV, ``payload`` as JSON and ``fig`` as HTML and PNG, in one row."""
     download_row(

@@ -8,13 +8,23 @@ before ``app.py``'s own navigation takes over. Our ``pages/`` folder only holds 
 
 from __future__ import annotations
 
+import gc
 import sys
 from pathlib import Path
 
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web import cli
 
-APP = Path(__file__).resolve().parents[2] / "app.py"
+# Beside the package in a checkout; an installed package (a container image) runs from the folder
+# that holds app.py and pages/.
+APP = next(
+    (
+        path
+        for path in (Path(__file__).resolve().parents[2] / "app.py", Path.cwd() / "app.py")
+        if path.exists()
+    ),
+    Path("app.py"),
+)
 
 
 def navigation_only() -> None:
@@ -56,6 +66,11 @@ def preload() -> None:
 def main() -> None:
     navigation_only()
     preload()
+    # Streamlit collects garbage after every page run (runner.postScriptGC) so that memory is
+    # returned between runs; freezing what the preload built keeps that collection from walking
+    # JAX, Plotly and the engine every time.
+    gc.collect()
+    gc.freeze()
     sys.argv = ["streamlit", "run", str(APP), *sys.argv[1:]]
     sys.exit(cli.main())
 

@@ -47,8 +47,7 @@ with main:
     figure_slot = st.container()
     badge_slot = st.container()
     try:
-        with st.spinner("Running the optimizers…"):
-            trajectories = cache.runs(surface.key, surface.params, specs, start, steps)
+        trajectories = cache.runs(surface.key, surface.params, specs, start, steps)
     except ValueError as error:
         st.error(f"**These settings cannot run:** {error}")
         trajectories = []

@@ -18,6 +18,8 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import streamlit.components.v1 as components
 
+from ...figures.plain import Figure
+
 _HERE = Path(__file__).resolve().parent
 
 # Streamlit styles its own Plotly charts in the browser (light theme, as it resolves there); the
@@ -83,9 +85,9 @@ def _filled(folder: Path) -> Path:
     return folder
 
 
-def live_chart(fig: go.Figure, *, key: str) -> None:
+def live_chart(fig: Figure, *, key: str) -> None:
     """Draws ``fig``; later calls with the same ``key`` redraw the same chart in place."""
-    spec = pio.to_json(fig, validate=False)
+    spec = fig.to_json()
     _component()(spec=spec, template=_template_json(), key=key, default=None)
 
 
