@@ -1,13 +1,17 @@
 # Two entry points do all set-up on a fresh machine:
 #   make run    create the virtual environment if missing, then serve the app on 127.0.0.1
-#   make test   the same set-up plus Debian's chromium, then lint and every test (browser tests included)
+#               (WORKERS=N or WORKERS=auto: N processes behind Debian's nginx, on the same port)
+#   make test   the same set-up plus Debian's chromium and nginx, then lint and every test
+#               (browser tests included)
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 PORT   ?= 8501
+# App processes: 1 (one Streamlit process, no proxy), a number, or auto (one per usable core).
+WORKERS ?= 1
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: venv chromium run test lint bench clean
+.PHONY: venv chromium nginx run test lint bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -20,14 +24,22 @@ venv: $(STAMP)
 chromium:
 	@test -x /usr/bin/chromium || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
 
+nginx:
+	@test -x /usr/sbin/nginx || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq nginx; }
+
+ifeq ($(WORKERS),1)
 run: venv
 	$(PY) -m optim_lab.ui.serve --server.address 127.0.0.1 --server.port $(PORT) --server.headless true
+else
+run: venv nginx
+	$(PY) -m optim_lab.ui.workers --workers $(WORKERS) --port $(PORT) --address 127.0.0.1
+endif
 
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-test: venv chromium lint
+test: venv chromium nginx lint
 	$(PY) -m pytest -n 2 --dist loadfile
 
 bench: venv
