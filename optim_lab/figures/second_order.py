@@ -139,7 +139,7 @@ def memory_figure(
         fig.add_trace(
             plain.scatter(
                 x=[n_params],
-                y=[at_n],
+                y=[float(at_n)],
                 mode="markers",
                 legendgroup=field,
                 marker=dict(size=11, color=color, line=dict(width=1.5, color="white")),

@@ -16,8 +16,7 @@ sensible α and switching back restores SGD's.
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,7 +33,7 @@ from ..surfaces import SURFACES, SurfaceEntry
 from ..trajectory import RunSpec
 from . import widgets
 from .cache import EXPR_PREFIX, get_surface
-from .state import UrlState
+from .state import UrlState, plain_text, verbatim
 
 PAGE = "arena"
 CHART_KEY = "arena_contour"
@@ -45,6 +44,7 @@ DEFAULT_SURFACE = "bowl"
 DEFAULT_OPTIMIZERS = ("sgd", "momentum", "adam", "rmsprop", "nesterov", "adagrad")
 CUSTOM = "custom"
 DEFAULT_FORMULA = "0.1*x**2 + y**2 + 0.5*sin(3*x)"
+MAX_FORMULA_SHOWN = 500  # the formula input's own limit
 
 # Optimizers whose α is a plain gradient multiplier (the surface's SGD hint suits them) and those
 # whose steps are about α long per coordinate (α is a distance: a fraction of the plot's width).
@@ -82,19 +82,6 @@ def default_lr(optimizer: str, surface: SurfaceEntry) -> float:
     else:
         return float(spec.default)
     return float(min(max(nice_number(value), spec.min), spec.max))
-
-
-def peek(state: UrlState, url_key: str, default: Any, parse: Callable[[str], Any] = str) -> Any:
-    """The value a control is about to get, before its widget is drawn (for labels)."""
-    if state.external:
-        raw = state.incoming.get(url_key)
-        if raw is None:
-            return default
-        try:
-            return parse(raw)
-        except (ValueError, TypeError):
-            return default
-    return st.session_state.get(state.session_key(url_key), default)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -165,7 +152,10 @@ def surface_controls(state: UrlState) -> SurfaceChoice:
         st.session_state[_LAST_FORMULA] = formula
     except (ExpressionError, ValueError) as error:
         fallback = st.session_state.get(_LAST_FORMULA, DEFAULT_FORMULA)
-        st.error(f"**This formula cannot be used:** {error}\n\nShowing `{fallback}` meanwhile.")
+        st.error(
+            f"**This formula cannot be used:** {plain_text(error, limit=1000)}\n\n"
+            f"Showing {verbatim(fallback, limit=MAX_FORMULA_SHOWN)} meanwhile."
+        )
         formula = fallback
         entry = get_surface(EXPR_PREFIX + formula)
     return SurfaceChoice(EXPR_PREFIX + formula, entry, {}, name)
@@ -198,29 +188,21 @@ def apply_click(state: UrlState, surface: SurfaceEntry, chart_key: str = CHART_K
     return True
 
 
-def _float_in(label: str, low: float, high: float) -> Callable[[str], float]:
-    def parse(text: str) -> float:
-        try:
-            value = float(text)
-        except (TypeError, ValueError):
-            raise ValueError(f"{label} must be a number") from None
-        if not math.isfinite(value) or not low <= value <= high:
-            raise ValueError(f"{label} must be between {low:g} and {high:g}")
-        return value
-
-    return parse
-
-
 def coordinate_input(
     state: UrlState, url_key: str, label: str, default: float, low: float, high: float
 ) -> float:
-    """A number input for one coordinate, kept inside [low, high]."""
-    key = state.prepare(url_key, float(default), _float_in(label, low, high))
-    current = st.session_state[key]
-    st.session_state[key] = float(min(max(float(current), low), high))
+    """A number input for one coordinate, kept inside [low, high] (a link's value too)."""
+    bounds = widgets.Bounds(float(low), float(high))
+    key = state.prepare(url_key, float(default), bounds.parse)
+    st.session_state[key] = bounds.clamp(st.session_state[key])
     step = float(f"{(high - low) / 100:.1g}")
     return st.number_input(
-        label, min_value=float(low), max_value=float(high), step=step, key=key, format="%.3f"
+        label,
+        min_value=bounds.low,
+        max_value=bounds.high,
+        step=step,
+        key=key,
+        format="%.3f",
     )
 
 
@@ -276,10 +258,14 @@ def run_controls(state: UrlState, index: int, surface: SurfaceEntry, seed: int) 
             raise ValueError("unknown optimizer")
         return text
 
-    opt = peek(state, f"{prefix}.opt", default_opt, parse_opt)
+    opt = state.peek(f"{prefix}.opt", default_opt, parse_opt)
     opt = opt if opt in names else default_opt
-    lr_peek = peek(state, f"{prefix}.{opt}.lr", default_lr(opt, surface), float)
-    sched_peek = peek(state, f"{prefix}.sched", "constant")
+    # the label shows the α the run will use: parsed (and clamped) as its slider will
+    lr_spec = OPTIMIZERS[opt].param("lr")
+    lr_peek = state.peek(
+        f"{prefix}.{opt}.lr", default_lr(opt, surface), widgets.number_parser(lr_spec)
+    )
+    sched_peek = state.peek(f"{prefix}.sched", "constant")
     sched_peek = sched_peek if sched_peek in SCHEDULES else "constant"
     title = run_label(index, opt, lr_peek, sched_peek)
     with st.expander(title, expanded=index == 1, key=f"{PAGE}_run_{index}"):

@@ -2,23 +2,31 @@
 
 A hyper-parameter spec (:class:`optim_lab.registry.HParam`) decides the widget: a toggle for 0/1
 flags, an integer slider, a log-spaced select-slider for log-scale values, a plain slider otherwise.
+
+Each widget and the parser of its URL value share one description of what the widget can show
+(:class:`Bounds`, the options of a choice): a link can never ask a widget for a value it cannot
+take. A number beyond the bounds is clamped to the nearest one, anything else unusable falls back
+to the default; both are listed in the page's notice (:meth:`UrlState.finish`).
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import streamlit as st
 
 from ..optimizers import OPTIMIZERS
-from ..registry import Entry, HParam
+from ..registry import MAX_LIST_ITEMS, Entry, HParam
 from ..schedules import SCHEDULES
 from ..transforms import MODIFIER_PARAMS
-from .state import UrlState
+from .state import Adjusted, UrlState
 
+#: Integer sliders stop here: a longer range is too fine to drag (a link asking for more gets this).
+MAX_INT_SLIDER = 10_000
 # Log sliders offer these mantissas in every decade.
 _MANTISSAS = (1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0)
 # A log scale cannot reach 0: a range that starts at 0 offers 0 itself, then decades from the default
@@ -45,12 +53,102 @@ def format_number(value: float) -> str:
     return f"{value:.4g}"
 
 
-def _parse_in(spec: HParam) -> Callable[[str], float]:
+def _show(value: float) -> str:
+    return f"{value:g}"
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """The range of a numeric widget, and the parser of its URL value: one source for both.
+
+    Attributes:
+        low: the widget's smallest value.
+        high: its largest value.
+        integer: whole numbers only (an integer slider or number input).
+    """
+
+    low: float
+    high: float
+    integer: bool = False
+
+    @classmethod
+    def of(cls, spec: HParam) -> Bounds:
+        """The bounds of the widget :func:`number` draws for ``spec``: the registry's range, with
+        integer sliders capped at :data:`MAX_INT_SLIDER`."""
+        if spec.integer:
+            return cls(int(spec.min), int(min(spec.max, MAX_INT_SLIDER)), integer=True)
+        return cls(float(spec.min), float(spec.max))
+
+    def cast(self, value: float) -> int | float:
+        return int(value) if self.integer else float(value)
+
+    def clamp(self, value: float) -> int | float:
+        """``value`` brought into the bounds (rounded for whole numbers)."""
+        value = min(max(float(value), self.low), self.high)
+        return self.cast(round(value) if self.integer else value)
+
+    def parse(self, text: str) -> int | float:
+        """A URL value as a number within the bounds.
+
+        Raises:
+            Adjusted: the number was beyond a bound (the bound is used) or not whole.
+            ValueError: not a finite number.
+        """
+        try:
+            number = float(text)
+        except (TypeError, ValueError):
+            raise ValueError("not a number") from None
+        if not math.isfinite(number):
+            raise ValueError("not a finite number")
+        if number > self.high:
+            raise Adjusted(self.cast(self.high), f"is above the largest value {_show(self.high)}")
+        if number < self.low:
+            raise Adjusted(self.cast(self.low), f"is below the smallest value {_show(self.low)}")
+        if self.integer and number != int(number):
+            raise Adjusted(self.clamp(number), "is not a whole number")
+        return self.cast(number)
+
+
+def pick(options: Sequence[float], text: str, format_func: Callable[[float], str] = _show) -> float:
+    """The numeric option a URL value names; a number beyond the options gets the first or last
+    one (:class:`Adjusted`), anything else raises ``ValueError``."""
+    listed = ", ".join(format_func(o) for o in options)
+    try:
+        number = float(text)
+    except (TypeError, ValueError):
+        raise ValueError(f"choose one of {listed}") from None
+    for option in options:
+        if math.isclose(number, option, rel_tol=1e-9, abs_tol=1e-300):
+            return option
+    low, high = min(options), max(options)
+    if math.isfinite(number) and number > high:
+        raise Adjusted(high, f"is above the largest value {format_func(high)}")
+    if math.isfinite(number) and number < low:
+        raise Adjusted(low, f"is below the smallest value {format_func(low)}")
+    raise ValueError(f"choose one of {listed}")
+
+
+def _flag_parse(spec: HParam) -> Callable[[str], float]:
+    choices = spec.choices or (0.0, 1.0)
+
     def parse(text: str) -> float:
-        value = spec.validate(text)
-        return int(value) if spec.integer else float(value)
+        try:
+            value = float(text)
+        except (TypeError, ValueError):
+            value = math.nan
+        if value not in choices:
+            raise ValueError("use " + " or ".join(_show(c) for c in choices))
+        return value
 
     return parse
+
+
+def number_parser(spec: HParam) -> Callable[[str], float]:
+    """The URL parser of the widget :func:`number` draws for ``spec`` (also for labels that show a
+    value before its widget is drawn)."""
+    if spec.choices is not None:
+        return _flag_parse(spec)
+    return Bounds.of(spec).parse
 
 
 def number(
@@ -67,25 +165,30 @@ def number(
     default = spec.default if default is None else default
     label = label or spec.label
     help_text = spec.help or None
-    key = state.prepare(url_key, int(default) if spec.integer else float(default), _parse_in(spec))
+    bounds = Bounds.of(spec)
+    key = state.prepare(url_key, bounds.cast(default), number_parser(spec))
     current = st.session_state[key]
     if spec.choices is not None and set(spec.choices) == {0.0, 1.0}:
         st.session_state[key] = bool(current)
         checked = container.toggle(label, key=key, help=help_text, disabled=disabled)
         return 1.0 if checked else 0.0
+    current = st.session_state[key] = bounds.clamp(current)  # a value set by code stays drawable
     if spec.integer:
-        st.session_state[key] = int(current)
         return container.slider(
             label,
-            int(spec.min),
-            int(min(spec.max, 10_000)),
+            int(bounds.low),
+            int(bounds.high),
             key=key,
             help=help_text,
             disabled=disabled,
         )
     if spec.log:
-        low = spec.min if spec.min > 0 else min(float(default) or math.inf, spec.max * _LOG_SPAN)
-        options = log_options(low, spec.max, include_zero=spec.min == 0)
+        low = (
+            bounds.low
+            if bounds.low > 0
+            else min(float(default) or math.inf, bounds.high * _LOG_SPAN)
+        )
+        options = log_options(low, bounds.high, include_zero=bounds.low == 0)
         if current not in options:  # an exact value from a link or a preset stays exact
             options = sorted([*options, float(current)])
         return container.select_slider(
@@ -96,11 +199,11 @@ def number(
             format_func=format_number,
             disabled=disabled,
         )
-    step = float(f"{(spec.max - spec.min) / 200:.1g}")
+    step = float(f"{(bounds.high - bounds.low) / 200:.1g}")
     return container.slider(
         label,
-        float(spec.min),
-        float(spec.max),
+        bounds.low,
+        bounds.high,
         step=step,
         key=key,
         help=help_text,
@@ -144,7 +247,8 @@ def int_choice(
     default: int | str,
     **kwargs: Any,
 ) -> int:
-    """:func:`choice` among whole numbers (steps, sizes, counts), returned as an ``int``."""
+    """:func:`choice` among whole numbers (steps, sizes, counts), returned as an ``int`` (a link's
+    number that is not an option is an unknown choice: the default)."""
     texts = [str(o) for o in options]
     return int(choice(state, url_key, label, texts, str(default), **kwargs))
 
@@ -209,6 +313,21 @@ def integer(
     )
 
 
+def _list_parser(spec: HParam) -> Callable[[str], str]:
+    """URL parser of an ``int_list`` text input (milestones): the list, normalized."""
+
+    def parse(text: str) -> str:
+        try:
+            return ",".join(map(str, spec.validate(text)))
+        except ValueError:
+            raise ValueError(
+                f"use up to {MAX_LIST_ITEMS} whole numbers between {_show(spec.min)} and "
+                f"{_show(spec.max)}, separated by commas"
+            ) from None
+
+    return parse
+
+
 def entry_params(
     state: UrlState,
     prefix: str,
@@ -225,11 +344,7 @@ def entry_params(
             continue
         default = (defaults or {}).get(spec.name)
         if spec.kind == "int_list":
-            key = state.prepare(
-                f"{prefix}.{spec.name}",
-                spec.default,
-                lambda t, s=spec: ",".join(map(str, s.validate(t))),
-            )
+            key = state.prepare(f"{prefix}.{spec.name}", spec.default, _list_parser(spec))
             values[spec.name] = container.text_input(spec.label, key=key, help=spec.help)
         else:
             values[spec.name] = number(

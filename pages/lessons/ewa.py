@@ -9,7 +9,7 @@ from optim_lab.figures.ewa import ewa_figure, lag_weights_figure
 from optim_lab.registry import HParam
 from optim_lab.ui import export, widgets
 from optim_lab.ui.layout import page_header, what_to_notice
-from optim_lab.ui.state import UrlState
+from optim_lab.ui.state import UrlState, plain_text
 
 SOURCES = {
     "temperature": "example: a year of temperatures",
@@ -76,7 +76,10 @@ with controls:
         try:
             values = lessons.parse_numbers(text)
         except ValueError as error:
-            st.error(f"Could not read your numbers: {error}. Showing the example numbers instead.")
+            st.error(  # the numbers may come from a link: their text is shown as plain text
+                f"Could not read your numbers: {plain_text(error, limit=300)}. "
+                "Showing the example numbers instead."
+            )
     else:
         upload = st.file_uploader(
             "CSV or TXT file (the first numeric column is used)", type=["csv", "txt", "tsv"]

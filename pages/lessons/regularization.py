@@ -44,11 +44,8 @@ NOISE = HParam(
 
 
 def _lam_select(container) -> float:
-    def parse(text: str) -> float:
-        value = float(text)
-        if value not in SWEEP_LAMBDAS:
-            raise ValueError(f"choose one of {', '.join(map(lam_label, SWEEP_LAMBDAS))}")
-        return value
+    def parse(text: str) -> float:  # one of the slider's options (the ends for numbers beyond)
+        return widgets.pick(SWEEP_LAMBDAS, text, format_func=lam_label)
 
     key = state.prepare("lam", 3e-3, parse)
     return float(

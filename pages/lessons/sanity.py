@@ -10,6 +10,7 @@ import streamlit as st
 from optim_lab.figures.sanity import initial_loss_figure, lr_compare_figure, overfit_figure
 from optim_lab.figures.theme import OKABE_ITO
 from optim_lab.nn import ACTIVATIONS, INITS
+from optim_lab.optimizers import OPTIMIZERS
 from optim_lab.registry import HParam
 from optim_lab.ui import nn_cache, widgets
 from optim_lab.ui.export import export_row
@@ -21,7 +22,8 @@ HIDDEN = ("16", "32", "64")
 OVERFIT_STEPS = ("100", "200", "400")
 LR_STEPS = 100
 OVERFIT_LR = HParam("olr", "Adam learning rate", 0.01, 1e-4, 0.1, log=True)
-LOW_LR = HParam("low", "too low", 1e-6, 1e-7, 1e-2, log=True, help="SGD learning rate.")
+SGD_LR = OPTIMIZERS["sgd"].param("lr")  # the runs refuse rates outside its range
+LOW_LR = HParam("low", "too low", 1e-6, SGD_LR.min, 1e-2, log=True, help="SGD learning rate.")
 GOOD_LR = HParam("good", "about right", 0.5, 1e-3, 2.0, log=True, help="SGD learning rate.")
 HIGH_LR = HParam("high", "too high", 10.0, 0.5, 10.0, log=True, help="SGD learning rate.")
 CHECK_DATA = ("spiral", "moons", "xor", "circles")

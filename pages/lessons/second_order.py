@@ -274,21 +274,16 @@ st.markdown(
 )
 
 
-def _parse_count(text: str) -> int:
-    value = float(text)
-    if value != int(value) or not 1 <= value <= MAX_PARAMS:
-        raise ValueError(f"a whole number between 1 and {MAX_PARAMS:.0e}")
-    return int(value)
-
+N_BOUNDS = w.Bounds(1, MAX_PARAMS, integer=True)  # the input's range, and a link's
 
 inputs, results = st.columns([1, 3])
 with inputs:
-    n_key = state.prepare("n", 100_000, _parse_count)
+    n_key = state.prepare("n", 100_000, N_BOUNDS.parse)
     n_params = int(
         st.number_input(
             "number of parameters N",
-            min_value=1,
-            max_value=MAX_PARAMS,
+            min_value=int(N_BOUNDS.low),
+            max_value=int(N_BOUNDS.high),
             step=1000,
             key=n_key,
             help="The slides' small network has 100,000 parameters.",
