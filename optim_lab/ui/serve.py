@@ -8,8 +8,11 @@ before ``app.py``'s own navigation takes over. Our ``pages/`` folder only holds 
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import sys
+import threading
+import time
 from pathlib import Path
 
 from streamlit.runtime.pages_manager import PagesManager
@@ -52,7 +55,7 @@ def preload() -> None:
     from optim_lab.config import enable_compile_cache
 
     for module in pkgutil.walk_packages(optim_lab.__path__, "optim_lab."):
-        if not module.name.endswith(("__main__", ".serve")):
+        if not module.name.endswith(("__main__", ".serve", ".workers", ".ws_client")):
             importlib.import_module(module.name)
     for name in LAZY_MODULES:
         with contextlib.suppress(ImportError):  # moved in another version: the first page waits
@@ -63,14 +66,40 @@ def preload() -> None:
     jnp.linalg.solve(jnp.eye(2), jnp.ones(2)).block_until_ready()
 
 
+# glibc's mallopt parameter for the number of malloc arenas.
+_M_ARENA_MAX = -8
+
+
+def return_freed_memory(every: float = 5.0) -> None:
+    """Keeps the server's memory flat as page runs come and go.
+
+    Every page run is a new thread, and the arrays it frees can stay in glibc's per-thread arenas
+    instead of going back to the system. Two arenas, and a trim every ``every`` seconds on a thread
+    of its own (the call releases the GIL), return them. Nothing happens where the C library is not
+    glibc."""
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        libc.mallopt(_M_ARENA_MAX, 2)
+        trim = libc.malloc_trim
+    except (OSError, AttributeError):
+        return
+
+    def trim_forever() -> None:
+        while True:
+            time.sleep(every)
+            trim(0)
+
+    threading.Thread(target=trim_forever, name="malloc-trim", daemon=True).start()
+
+
 def main() -> None:
     navigation_only()
     preload()
-    # Streamlit collects garbage after every page run (runner.postScriptGC) so that memory is
-    # returned between runs; freezing what the preload built keeps that collection from walking
-    # JAX, Plotly and the engine every time.
+    # Streamlit's forced collection after every page run is off (.streamlit/config.toml); what the
+    # preload built is frozen, so Python's own collections never walk JAX, Plotly and the engine.
     gc.collect()
     gc.freeze()
+    return_freed_memory()
     sys.argv = ["streamlit", "run", str(APP), *sys.argv[1:]]
     sys.exit(cli.main())
 

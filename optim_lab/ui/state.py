@@ -15,9 +15,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import streamlit as st
+
+from ..lessons import cell_from_selection
 
 _WRITTEN = "_url_written"
 _NOTICES = "_url_notices"
@@ -85,6 +88,28 @@ def verbatim(text: Any, limit: int = SHOWN_CHARS) -> str:
     return f"{fence} {text} {fence}"  # one space each side is stripped: a leading ` stays inside
 
 
+def session_key(page: str, url_key: str) -> str:
+    """Where a page's URL-backed control keeps its value in the session."""
+    return f"{page}:{url_key}"
+
+
+def select_cell(page: str, chart_key: str, x_key: str, y_key: str) -> Callable[[], None]:
+    """An ``on_select`` callback for a heat map of clickable cells (``customdata = [x, y]``): the
+    clicked cell's values become the ``x_key`` and ``y_key`` controls' values, before the page runs.
+
+    Streamlit keeps a selectable chart's callback after the chart is redrawn with other data (its
+    identity includes the figure); a function defined in the page would keep that run's globals,
+    every figure included, alive with it, so the callback holds nothing but these names."""
+    return partial(_select_cell, page, chart_key, x_key, y_key)
+
+
+def _select_cell(page: str, chart_key: str, x_key: str, y_key: str) -> None:
+    cell = cell_from_selection(st.session_state.get(chart_key))
+    if cell is not None:
+        st.session_state[session_key(page, x_key)] = cell[0]
+        st.session_state[session_key(page, y_key)] = cell[1]
+
+
 def format_value(value: Any) -> str:
     """How a value is written in the URL."""
     if isinstance(value, bool):
@@ -109,7 +134,7 @@ class UrlState:
         self._notice_slot = st.empty()
 
     def session_key(self, url_key: str) -> str:
-        return f"{self.page}:{url_key}"
+        return session_key(self.page, url_key)
 
     def _notice(self, url_key: str, raw: str, reason: str, value: Any) -> None:
         self.notices.append(

@@ -14,7 +14,7 @@ from optim_lab.trajectory import RunSpec
 from optim_lab.ui import cache, export, widgets
 from optim_lab.ui.contour import run_contour
 from optim_lab.ui.layout import page_header, what_to_notice
-from optim_lab.ui.state import UrlState
+from optim_lab.ui.state import UrlState, select_cell
 
 SURFACE = "bowl"
 FORMS = {"momentum": "EWA form (β)", "heavy_ball": "classic form (ρ)", "nesterov": "Nesterov (ρ)"}
@@ -43,14 +43,6 @@ BETA = HParam(
 MAP_KEY = "momentum_map"
 
 state = UrlState("momentum")
-
-
-def _on_map_click() -> None:
-    """A clicked cell becomes the selected (α, β); runs before the page, so widgets follow."""
-    cell = lessons.cell_from_selection(st.session_state.get(MAP_KEY))
-    if cell is not None:
-        state.set("lr", cell[0])
-        state.set("beta", cell[1])
 
 
 page_header(
@@ -125,7 +117,12 @@ heat = sweep_heatmap(
 
 map_col, run_col = st.columns([11, 9], gap="medium")
 with map_col:
-    st.plotly_chart(heat, key=MAP_KEY, on_select=_on_map_click, selection_mode="points")
+    st.plotly_chart(
+        heat,
+        key=MAP_KEY,
+        on_select=select_cell(state.page, MAP_KEY, "lr", "beta"),
+        selection_mode="points",
+    )
     share = 100 * result.diverged.mean()
     st.caption(
         f"κ = {kappa:g}: {share:.0f}% of the {result.diverged.size} runs diverged (vermillion). "
