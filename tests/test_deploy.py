@@ -104,7 +104,11 @@ def test_worker_count():
 def test_make_run_starts_one_process_unless_workers_is_set():
     def dry_run(*args):
         out = subprocess.run(
-            ["make", "-n", "run", *args], cwd=ROOT, capture_output=True, text=True, check=True
+            ["make", "--no-print-directory", "-n", "run", *args],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
         )
         return out.stdout.splitlines()
 
