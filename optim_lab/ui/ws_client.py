@@ -17,6 +17,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from pathlib import Path
@@ -317,6 +318,13 @@ async def run_clocks(
 # The server's side, for benchmarks and tests: start the app on 127.0.0.1 and read its processes.
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_blocking(coroutine):
+    """Runs ``coroutine`` to its end on a thread of its own and returns its result (the calling
+    thread may have an event loop running already, as a browser test's Playwright leaves one)."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def free_port(count: int = 1) -> int:

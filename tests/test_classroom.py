@@ -1,0 +1,72 @@
+"""A small class against the real server, over Streamlit's websocket protocol (as a browser talks
+to it): every run finishes cleanly, and a bad link gives a notice instead of an error.
+
+The load benchmark is bench/bench_classroom.py; this is its smoke test.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+
+import pytest
+
+from optim_lab.ui.ws_client import AppServer, RunResult, Session, run_blocking
+
+pytestmark = pytest.mark.slow
+
+NOTICE = "could not be used"  # UrlState's notice for link parameters it refused
+# Five students, a few pages each, with settings as links carry them ("" = home, at the root).
+STUDENTS = [
+    [("", ""), ("arena", "seed=3&r1.sgd.lr=0.2"), ("ewa", "beta=0.8")],
+    [("momentum", "lr=0.3&beta=0.7"), ("arena", "n=2&steps=100"), ("preprocessing", "angle=45")],
+    [("adaptive", "s.angle=30"), ("saddles", "steps=300"), ("", "")],
+    [("activations", "a2=leaky_relu&a2.leaky_relu.slope=0.2"), ("ewa", "seed=5"), ("arena", "")],
+    [("playground", "seed=7"), ("momentum", "form=nesterov"), ("saddles", "scenario=cliff")],
+]
+
+
+@pytest.fixture(scope="module")
+def server():
+    with AppServer(workers=1, startup_timeout=120) as app:
+        yield app
+
+
+async def _student(url: str, visits: list[tuple[str, str]]) -> list[tuple[str, RunResult]]:
+    results = []
+    async with Session(url, timeout=60) as session:
+        for page, query in visits:
+            results.append((f"{page or 'home'}?{query}", await session.run(page, query)))
+    return results
+
+
+async def _class(url: str) -> list[tuple[str, RunResult]]:
+    per_student = await asyncio.gather(*(_student(url, visits) for visits in STUDENTS))
+    return [run for runs in per_student for run in runs]
+
+
+def test_students_runs_finish_without_errors(server):
+    runs = run_blocking(asyncio.wait_for(_class(server.url), 120))
+    assert len(runs) == sum(len(v) for v in STUDENTS)
+    for link, result in runs:
+        assert result.status == "ok", link
+        assert not result.page_not_found, link
+        assert result.exceptions == [], link
+        assert not [w for w in result.warnings if NOTICE in w], link
+        assert result.elements > 0, link
+    assert server.log_problems() == []
+
+
+@pytest.mark.parametrize("query", ["n=999999", "seed=abc", "r1.sgd.lr=-3&steps=7"])
+def test_bad_link_gives_a_notice_not_an_error(server, query):
+    async def visit() -> RunResult:
+        async with Session(server.url, timeout=60) as session:
+            return await session.run("arena", query)
+
+    result = run_blocking(asyncio.wait_for(visit(), 90))
+    assert result.status == "ok"
+    assert result.exceptions == []
+    notices = [w for w in result.warnings if NOTICE in w]
+    assert len(notices) == 1
+    for part in query.split("&"):  # each refused parameter is named, as the link wrote it
+        assert re.search(rf"`\s*{re.escape(part)}\s*`", notices[0]), (part, notices[0])
