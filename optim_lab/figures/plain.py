@@ -5,9 +5,9 @@ which was most of the server's time on every page run. The builders write the JS
 reads instead, through the few helpers of ``go.Figure`` they use, with its conventions: keyword
 paths with underscores (``marker_color``, ``xaxis_title_text``), ``None`` leaves a property unset,
 a plain string title means its text, NumPy arrays are stored as typed arrays (base64, as Plotly
-sends them; :func:`values` reads one back). Subplot grids, and the
-positions of annotations on axis-spanning lines and rectangles, are Plotly's own (computed once per
-grid shape). ``tests/test_plain.py`` checks each helper against ``go.Figure``.
+sends them; :func:`values` reads one back). Subplot grids, and the positions of annotations on
+axis-spanning lines and rectangles, are Plotly's own (computed once per grid shape).
+``tests/test_plain.py`` checks each helper against ``go.Figure``.
 """
 
 from __future__ import annotations
