@@ -135,6 +135,22 @@ LESSONS: dict[str, list[Lesson]] = {
 }
 
 
+def lesson_page(path: str):
+    """The lesson at ``path`` as a ``st.page_link`` target. Made once per entry script and server:
+    given a path, ``st.page_link`` resolves it on disk and looks it up among the pages each time
+    (Home links to every lesson and preset)."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    return _lesson_page(path, ctx.main_script_path if ctx else "")
+
+
+@cache
+def _lesson_page(path: str, main_script: str):
+    lesson = next(lesson for group in LESSONS.values() for lesson in group if lesson.path == path)
+    return st.Page(lesson.path, title=lesson.title, icon=lesson.icon)
+
+
 @cache
 def plotly_script() -> str | None:
     """The address of Streamlit's Plotly chart code (its file name carries a hash), relative to the

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from optim_lab.presets import all_presets
-from optim_lab.ui.layout import LESSONS, page_header
+from optim_lab.ui.layout import LESSONS, lesson_page, page_header
 
 page_header(
     "optim-lab",
@@ -20,7 +20,7 @@ for column, (section, lessons) in zip(columns, sections, strict=True):
     with column:
         st.markdown(f"**{section}**")
         for lesson in lessons:
-            st.page_link(lesson.path, label=lesson.title, icon=lesson.icon)
+            st.page_link(lesson_page(lesson.path))
             st.caption(lesson.summary)
 
 st.subheader("Lecture presets")
@@ -36,7 +36,7 @@ for i, lesson in enumerate(with_presets):
     with columns[i % 2].expander(f"{lesson.title}", icon=lesson.icon, expanded=i < 2):
         for preset in (p for p in presets if p.page == lesson.path):
             st.page_link(
-                preset.page,
+                lesson_page(preset.page),
                 label=preset.label,
                 icon=":material/school:",
                 query_params=preset.params,

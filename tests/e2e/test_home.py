@@ -14,3 +14,12 @@ def test_home_renders_lessons_and_presets(page, app_url, screenshot):
     assert arena.count() >= 2
     assert page.get_by_text("Page not found").count() == 0
     screenshot(page, "home")
+
+
+def test_a_preset_link_opens_its_lesson_with_its_settings(page, app_url):
+    page.goto(app_url)
+    page.get_by_role("link", name="Poor conditioning: SGD zig-zags, momentum rolls").click()
+    page.get_by_role("heading", name="Optimizer arena").wait_for(timeout=60_000)
+    page.locator('[data-testid="stPlotlyChart"]').first.wait_for(timeout=60_000)
+    assert "s.kappa=100" in page.url and "r3.momentum.lr=6" in page.url
+    assert page.get_by_text("could not be used").count() == 0
