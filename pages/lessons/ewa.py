@@ -95,7 +95,10 @@ with controls:
                 skipped = f", {column.skipped} non-numeric cells skipped" if column.skipped else ""
                 st.caption(f"Read {len(values)} numbers from “{column.column}”{skipped}.")
             except ValueError as error:
-                st.error(f"Could not read the file: {error}. Showing the example numbers instead.")
+                st.error(  # the message may quote the file: shown as plain text
+                    f"Could not read the file: {plain_text(error, limit=300)}. "
+                    "Showing the example numbers instead."
+                )
     if values is None:
         values = lessons.parse_numbers(DEFAULT_TEXT)
     elif len(values) < 2:
