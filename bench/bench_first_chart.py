@@ -19,8 +19,10 @@ import statistics
 import time
 from contextlib import contextmanager
 
-from bench_playground import free_port, launch_chromium, start_app
+from bench_playground import launch_chromium
 from playwright.sync_api import sync_playwright
+
+from optim_lab.ui.ws_client import AppServer
 
 LESSONS = ("ewa", "arena", "momentum", "adaptive", "saddles", "second_order", "schedules")
 CHART = '[data-testid="stPlotlyChart"] .main-svg'
@@ -40,13 +42,8 @@ def chart_drawn(page, t0: float) -> float:
 @contextmanager
 def new_app():
     """The base URL of a newly started app, stopped on exit."""
-    port = free_port()
-    app = start_app(port)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        app.terminate()
-        app.wait(timeout=10)
+    with AppServer(startup_timeout=90) as app:
+        yield app.url
 
 
 def in_the_app(browser) -> dict[str, float]:

@@ -12,45 +12,17 @@ from __future__ import annotations
 
 import argparse
 import re
-import socket
-import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from optim_lab.ui.ws_client import AppServer
+
 ITERATION = re.compile(r"epoch \d+ · iteration (\d+)")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_app(port: int) -> subprocess.Popen:
-    proc = subprocess.Popen(
-        [
-            *(sys.executable, "-m", "optim_lab.ui.serve"),
-            *("--server.address", "127.0.0.1", "--server.port", str(port)),
-            *("--server.headless", "true"),
-        ],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2):
-                return proc
-        except OSError:
-            time.sleep(0.5)
-    proc.terminate()
-    raise RuntimeError("the app did not start")
 
 
 def launch_chromium(playwright):
@@ -64,35 +36,29 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=10.0)
     args = parser.parse_args()
-    port = free_port()
-    app = start_app(port)
-    try:
-        with sync_playwright() as p:
-            browser = launch_chromium(p)
-            page = browser.new_page(viewport={"width": 1400, "height": 1800})
-            page.goto(f"http://127.0.0.1:{port}/playground")
-            run = page.get_by_role("button", name="Run")
-            run.wait_for(timeout=90_000)
-            run.click()
-            page.wait_for_function(
-                "() => /iteration [1-9]/.test(document.body.innerText)", timeout=90_000
-            )
-            time.sleep(3)  # past the first chunks (compilation, first figures)
+    with AppServer(startup_timeout=90) as app, sync_playwright() as p:
+        browser = launch_chromium(p)
+        page = browser.new_page(viewport={"width": 1400, "height": 1800})
+        page.goto(f"{app.url}/playground")
+        run = page.get_by_role("button", name="Run")
+        run.wait_for(timeout=90_000)
+        run.click()
+        page.wait_for_function(
+            "() => /iteration [1-9]/.test(document.body.innerText)", timeout=90_000
+        )
+        time.sleep(3)  # past the first chunks (compilation, first figures)
 
-            def iteration() -> int:
-                text = page.get_by_text(ITERATION).first.inner_text()
-                return int(ITERATION.search(text).group(1))
+        def iteration() -> int:
+            text = page.get_by_text(ITERATION).first.inner_text()
+            return int(ITERATION.search(text).group(1))
 
-            seen, first, t0 = set(), iteration(), time.monotonic()
-            while time.monotonic() - t0 < args.seconds:
-                seen.add(iteration())
-                time.sleep(0.02)
-            elapsed = time.monotonic() - t0
-            last = iteration()
-            browser.close()
-    finally:
-        app.terminate()
-        app.wait(timeout=10)
+        seen, first, t0 = set(), iteration(), time.monotonic()
+        while time.monotonic() - t0 < args.seconds:
+            seen.add(iteration())
+            time.sleep(0.02)
+        elapsed = time.monotonic() - t0
+        last = iteration()
+        browser.close()
     print(f"\nTraining playground in chromium, default settings, {elapsed:.0f} s of live training")
     print(
         f"{'redraws (step counter + decision boundary) per second':55s} {len(seen) / elapsed:6.1f}"
