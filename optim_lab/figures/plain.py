@@ -136,10 +136,6 @@ def scatter3d(**props: Any) -> dict:
     return trace("scatter3d", **props)
 
 
-def frame(**props: Any) -> dict:
-    return update({}, props)
-
-
 @cache
 def template() -> dict:
     """The Plotly template in force (Streamlit's, once it is imported), as ``go.Figure`` embeds it."""
