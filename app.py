@@ -3,6 +3,7 @@
 import streamlit as st
 
 from optim_lab.config import enable_compile_cache
+from optim_lab.offload import ComputeLimitError
 from optim_lab.ui.layout import LESSONS
 from optim_lab.ui.serve import navigation_only
 
@@ -17,4 +18,10 @@ navigation = {
     ]
     for section, lessons in LESSONS.items()
 }
-st.navigation(navigation).run()
+try:
+    st.navigation(navigation).run()
+except ComputeLimitError as error:  # a training past the server's budget: the page stays usable
+    st.warning(
+        f"This computation was stopped: {error}. Smaller settings (fewer steps, trials or "
+        "units) finish sooner."
+    )

@@ -3,7 +3,10 @@ CPU compiler option for small loops (set on import, before JAX starts its backen
 
 from __future__ import annotations
 
+import contextlib
 import os
+import tempfile
+import warnings
 from pathlib import Path
 
 CACHE_ENV = "OPTIM_LAB_JAX_CACHE"
@@ -42,17 +45,54 @@ def set_x64(enabled: bool) -> None:
     jax.config.update("jax_enable_x64", bool(enabled))
 
 
-def enable_compile_cache(path: str | os.PathLike | None = None) -> Path:
+COMPILE_CACHE_MAX_BYTES = 256 * 2**20
+"""The on-disk cache's size: the least recently used programs are removed beyond it (each user
+formula adds its own)."""
+
+
+def _stamp_unstamped_entries(directory: Path) -> None:
+    """Gives programs cached without a size cap the last-use stamp the capped cache reads (as
+    never used, so they go first): JAX's eviction fails on an entry that has none."""
+    for entry in directory.glob("*-cache"):
+        stamp = entry.with_name(entry.name.removesuffix("-cache") + "-atime")
+        if not stamp.exists():
+            with contextlib.suppress(OSError):
+                stamp.write_bytes((0).to_bytes(8, "little"))
+
+
+def enable_compile_cache(path: str | os.PathLike | None = None) -> Path | None:
     """Stores compiled XLA programs on disk so a new process starts warm.
+
+    The folder is ``path``, ``$OPTIM_LAB_JAX_CACHE`` or ``~/.cache/optim_lab/jax``; where it cannot
+    be written (a read-only or missing home folder), one under the system's temporary folder; where
+    neither can, programs are compiled afresh in each process, with one warning. Returns the folder
+    used, or None.
 
     The minimum compile time must be lowered to 0: JAX's default (1 s) caches nothing here, where
     most programs compile in well under a second.
     """
-    directory = Path(
-        path or os.environ.get(CACHE_ENV) or Path.home() / ".cache" / "optim_lab" / "jax"
-    )
-    directory.mkdir(parents=True, exist_ok=True)
+    chosen = path or os.environ.get(CACHE_ENV)
+    candidates = [Path(chosen)] if chosen else []
+    with contextlib.suppress(RuntimeError):  # no home folder known at all
+        candidates.append(Path.home() / ".cache" / "optim_lab" / "jax")
+    candidates.append(Path(tempfile.gettempdir()) / f"optim_lab-{os.getuid()}" / "jax")
+    for directory in candidates:
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+            if os.access(directory, os.W_OK | os.X_OK):
+                break
+        except OSError:
+            continue
+    else:
+        warnings.warn(
+            "optim-lab: no writable folder for the compile cache; programs compile in each process",
+            RuntimeWarning,
+            stacklevel=2,
+        )
+        return None
+    _stamp_unstamped_entries(directory)
     jax.config.update("jax_compilation_cache_dir", str(directory))
     jax.config.update("jax_persistent_cache_min_compile_time_secs", 0)
     jax.config.update("jax_persistent_cache_min_entry_size_bytes", 0)
+    jax.config.update("jax_compilation_cache_max_size", COMPILE_CACHE_MAX_BYTES)
     return directory

@@ -16,6 +16,7 @@ raises :class:`ExpressionError`, whose message says what is wrong and at which c
 from __future__ import annotations
 
 import ast
+import functools
 import math
 import warnings
 from collections.abc import Callable, Mapping
@@ -31,6 +32,11 @@ MAX_LENGTH = 500
 
 MAX_DEPTH = 200
 """Deepest accepted nesting of operations (protects the recursive tree walk)."""
+
+MAX_OPERATIONS = {1: 4000, 2: 1500}
+"""Most operations a formula's gradient (order 1) or Hessian (order 2, for second-order methods)
+may take once traced. XLA's compile time grows faster than their number: a Hessian of 1,000
+operations compiles in under a second, one of 5,000 takes tens of seconds and a gigabyte."""
 
 # Integer exponent literals up to this size use exact repeated multiplication (x**2 at x < 0 is
 # fine and its derivatives are clean); larger ones use the general floating-point power.
@@ -403,11 +409,41 @@ class Expression:
         value = self._evaluate(xy[0], xy[1])
         return jnp.asarray(value, dtype=xy.dtype)
 
+    def check_size(self, order: int) -> None:
+        """Raises :class:`ExpressionError` if the gradient (``order`` 1) or the Hessian (2) is over
+        :data:`MAX_OPERATIONS` (see there)."""
+        size, limit = _derivative_operations(self, order), MAX_OPERATIONS[order]
+        if size > limit:
+            what = "second derivatives (Newton-type methods)" if order == 2 else "gradient"
+            raise ExpressionError(
+                f"formula too complex: its {what} take {size} operations, at most {limit}; "
+                "try a shorter formula" + (" or a first-order optimizer" if order == 2 else "")
+            )
+
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Expression) and other.text == self.text
 
     def __hash__(self) -> int:
         return hash(("optim_lab.expr.Expression", self.text))
+
+
+def _operations(jaxpr) -> int:
+    """Equations of a traced program, those of nested programs (jit, custom derivatives) included."""
+    total = 0
+    for equation in jaxpr.eqns:
+        total += 1
+        for param in equation.params.values():
+            for inner in param if isinstance(param, (tuple, list)) else (param,):
+                inner = getattr(inner, "jaxpr", inner)  # a closed program holds its program
+                if hasattr(inner, "eqns"):
+                    total += _operations(inner)
+    return total
+
+
+@functools.lru_cache(maxsize=256)
+def _derivative_operations(expression: Expression, order: int) -> int:
+    derivative = jax.grad(expression) if order == 1 else jax.hessian(expression)
+    return _operations(jax.make_jaxpr(derivative)(jnp.ones(2, jnp.float32)).jaxpr)
 
 
 def parse_expression(text: str) -> Expression:

@@ -30,6 +30,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from .expr import Expression
 from .optimizers import OPTIMIZERS, make_optimizer
 from .pieces import available_cores, equal_pieces
 from .schedules import SCHEDULES, init_schedule_state, lr_at, observe_loss, traced_params
@@ -178,6 +179,8 @@ def pack_numbers(
     optimizers = {s.optimizer for s in specs}
     if len(optimizers) != 1:
         raise ValueError(f"pack_numbers takes runs of one optimizer, got {sorted(optimizers)}")
+    if isinstance(surface.fn, Expression):
+        surface.fn.check_size(2 if OPTIMIZERS[next(iter(optimizers))].needs_loss else 1)
     rows, columns = [], None
     for spec in specs:
         hp, sp, mods = spec.resolve()

@@ -1,5 +1,7 @@
 """A small class against the real server, over Streamlit's websocket protocol (as a browser talks
-to it): every run finishes cleanly, and a bad link gives a notice instead of an error.
+to it): every run finishes cleanly, a bad link gives a notice instead of an error, and one
+student's long training does not hold up the others. The server runs without a home folder (its
+compile cache then lives in the temporary folder).
 
 The load benchmark is bench/bench_classroom.py; this is its smoke test.
 """
@@ -28,7 +30,7 @@ STUDENTS = [
 
 @pytest.fixture(scope="module")
 def server():
-    with AppServer(workers=1, startup_timeout=120) as app:
+    with AppServer(workers=1, startup_timeout=120, env={"HOME": "/proc/no-such-home"}) as app:
         yield app
 
 
@@ -70,3 +72,40 @@ def test_bad_link_gives_a_notice_not_an_error(server, query):
     assert len(notices) == 1
     for part in query.split("&"):  # each refused parameter is named, as the link wrote it
         assert re.search(rf"`\s*{re.escape(part)}\s*`", notices[0]), (part, notices[0])
+
+
+def test_a_long_training_does_not_hold_up_another_student(server):
+    """Transfer learning with a new seed trains for seconds (in a helper process); meanwhile
+    another session's arena runs come back, before it."""
+
+    async def both() -> tuple[list[float], float]:
+        loop = asyncio.get_running_loop()
+        async with Session(server.url, timeout=90) as long, Session(server.url) as short:
+            await short.run("arena", "")  # the arena's programs compiled before the race
+            started = loop.time()
+            training = asyncio.create_task(long.run("transfer", "seed=4321"))
+            await asyncio.sleep(0.3)
+            arena_done = []
+            for seed in range(3):
+                assert (await short.run("arena", f"seed={seed + 11}")).ok
+                arena_done.append(loop.time() - started)
+            result = await training
+            assert result.ok and not result.errors
+            return arena_done, loop.time() - started
+
+    arena_done, training_done = run_blocking(asyncio.wait_for(both(), 120))
+    assert max(arena_done) < training_done, (arena_done, training_done)
+
+
+def test_a_formula_too_complex_for_newton_gets_a_message(server):
+    formula = "x**" * 40 + "y"  # its Hessian would compile for seconds and take a gigabyte
+
+    async def visit() -> RunResult:
+        async with Session(server.url, timeout=60) as session:
+            return await session.run("arena", f"surface=custom&n=1&r1.opt=newton&f={formula}")
+
+    result = run_blocking(asyncio.wait_for(visit(), 90))
+    assert result.ok
+    shown = [e.replace("\\", "") for e in result.errors]  # as written, Markdown-escaped
+    assert any("formula too complex" in e and "first-order optimizer" in e for e in shown), shown
+    assert server.log_problems() == []

@@ -631,3 +631,9 @@ def test_module_entry_point_bad_input(tmp_path, argv, needle):
     lines = proc.stderr.splitlines()
     assert len(lines) == 1, proc.stderr
     assert needle in lines[0]
+
+
+def test_a_formula_too_complex_for_newton_is_refused_in_one_line(capsys):
+    chain = "x**" * 40 + "y"
+    line = cli_bad(capsys, "trajectory", "--expr", chain, "--optimizer", "newton", "--steps", "5")
+    assert "formula too complex" in line and "second derivatives" in line

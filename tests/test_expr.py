@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 from optim_lab.expr import (
     MAX_LENGTH,
+    MAX_OPERATIONS,
     Expression,
     ExpressionError,
     expression_to_latex,
@@ -389,3 +390,37 @@ def test_no_code_runs_under_jit_and_grad():
     with no_code_execution(calls):
         f = parse_expression("exp(-x**2) * sin(3*y) + abs(x - y)**1.5")
         assert np.all(np.isfinite(np.asarray(jax.jit(jax.grad(f))(jnp.asarray([0.2, 0.9]), {}))))
+
+
+# ------------------------------------------------------------------------------------------------
+# The size of the compiled derivatives is bounded
+
+
+def _power_chain(levels: int) -> str:
+    return "x**" * levels + "y"  # x**(x**(…**y)): every level's derivative keeps the one below
+
+
+def test_ordinary_formulas_fit_both_bounds():
+    beale = "(1.5 - x + x*y)**2 + (2.25 - x + x*y**2)**2 + (2.625 - x + x*y**3)**2"
+    for text in ("x**2 + 10*y**2", beale, _power_chain(20)):
+        for order in (1, 2):
+            parse_expression(text).check_size(order)
+
+
+def test_a_long_power_chain_is_refused_for_second_order_methods_only():
+    chain = parse_expression(_power_chain(30))
+    chain.check_size(1)  # its gradient compiles quickly
+    with pytest.raises(ExpressionError, match=rf"formula too complex.*at most {MAX_OPERATIONS[2]}"):
+        chain.check_size(2)
+    longest = parse_expression(_power_chain((MAX_LENGTH - 1) // 3))
+    longest.check_size(1)  # the longest formula accepted still has a gradient within bounds
+
+
+def test_a_run_checks_the_size_before_compiling():
+    from optim_lab import RunSpec, run, surface_from_expr
+
+    surface = surface_from_expr(_power_chain(40))
+    with pytest.raises(ExpressionError, match="second derivatives"):
+        run(surface, RunSpec("newton"), (0.5, 0.5), 20)
+    path = run(surface, RunSpec("sgd", {"lr": 0.01}), (0.5, 0.5), 5, details=False)
+    assert path.points.shape == (6, 2)

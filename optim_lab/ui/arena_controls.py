@@ -32,7 +32,7 @@ from ..schedules import SCHEDULES
 from ..surfaces import SURFACES, SurfaceEntry
 from ..trajectory import RunSpec
 from . import widgets
-from .cache import EXPR_PREFIX, get_surface
+from .cache import EXPR_PREFIX, compute, get_surface
 from .state import UrlState, plain_text, verbatim
 
 PAGE = "arena"
@@ -315,4 +315,4 @@ def inspect_cached(
     k: int,
 ) -> StepInspection:
     """:func:`optim_lab.inspect.inspect_step`, cached."""
-    return inspect_step(get_surface(surface_key), spec, start, k, steps, surface_params)
+    return compute(inspect_step, surface_key, spec, start, k, steps, surface_params)

@@ -2,6 +2,10 @@
 
 ``st.cache_data`` keys on the arguments, so a rerun with unchanged controls costs a dictionary
 look-up, and moving a slider back to an earlier value is instant.
+
+A user formula's computations run in a helper process on a server (:mod:`optim_lab.offload`): each
+new formula compiles programs of its own, which the server would keep, and a helper gives back when
+it is recycled.
 """
 
 from __future__ import annotations
@@ -10,7 +14,9 @@ from collections.abc import Sequence
 
 import streamlit as st
 
+from ..inspect import inspect_step
 from ..lr_finder import LRFinderResult, lr_range_test
+from ..offload import offloaded
 from ..surfaces import SURFACES, SurfaceEntry, evaluate_grid, surface_from_expr
 from ..trajectory import RunSpec, SweepResult, Trajectory, run_many, sweep
 
@@ -24,10 +30,25 @@ def get_surface(key: str) -> SurfaceEntry:
     return SURFACES[key]
 
 
+_CORE = {f.__name__: f for f in (evaluate_grid, run_many, sweep, lr_range_test, inspect_step)}
+
+
+def compute(function, surface_key: str, *args):
+    """``function(surface, *args)``, for a formula in a helper process (see the module docstring)."""
+    if surface_key.startswith(EXPR_PREFIX):
+        return _formula_compute(function.__name__, surface_key, *args)
+    return function(get_surface(surface_key), *args)
+
+
+@offloaded
+def _formula_compute(name: str, surface_key: str, *args):
+    return _CORE[name](get_surface(surface_key), *args)
+
+
 @st.cache_data(max_entries=64, show_spinner=False)
 def grid(surface_key: str, surface_params: dict, resolution: int = 120):
     """(xs, ys, z) for contour plots."""
-    return evaluate_grid(get_surface(surface_key), surface_params, resolution)
+    return compute(evaluate_grid, surface_key, surface_params, resolution)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -38,7 +59,7 @@ def runs(
     start: tuple[float, float],
     steps: int,
 ) -> list[Trajectory]:
-    return run_many(get_surface(surface_key), list(specs), start, steps, surface_params)
+    return compute(run_many, surface_key, list(specs), start, steps, surface_params)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -54,8 +75,9 @@ def sweep_grid(
     steps: int,
     tol: float,
 ) -> SweepResult:
-    return sweep(
-        get_surface(surface_key),
+    return compute(
+        sweep,
+        surface_key,
         base,
         x_name,
         x_values,
@@ -78,6 +100,4 @@ def range_test(
     lr_min: float,
     lr_max: float,
 ) -> LRFinderResult:
-    return lr_range_test(
-        get_surface(surface_key), spec, start, steps, lr_min, lr_max, surface_params
-    )
+    return compute(lr_range_test, surface_key, spec, start, steps, lr_min, lr_max, surface_params)

@@ -1,7 +1,8 @@
 """Cached wrappers around the MLP lab core for the "Training networks" pages.
 
 Python values in, NumPy (or plain Python) out, so ``st.cache_data`` can hash the arguments and a
-rerun with unchanged controls is a dictionary look-up.
+rerun with unchanged controls is a dictionary look-up. The trainings are :func:`~optim_lab.offload.offloaded`:
+on a server they run in helper processes, beside the other sessions' pages.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import streamlit as st
 
 from ..nn import TrainConfig, curve, gradcheck_dataset, init_stats, train
 from ..nn.lessons import correlated_cloud, initial_losses, sign_bias_sgd
+from ..offload import offloaded
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -33,6 +35,7 @@ def activation_values(
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
+@offloaded
 def init_experiment(
     layers: int, width: int, samples: int, activation: str, init: str, scale: float, seed: int
 ) -> dict[str, np.ndarray]:
@@ -59,11 +62,13 @@ def sign_bias(centred: bool, lr: float, epochs: int, seed: int) -> dict[str, np.
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
+@offloaded
 def first_losses(init: str, scale: float, hidden: int, seed: int) -> dict[str, np.ndarray]:
     return initial_losses(init=init, scale=scale, hidden=hidden, seed=seed)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
+@offloaded
 def overfit_run(hidden: int, lr: float, steps: int, seed: int) -> dict:
     """Adam on 20 overlapping blob examples (3 classes), no regularization:
     ``{"loss", "acc", "examples", "status"}``."""
@@ -89,6 +94,7 @@ def overfit_run(hidden: int, lr: float, steps: int, seed: int) -> dict:
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
+@offloaded
 def lr_runs(lrs: tuple[float, ...], steps: int, seed: int) -> dict:
     """Plain SGD with several learning rates on the spiral: ``{"loss" (runs, steps), "status"}``."""
     config = TrainConfig(
@@ -103,6 +109,7 @@ def lr_runs(lrs: tuple[float, ...], steps: int, seed: int) -> dict:
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
+@offloaded
 def grad_check(activation: str, dataset: str, broken: bool, seed: int) -> dict:
     return gradcheck_dataset(dataset, (8, 8), activation, broken=broken, seed=seed)
 
@@ -111,6 +118,7 @@ def grad_check(activation: str, dataset: str, broken: bool, seed: int) -> dict:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
+@offloaded
 def search_stage(
     dataset: str,
     method: str,
@@ -161,6 +169,7 @@ def search_stages(
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
+@offloaded
 def ensemble_run(
     dataset: str,
     points: int,
@@ -227,6 +236,7 @@ def ensemble_run(
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
+@offloaded
 def penalty_sweep(seed: int) -> dict:
     """L2, L1 and elastic net at every λ of the sweep (:func:`optim_lab.nn.reg_lessons.penalty_sweep`)."""
     from ..nn.reg_lessons import penalty_sweep as run
@@ -244,6 +254,7 @@ def neuron_samples(
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
+@offloaded
 def dropout_gap(keeps: tuple[float, ...], mode: str, seed: int) -> dict:
     from ..nn.reg_lessons import dropout_gap as run
 
@@ -251,6 +262,7 @@ def dropout_gap(keeps: tuple[float, ...], mode: str, seed: int) -> dict:
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
+@offloaded
 def stopping_curves(seed: int) -> dict:
     from ..nn.reg_lessons import stopping_curves as run
 
@@ -258,6 +270,7 @@ def stopping_curves(seed: int) -> dict:
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
+@offloaded
 def augmentation_compare(n_train: int, max_shift: float, noise: float, seed: int) -> dict:
     from ..nn.reg_lessons import augmentation_compare as run
 
@@ -265,6 +278,7 @@ def augmentation_compare(n_train: int, max_shift: float, noise: float, seed: int
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
+@offloaded
 def digits_size_curve(seed: int) -> dict:
     """Validation accuracy vs training-set size on the digits (:func:`optim_lab.nn.generalization.size_curve`)."""
     from ..nn.generalization import size_curve
@@ -276,6 +290,7 @@ def digits_size_curve(seed: int) -> dict:
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
+@offloaded
 def transfer_pretrain(seed: int) -> float:
     """Pre-trains the source network of :mod:`optim_lab.nn.transfer` (the weights stay in the
     core's cache) and returns its source accuracy."""
@@ -285,6 +300,7 @@ def transfer_pretrain(seed: int) -> float:
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
+@offloaded
 def transfer_curve(similarity: str, seed: int, sizes: tuple[int, ...]) -> dict:
     """:func:`optim_lab.nn.transfer.transfer_curve`: ``{"sizes", "acc": {strategy: (S,)},
     "loss": {strategy: (S, steps)}, "source_acc"}`` as NumPy."""

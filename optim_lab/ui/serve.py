@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ctypes
 import gc
+import logging
 import sys
 import threading
 import time
@@ -17,6 +18,8 @@ from pathlib import Path
 
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web import cli
+
+from optim_lab import offload
 
 # Beside the package in a checkout; an installed package (a container image) runs from the folder
 # that holds app.py and pages/.
@@ -54,9 +57,14 @@ def preload() -> None:
     import optim_lab
     from optim_lab.config import enable_compile_cache
 
+    # Caches declared before the server runs warn that no app is running, one line each.
+    caching_log = logging.getLogger("streamlit.runtime.caching.cache_data_api")
+    level = caching_log.level
+    caching_log.setLevel(logging.ERROR)
     for module in pkgutil.walk_packages(optim_lab.__path__, "optim_lab."):
         if not module.name.endswith(("__main__", ".serve", ".workers", ".ws_client")):
             importlib.import_module(module.name)
+    caching_log.setLevel(level)
     for name in LAZY_MODULES:
         with contextlib.suppress(ImportError):  # moved in another version: the first page waits
             importlib.import_module(name)
@@ -100,6 +108,8 @@ def main() -> None:
     gc.collect()
     gc.freeze()
     return_freed_memory()
+    if processes := offload.processes_wanted():
+        offload.start(processes)
     sys.argv = ["streamlit", "run", str(APP), *sys.argv[1:]]
     sys.exit(cli.main())
 

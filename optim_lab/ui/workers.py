@@ -56,6 +56,11 @@ def log(message: str) -> None:
     print(f"[workers] {message}", file=sys.stderr, flush=True)
 
 
+# How many computing helpers each app process starts (optim_lab.offload.PROCESSES_ENV; not
+# imported, so that the supervisor does not load JAX).
+COMPUTE_PROCESSES_ENV = "OPTIM_LAB_COMPUTE_PROCESSES"
+
+
 def usable_cores() -> int:
     """CPU cores this process may run on (as optim_lab.pieces counts them, without importing JAX
     into the supervisor)."""
@@ -347,6 +352,8 @@ def supervise(workers: int, port: int, address: str, streamlit_args: list[str]) 
         conf.write_text(local_nginx_conf(address, port, ports))
         if subprocess.run(nginx_argv(nginx, runtime, conf, "-t", "-q"), check=False).returncode:
             return 1
+        # The cores are shared out: each app process gets as many computing helpers (offload).
+        os.environ.setdefault(COMPUTE_PROCESSES_ENV, str(max(1, usable_cores() // workers)))
         children = [
             Child(
                 f"worker {i + 1} (port {p})",

@@ -356,8 +356,15 @@ class AppServer:
     :meth:`log_problems` can list the tracebacks it printed.
     """
 
-    def __init__(self, workers: int = 1, *, startup_timeout: float = 240.0):
+    def __init__(
+        self,
+        workers: int = 1,
+        *,
+        startup_timeout: float = 240.0,
+        env: dict[str, str] | None = None,
+    ):
         self.workers = workers
+        self.env = env  # set in the server's environment, over this process's
         self.startup_timeout = startup_timeout
         self.port = 0
         self.proc: subprocess.Popen | None = None
@@ -396,6 +403,7 @@ class AppServer:
             self.proc = subprocess.Popen(
                 [sys.executable, *argv],
                 cwd=ROOT,
+                env={**os.environ, **(self.env or {})},
                 stdin=subprocess.DEVNULL,
                 stdout=fd,
                 stderr=subprocess.STDOUT,
@@ -503,22 +511,32 @@ def _children(pid: int) -> list[int]:
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             with contextlib.suppress(OSError):
-                if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                if int(_stat_fields(int(entry.name))[1]) == pid:
                     found.append(int(entry.name))
     return found
 
 
-def server_cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process so far (all its threads, finished ones included)."""
+def _stat_fields(pid: int) -> list[str]:
     with open(f"/proc/{pid}/stat") as stat:
-        fields = stat.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return stat.read().rsplit(")", 1)[1].split()
+
+
+def server_cpu_seconds(pid: int) -> float:
+    """User + system CPU time so far of a process (all its threads, finished ones included) and
+    of its child processes (the computing helpers), running or ended."""
+    fields = _stat_fields(pid)
+    total = sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+    for child in _children(pid):
+        with contextlib.suppress(OSError):
+            total += server_cpu_seconds(child)
+    return total
 
 
 def server_rss_mb(pid: int) -> float:
-    """Resident memory of a process (VmRSS), in MB."""
-    with open(f"/proc/{pid}/status") as status:
+    """Resident memory (VmRSS) of a process and of its child processes, in MB."""
+    total = 0.0
+    with contextlib.suppress(OSError), open(f"/proc/{pid}/status") as status:
         for line in status:
             if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return 0.0
+                total = int(line.split()[1]) / 1024
+    return total + sum(server_rss_mb(child) for child in _children(pid))

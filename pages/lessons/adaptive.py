@@ -15,7 +15,7 @@ from optim_lab.trajectory import RunSpec
 from optim_lab.ui import cache, export, widgets
 from optim_lab.ui.contour import run_contour
 from optim_lab.ui.layout import page_header, what_to_notice
-from optim_lab.ui.state import UrlState
+from optim_lab.ui.state import UrlState, plain_text
 
 SURFACE_CHOICES = ("bowl", "plateau", "beale", "rosenbrock")
 SURFACE_DEFAULTS = {"kappa": 100.0}  # a narrow valley, aligned with the axes
@@ -92,7 +92,7 @@ for slot, name in zip(hp_cols, ["sgd", *ADAPTIVE], strict=True):
     try:
         spec.resolve()
     except ValueError as error:  # e.g. a value the schedule refuses: skip this run, say why
-        st.error(f"{OPTIMIZERS[name].label} is left out: {error}")
+        st.error(f"{OPTIMIZERS[name].label} is left out: {plain_text(error)}")
         continue
     specs.append(spec)
 if not any(s.optimizer == "adam" for s in specs):

@@ -17,7 +17,7 @@ from optim_lab.ui import arena_controls as arena
 from optim_lab.ui import cache, export, widgets
 from optim_lab.ui.contour import run_contour
 from optim_lab.ui.layout import page_header, what_to_notice
-from optim_lab.ui.state import UrlState
+from optim_lab.ui.state import UrlState, plain_text
 
 state = UrlState(arena.PAGE)
 page_header(
@@ -49,7 +49,7 @@ with main:
     try:
         trajectories = cache.runs(surface.key, surface.params, specs, start, steps)
     except ValueError as error:
-        st.error(f"**These settings cannot run:** {error}")
+        st.error(f"**These settings cannot run:** {plain_text(error, limit=1000)}")
         trajectories = []
 
 entry = surface.entry

@@ -22,7 +22,7 @@ from optim_lab.ui import cache, export
 from optim_lab.ui import widgets as w
 from optim_lab.ui.contour import run_contour
 from optim_lab.ui.layout import page_header, what_to_notice
-from optim_lab.ui.state import UrlState
+from optim_lab.ui.state import UrlState, plain_text
 
 
 @dataclass(frozen=True)
@@ -229,7 +229,7 @@ with controls:
 try:
     trajectories = cache.runs(scenario.surface, surface_params, tuple(specs), start, steps)
 except ValueError as error:
-    st.error(f"These settings cannot run: {error}")
+    st.error(f"These settings cannot run: {plain_text(error)}")
     trajectories = []
 
 if trajectories:

@@ -29,7 +29,7 @@ from optim_lab.ui import cache, export
 from optim_lab.ui import widgets as w
 from optim_lab.ui.contour import run_contour
 from optim_lab.ui.layout import page_header, what_to_notice
-from optim_lab.ui.state import UrlState, format_value
+from optim_lab.ui.state import UrlState, format_value, plain_text
 
 # Explorer defaults chosen so that every schedule shows its shape within the default 200 steps.
 EXPLORER_DEFAULTS = {
@@ -231,7 +231,7 @@ if sched == "constant":
 try:
     trajectories = cache.runs(surface_key, surface_params, specs, surface.start, run_steps)
 except ValueError as error:
-    st.error(f"These settings cannot run: {error}")
+    st.error(f"These settings cannot run: {plain_text(error)}")
     trajectories = []
 
 if trajectories:

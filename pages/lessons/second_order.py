@@ -28,7 +28,7 @@ from optim_lab.ui import cache, export
 from optim_lab.ui import widgets as w
 from optim_lab.ui.contour import run_contour
 from optim_lab.ui.layout import page_header, what_to_notice
-from optim_lab.ui.state import UrlState
+from optim_lab.ui.state import UrlState, plain_text
 
 # (URL tag, optimizer) of the four runs, and their defaults per surface.
 RUNS = (("gd", "sgd"), ("adam", "adam"), ("newton", "newton"), ("lbfgs", "lbfgs"))
@@ -116,7 +116,7 @@ formula_slot.latex(surface.latex)
 try:
     trajectories = cache.runs(surface_key, surface_params, tuple(specs), surface.start, steps)
 except ValueError as error:
-    st.error(f"These settings cannot run: {error}")
+    st.error(f"These settings cannot run: {plain_text(error)}")
     trajectories = []
 
 minimum = 0.0  # both surfaces of this lesson have their minimum at loss 0
@@ -236,7 +236,7 @@ try:
         float(tol),
     )
 except ValueError as error:
-    st.error(f"The damping sweep cannot run: {error}")
+    st.error(f"The damping sweep cannot run: {plain_text(error)}")
     sweep = None
 if sweep is not None:
     hits = [int(s) if s >= 0 else None for s in sweep.steps_to_tol[0]]

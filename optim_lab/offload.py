@@ -1,0 +1,220 @@
+"""Long computations in helper processes, so one student's training does not hold up the others.
+
+A server process runs its XLA computations one after another, so a 3-second training started by
+one session delays every chart of every other session on that process. A function marked
+:func:`offloaded` runs in one of a few helper processes once :func:`start` has been called (the
+server's launcher does); everywhere else (tests, the CLI, ``streamlit run app.py``) it runs in the
+calling process, unchanged. Arguments and results travel by pickle, so marked functions take and
+return plain values and NumPy arrays.
+
+Each call is bounded: a helper that runs past ``timeout`` seconds or grows past ``memory_mb`` is
+killed and replaced, and the caller gets :class:`ComputeLimitError`; so does a caller whose helper
+died. The others' calls go on.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import multiprocessing
+import os
+import queue
+import threading
+import time
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+from typing import Any, TypeVar
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+# Marked functions by "module:qualified name": a helper imports the module, which fills this in.
+_FUNCTIONS: dict[str, Callable[..., Any]] = {}
+_pool: Pool | None = None
+
+
+class ComputeLimitError(RuntimeError):
+    """A computation ran past its time or memory budget, or its helper process died."""
+
+
+def offloaded(function: F) -> F:
+    """Runs ``function`` in a helper process when a pool is started (see the module docstring)."""
+    name = f"{function.__module__}:{function.__qualname__}"
+    _FUNCTIONS[name] = function
+
+    @functools.wraps(function)
+    def call(*args: Any, **kwargs: Any) -> Any:
+        pool = _pool
+        if pool is None:
+            return function(*args, **kwargs)
+        return pool.call(name, args, kwargs)
+
+    return call  # type: ignore[return-value]
+
+
+PROCESSES_ENV = "OPTIM_LAB_COMPUTE_PROCESSES"
+
+
+def processes_wanted() -> int:
+    """Helpers for a server: ``$OPTIM_LAB_COMPUTE_PROCESSES`` (0: none), else one per usable core."""
+    from .pieces import available_cores
+
+    text = os.environ.get(PROCESSES_ENV, "").strip()
+    return int(text) if text.isdigit() else available_cores()
+
+
+def start(
+    processes: int,
+    *,
+    timeout: float = 120.0,
+    memory_mb: float = 3000.0,
+    recycle_mb: float = 600.0,
+) -> Pool:
+    """Starts ``processes`` helpers (each imports JAX in the background) and routes marked calls to
+    them; a helper that holds more than ``recycle_mb`` after a call is replaced by a fresh one.
+    Calling it again replaces the pool."""
+    global _pool
+    stop()
+    _pool = Pool(processes, timeout=timeout, memory_mb=memory_mb, recycle_mb=recycle_mb)
+    return _pool
+
+
+def stop() -> None:
+    """Stops the helpers; marked functions run in the calling process again."""
+    global _pool
+    pool, _pool = _pool, None
+    if pool is not None:
+        pool.close()
+
+
+def active() -> Pool | None:
+    return _pool
+
+
+def _serve(connection: Connection) -> None:
+    """A helper's loop: one call at a time, its result or its exception sent back."""
+    import logging
+
+    from .config import enable_compile_cache
+
+    # Page helpers' modules declare Streamlit caches, which warn here that no app is running.
+    logging.getLogger("streamlit.runtime.caching.cache_data_api").setLevel(logging.ERROR)
+    enable_compile_cache()
+    connection.send(("ready", os.getpid()))
+    while True:
+        try:
+            name, args, kwargs = connection.recv()
+        except (EOFError, OSError):
+            return
+        module, _, _ = name.partition(":")
+        try:
+            importlib.import_module(module)
+            reply = ("ok", _FUNCTIONS[name](*args, **kwargs))
+        except Exception as error:  # sent back and raised in the caller
+            reply = ("error", error)
+        try:
+            connection.send(reply)
+        except Exception as error:  # an unpicklable result or exception
+            connection.send(("error", RuntimeError(f"{type(error).__name__}: {error}")))
+
+
+class _Helper:
+    def __init__(self, context: Any):
+        self.connection, child_end = context.Pipe()
+        self.process = context.Process(target=_serve, args=(child_end,), daemon=True)
+        self.process.start()
+        child_end.close()
+        self.ready = False
+
+    def rss_mb(self) -> float:
+        try:
+            with open(f"/proc/{self.process.pid}/status") as status:
+                for line in status:
+                    if line.startswith("VmRSS:"):
+                        return int(line.split()[1]) / 1024
+        except OSError:
+            pass
+        return 0.0
+
+    def wait_ready(self) -> None:
+        while not self.ready:
+            if not self.process.is_alive():
+                raise ComputeLimitError("the computing process could not start")
+            if self.connection.poll(0.1):
+                self.ready = self.connection.recv()[0] == "ready"
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.join(5)
+        self.connection.close()
+
+
+class Pool:
+    """Helper processes, each running one call at a time; callers wait for a free one."""
+
+    def __init__(self, processes: int, *, timeout: float, memory_mb: float, recycle_mb: float):
+        self.timeout = timeout
+        self.memory_mb = memory_mb
+        self.recycle_mb = recycle_mb
+        # A fresh interpreter: forking a process that already runs JAX's threads is unsafe.
+        self._context = multiprocessing.get_context("spawn")
+        self._idle: queue.Queue[_Helper] = queue.Queue()
+        self._helpers: list[_Helper] = []
+        self._lock = threading.Lock()
+        for _ in range(max(1, processes)):
+            self._add(_Helper(self._context))
+
+    def _add(self, helper: _Helper) -> None:
+        with self._lock:
+            self._helpers.append(helper)
+        self._idle.put(helper)
+
+    def _replace(self, helper: _Helper) -> None:
+        helper.kill()
+        with self._lock:
+            self._helpers.remove(helper)
+        self._add(_Helper(self._context))
+
+    def pids(self) -> list[int]:
+        with self._lock:
+            return [h.process.pid for h in self._helpers if h.process.pid is not None]
+
+    def call(self, name: str, args: tuple, kwargs: dict) -> Any:
+        helper = self._idle.get()
+        try:
+            helper.wait_ready()
+            helper.connection.send((name, args, kwargs))
+            kind, value = self._wait(helper)
+        except BaseException:  # past a budget, or the caller was interrupted: start afresh
+            self._replace(helper)
+            raise
+        if helper.rss_mb() > self.recycle_mb:  # what it kept (compiled programs, data) goes
+            self._replace(helper)
+        else:
+            self._idle.put(helper)
+        if kind == "error":
+            raise value
+        return value
+
+    def _wait(self, helper: _Helper) -> tuple[str, Any]:
+        deadline = time.monotonic() + self.timeout
+        while not helper.connection.poll(0.05):
+            if not helper.process.is_alive():
+                raise ComputeLimitError("the computation stopped unexpectedly")
+            if time.monotonic() > deadline:
+                raise ComputeLimitError(
+                    f"the computation took longer than {self.timeout:g} s and was stopped"
+                )
+            if helper.rss_mb() > self.memory_mb:
+                raise ComputeLimitError(
+                    f"the computation needed more than {self.memory_mb:g} MB and was stopped"
+                )
+        try:
+            return helper.connection.recv()
+        except (EOFError, OSError) as error:
+            raise ComputeLimitError("the computation stopped unexpectedly") from error
+
+    def close(self) -> None:
+        with self._lock:
+            helpers, self._helpers = self._helpers, []
+        for helper in helpers:
+            helper.kill()

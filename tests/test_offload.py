@@ -1,0 +1,97 @@
+"""optim_lab.offload: marked functions run in helper processes, bounded in time and memory."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import numpy as np
+import pytest
+
+from optim_lab import offload
+from optim_lab.offload import ComputeLimitError, offloaded
+
+
+@offloaded
+def where_and_what(values: np.ndarray, scale: float = 1.0) -> tuple[int, np.ndarray]:
+    return os.getpid(), np.asarray(values) * scale
+
+
+@offloaded
+def resident_mb() -> float:
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) / 1024 for line in status if line.startswith("VmRSS:"))
+
+
+@offloaded
+def refuse(text: str) -> None:
+    raise ValueError(f"refused: {text}")
+
+
+@offloaded
+def sleep(seconds: float) -> float:
+    time.sleep(seconds)
+    return seconds
+
+
+@offloaded
+def hold_megabytes(megabytes: int) -> int:
+    block = np.ones(megabytes * 2**20 // 8)  # written, so resident
+    time.sleep(10)
+    return int(block.size)
+
+
+@offloaded
+def die() -> None:
+    os._exit(3)
+
+
+@pytest.fixture
+def pool():
+    """One helper, stopped past 3 s or 300 MB more than it holds after its imports."""
+    offload.start(1)
+    try:
+        budget = resident_mb() + 300.0
+        yield offload.start(1, timeout=3.0, memory_mb=budget, recycle_mb=budget)
+    finally:
+        offload.stop()
+
+
+def test_without_a_pool_the_call_runs_here():
+    assert offload.active() is None
+    pid, values = where_and_what(np.arange(3.0), scale=2.0)
+    assert pid == os.getpid()
+    np.testing.assert_array_equal(values, [0.0, 2.0, 4.0])
+
+
+@pytest.mark.slow
+def test_a_pool_runs_the_call_in_a_helper_and_survives_every_failure(pool):
+    pid, values = where_and_what(np.arange(3.0), scale=2.0)
+    assert pid != os.getpid() and pid in pool.pids()
+    np.testing.assert_array_equal(values, [0.0, 2.0, 4.0])
+
+    with pytest.raises(ValueError, match="refused: no"):  # the helper's exception, as raised
+        refuse("no")
+    assert where_and_what(np.ones(1))[0] == pid  # an exception does not cost the helper
+
+    with pytest.raises(ComputeLimitError, match="longer than 3 s"):
+        sleep(30.0)
+    with pytest.raises(ComputeLimitError, match="MB and was stopped"):
+        hold_megabytes(600)
+    with pytest.raises(ComputeLimitError, match="stopped unexpectedly"):
+        die()
+    # each failure replaced the helper; the pool still answers, from a new process
+    new_pid, _ = where_and_what(np.ones(1))
+    assert new_pid != pid and pool.pids() == [new_pid]
+    assert sleep(0.1) == 0.1
+
+
+@pytest.mark.slow
+def test_a_helper_that_keeps_too_much_memory_is_replaced_after_its_call():
+    offload.start(1, recycle_mb=1.0)  # every helper holds more than 1 MB
+    try:
+        first, _ = where_and_what(np.ones(1))
+        second, _ = where_and_what(np.ones(1))
+    finally:
+        offload.stop()
+    assert first != second
