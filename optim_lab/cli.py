@@ -12,6 +12,7 @@ import io
 import json
 import math
 import sys
+import warnings
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
@@ -20,6 +21,17 @@ EXIT_BAD_INPUT = 2
 
 class CliError(ValueError):
     """Bad command-line input; printed as one line, exit code 2."""
+
+
+def seed_number(text: str) -> int:
+    """An argparse type: a whole number ≥ 0 (argparse names the option in its message)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number ≥ 0, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a whole number ≥ 0, got {value}")
+    return value
 
 
 class _Parser(argparse.ArgumentParser):
@@ -72,7 +84,7 @@ def _add_run_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--schedule", default="constant")
     p.add_argument("--schedule-set", action="append", metavar="K=V", help="schedule parameter")
     p.add_argument("--noise", type=float, default=0.0, help="std of Gaussian gradient noise")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", type=seed_number, default=0)
 
 
 def _surface(args):
@@ -216,6 +228,8 @@ def _axis(text: str, flag: str) -> tuple[str, list[float]]:
         raise CliError(
             f"{flag}: MIN and MAX must be numbers and COUNT a whole number: {text!r}"
         ) from None
+    if not (math.isfinite(low) and math.isfinite(high)):
+        raise CliError(f"{flag}: MIN and MAX must be finite numbers, got {text!r}")
     if not 1 <= count <= 256:
         raise CliError(f"{flag}: COUNT must be between 1 and 256, got {count}")
     if len(parts) == 4:
@@ -334,9 +348,9 @@ def _write_csv(rows: list[dict[str, Any]]) -> str:
     return buffer.getvalue()
 
 
-# Options whose value may start with a minus sign ("--start -1.5,2"), which argparse would take for
+# Options whose value may start with a minus sign ("--start -1.5,2", "--expr -x**2"), which argparse would take for
 # an option name.
-_VALUE_OPTIONS = ("--start", "--values")
+_VALUE_OPTIONS = ("--start", "--values", "--expr")
 
 
 def _join_negative_values(argv: Sequence[str]) -> list[str]:
@@ -358,7 +372,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         set_x64(getattr(args, "x64", False))
         enable_compile_cache()
-        result = args.handler(args)
+        with warnings.catch_warnings():
+            # an overflow shows in the result (inf, a divergence) or as the one-line error
+            warnings.filterwarnings("ignore", "overflow encountered", RuntimeWarning)
+            warnings.filterwarnings("ignore", "invalid value encountered", RuntimeWarning)
+            result = args.handler(args)
         out, rows = result if isinstance(result, tuple) else (result, _rows_from_object(result))
         if getattr(args, "format", "json") == "csv":
             text = _write_csv(rows)

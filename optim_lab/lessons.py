@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import math
 import re
@@ -27,6 +28,8 @@ from .ewa import ewa_series
 
 MAX_VALUES = 10_000
 """Most numbers a user may paste or upload (plots stay fast, the EWA loop stays instant)."""
+
+MAX_COLUMNS = 100  # of a file: the first numeric column among these is read
 
 
 def temperature_series(seed: int = 0, days: int = 365) -> np.ndarray:
@@ -53,7 +56,7 @@ def temperature_series(seed: int = 0, days: int = 365) -> np.ndarray:
     return np.round(seasonal + noise, 1)
 
 
-_SEPARATORS = re.compile(r"[\s,;]+")
+_TOKEN = re.compile(r"[^\s,;]+")  # what commas, semicolons and white space separate
 
 
 def parse_numbers(text: str, *, max_values: int = MAX_VALUES) -> np.ndarray:
@@ -61,7 +64,7 @@ def parse_numbers(text: str, *, max_values: int = MAX_VALUES) -> np.ndarray:
 
     Args:
         text: what the user typed or pasted.
-        max_values: refuse longer lists (the message says how many were given).
+        max_values: refuse longer lists (reading stops there).
 
     Returns:
         The numbers, float64, in order.
@@ -70,24 +73,33 @@ def parse_numbers(text: str, *, max_values: int = MAX_VALUES) -> np.ndarray:
         ValueError: with a message naming the first few entries that are not finite numbers, or
             saying the list is empty or too long.
     """
-    tokens = [t for t in _SEPARATORS.split(text.strip()) if t]
-    if not tokens:
-        raise ValueError("no numbers found: type or paste values separated by commas or spaces")
-    values, bad = [], []
-    for position, token in enumerate(tokens, start=1):
+    values: list[float] = []
+    shown: list[str] = []  # the first few entries that are not numbers
+    bad = count = 0
+    stopped = False
+    for position, match in enumerate(_TOKEN.finditer(text), start=1):  # read as a stream
+        count = position
+        token = match.group()
         try:
             value = float(token)
         except ValueError:
             value = math.nan
         if math.isfinite(value):
             values.append(value)
+            if len(values) > max_values:
+                raise ValueError(f"at most {max_values} numbers, got more")
         else:
-            bad.append(f"'{token[:20]}' (entry {position})")
+            bad += 1
+            if bad <= 5:
+                shown.append(f"'{token[:20]}' (entry {position})")
+            elif not values:  # text, not a list of numbers: no need to read on
+                stopped = True
+                break
+    if not count:
+        raise ValueError("no numbers found: type or paste values separated by commas or spaces")
     if bad:
-        shown = ", ".join(bad[:5]) + (f" and {len(bad) - 5} more" if len(bad) > 5 else "")
-        raise ValueError(f"not a number: {shown}")
-    if len(values) > max_values:
-        raise ValueError(f"at most {max_values} numbers, got {len(values)}")
+        more = " and more" if stopped else f" and {bad - 5} more" if bad > 5 else ""
+        raise ValueError(f"not a number: {', '.join(shown)}{more}")
     return np.asarray(values, dtype=np.float64)
 
 
@@ -125,13 +137,19 @@ def numbers_from_file(data: bytes | str, *, max_values: int = MAX_VALUES) -> Col
         return ColumnData(parse_numbers(text, max_values=max_values), "all values", 0)
     except ValueError:
         pass
-    lines = text.splitlines()
     try:
-        dialect = csv.Sniffer().sniff("\n".join(lines[:50]), delimiters=",;\t|")
+        sample = "".join(itertools.islice(io.StringIO(text), 50))
+        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
         delimiter = dialect.delimiter
     except csv.Error:
         delimiter = ","
-    rows = [row for row in csv.reader(lines, delimiter=delimiter) if any(c.strip() for c in row)]
+    # Rows past the limit (a header and one number more) or cells past MAX_COLUMNS are never read.
+    rows = []
+    for row in csv.reader(io.StringIO(text), delimiter=delimiter):
+        if any(c.strip() for c in row):
+            rows.append(row[:MAX_COLUMNS])
+            if len(rows) > max_values + 1:
+                break
     width = max((len(row) for row in rows), default=0)
     for col in range(width):
         cells = [row[col].strip() if col < len(row) else "" for row in rows]
@@ -147,7 +165,7 @@ def numbers_from_file(data: bytes | str, *, max_values: int = MAX_VALUES) -> Col
         # numeric if nearly every filled cell (a header aside) is a number
         if len(numbers) >= 2 and len(numbers) >= 0.9 * (filled - 1):
             if len(numbers) > max_values:
-                raise ValueError(f"at most {max_values} numbers, got {len(numbers)}")
+                raise ValueError(f"at most {max_values} numbers, got more")
             header = cells[0] if cells and _not_number(cells[0]) else f"column {col + 1}"
             return ColumnData(
                 np.asarray(numbers, dtype=np.float64),

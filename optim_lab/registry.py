@@ -53,13 +53,14 @@ class HParam:
             number = float(value)
         except (TypeError, ValueError):
             raise ValueError(f"{self.name} must be a number, got {value!r}") from None
+        shown = repr(value) if isinstance(value, str) else f"{number:g}"
         if not math.isfinite(number):
-            raise ValueError(f"{self.name} must be finite, got {value!r}")
+            raise ValueError(f"{self.name} must be finite, got {shown}")
         if self.choices is not None and number not in self.choices:
             allowed = ", ".join(f"{c:g}" for c in self.choices)
-            raise ValueError(f"{self.name} must be one of {allowed}, got {value!r}")
+            raise ValueError(f"{self.name} must be one of {allowed}, got {shown}")
         if self.integer and number != int(number):
-            raise ValueError(f"{self.name} must be a whole number, got {value!r}")
+            raise ValueError(f"{self.name} must be a whole number, got {shown}")
         if not self.min <= number <= self.max:
             raise ValueError(
                 f"{self.name} must be between {self.min:g} and {self.max:g}, got {number:g}"

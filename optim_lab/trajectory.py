@@ -21,6 +21,7 @@ what reaches a plot is always finite.
 from __future__ import annotations
 
 import bisect
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache, partial
@@ -435,10 +436,16 @@ def plain_floats(values: np.ndarray) -> list:
 
 
 def _as_start(start, dtype) -> np.ndarray:
-    start = np.asarray(start, dtype=dtype).reshape(-1)
-    if start.shape != (2,) or not np.all(np.isfinite(start)):
-        raise ValueError(f"start must be two finite numbers x,y, got {start.tolist()}")
-    return start
+    given = np.asarray(start, dtype=np.float64).reshape(-1)
+    shown = ", ".join(f"{v:g}" for v in given[:4])
+    if given.shape != (2,) or not np.all(np.isfinite(given)):
+        raise ValueError(f"start must be two finite numbers x,y, got {shown}")
+    largest = float(np.finfo(dtype).max)
+    if np.any(np.abs(given) > largest):
+        raise ValueError(
+            f"start must be within ±{largest:.3g} in {np.dtype(dtype).name}, got {shown}"
+        )
+    return given.astype(dtype)
 
 
 def default_dtype():
@@ -606,6 +613,8 @@ def sweep(
             entry.param(name).validate(value)
     if x_name == y_name:
         raise ValueError(f"sweep two different hyper-parameters, not {x_name} twice")
+    if not (math.isfinite(tol) and tol >= 0):
+        raise ValueError(f"tol must be a finite number ≥ 0, got {tol:g}")
     dtype = default_dtype()
     # Pack the base run once and tile it: the grid only changes two columns.
     program, packed = pack_numbers(surface, [base], steps, False, dtype)

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import math
+import tracemalloc
 
 import numpy as np
 import pytest
@@ -74,6 +75,34 @@ def test_numbers_from_file_plain_list_and_csv_with_header():
 def test_numbers_from_file_errors(data, message):
     with pytest.raises(ValueError, match=message):
         lessons.numbers_from_file(data)
+
+
+# An upload at the server's 1 MB limit, in shapes that used to cost ~80 MB each to read.
+MEGABYTE_FILES = {
+    "a long list": b"1,2\n" * 262_144,
+    "one line of cells": b"x;" * 524_288,
+    "wide rows": (("a," * 50_000) + "\n").encode() * 10,
+    "a long csv": "".join(f"{i},{2 * i}\n" for i in range(100_000)).encode()[: 2**20],
+}
+
+
+@pytest.mark.parametrize("name", MEGABYTE_FILES)
+def test_a_megabyte_file_is_read_as_a_stream(name):
+    tracemalloc.start()
+    try:
+        with pytest.raises(ValueError, match=r"at most 10000 numbers, got more|no column"):
+            lessons.numbers_from_file(MEGABYTE_FILES[name])
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 40 * 2**20, f"{name}: {peak / 2**20:.0f} MB"
+
+
+def test_a_numeric_column_past_the_first_hundred_is_not_read():
+    row = ",".join(["a"] * lessons.MAX_COLUMNS)
+    with pytest.raises(ValueError, match="no column"):
+        lessons.numbers_from_file(f"{row},1\n{row},2\n{row},3\n")
+    assert lessons.numbers_from_file(f"{row[2:]},1\n{row[2:]},2\n").values.tolist() == [1, 2]
 
 
 def test_sliding_window_mean_matches_a_loop():

@@ -193,6 +193,7 @@ def cmd_losses(args) -> dict[str, Any]:
 
 def register(subparsers, parents: Sequence[argparse.ArgumentParser] = ()) -> None:
     """Adds the MLP subcommands; each parser gets ``handler`` (``args -> dict``) as a default."""
+    from ..cli import seed_number  # cli.py imports this module while it builds its parser
 
     def add(name: str, handler, help_text: str) -> argparse.ArgumentParser:
         p = subparsers.add_parser(name, help=help_text, parents=list(parents))
@@ -206,7 +207,7 @@ def register(subparsers, parents: Sequence[argparse.ArgumentParser] = ()) -> Non
     p.add_argument("--activation", default="tanh")
     p.add_argument("--init", default="xavier")
     p.add_argument("--scale", type=float, default=0.01, help="σ of the 'normal' init")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", type=seed_number, default=0)
 
     p = add("train", cmd_train, "train an MLP on a dataset")
     p.add_argument("--dataset", required=True)
@@ -244,7 +245,7 @@ def register(subparsers, parents: Sequence[argparse.ArgumentParser] = ()) -> Non
         default=1,
         help="validation and per-layer statistics every k steps",
     )
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", type=seed_number, default=0)
 
     p = add("gradcheck", cmd_gradcheck, "analytic vs numerical gradients (float64)")
     p.add_argument("--dataset", default="spiral")
@@ -256,7 +257,7 @@ def register(subparsers, parents: Sequence[argparse.ArgumentParser] = ()) -> Non
     p.add_argument("--dropout-mode", default="inverted")
     p.add_argument("--loss", default="cross_entropy")
     p.add_argument("--points", type=int, default=50)
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", type=seed_number, default=0)
     p.add_argument("--broken", action="store_true", help="plant a backward-pass bug")
 
     add("activations", cmd_activations, "the activation registry")

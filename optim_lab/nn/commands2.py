@@ -79,6 +79,7 @@ def cmd_transfer(args) -> dict[str, Any]:
 
 def register(subparsers, parents: Sequence[argparse.ArgumentParser] = ()) -> None:
     """Adds ``search``, ``ensemble`` and ``transfer``; each parser gets ``handler`` as a default."""
+    from ..cli import seed_number  # cli.py imports this module while it builds its parser
 
     def add(name: str, handler, help_text: str) -> argparse.ArgumentParser:
         p = subparsers.add_parser(name, help=help_text, parents=list(parents))
@@ -94,7 +95,7 @@ def register(subparsers, parents: Sequence[argparse.ArgumentParser] = ()) -> Non
     p.add_argument("--stages", type=int, default=1, help="coarse → fine stages (1-5)")
     p.add_argument("--steps", type=int, default=200, help="training steps per trial")
     p.add_argument("--hidden", default="32,32", help="hidden widths, e.g. 32,32")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", type=seed_number, default=0)
 
     p = add("ensemble", cmd_ensemble, "ensembles: independent, snapshot (SGDR) or Polyak averaging")
     p.add_argument("--dataset", default="spiral")
@@ -102,7 +103,7 @@ def register(subparsers, parents: Sequence[argparse.ArgumentParser] = ()) -> Non
     p.add_argument("--kind", default="independent", help="independent, snapshot or polyak")
     p.add_argument("--steps", type=int, default=300)
     p.add_argument("--hidden", default="32,32", help="hidden widths, e.g. 32,32")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", type=seed_number, default=0)
 
     p = add(
         "transfer",
@@ -113,4 +114,4 @@ def register(subparsers, parents: Sequence[argparse.ArgumentParser] = ()) -> Non
     p.add_argument("--similarity", default="similar", help="similar or different (shuffled pixels)")
     p.add_argument("--steps", type=int, default=200, help="training steps on the target")
     p.add_argument("--pretrain-steps", type=int, default=300, help="training steps on the source")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", type=seed_number, default=0)

@@ -46,6 +46,7 @@ from ..ewa import bias_correct, ewa_update
 from ..optimizers import OPTIMIZERS
 from ..pieces import available_cores, equal_pieces
 from ..schedules import SCHEDULES, init_schedule_state, traced_params
+from .budget import check_training
 from .data import fit_preprocessor, make_dataset
 from .dropout import dropout_test, dropout_train
 from .losses import LOSSES
@@ -137,6 +138,7 @@ def init_many(
     seeds: Sequence[int], sizes: Sequence[int], activation: str = "relu", init: str = "he"
 ) -> np.ndarray:
     """Flat initial parameter vectors ``(len(seeds), P)``, one network per seed (NumPy, no compile)."""
+    check_training(len(seeds), sizes, 0, what=f"{len(seeds)} networks {tuple(sizes)}")
     return np.stack([flatten_numpy(init_mlp(int(s), sizes, activation, init)) for s in seeds])
 
 
@@ -389,6 +391,9 @@ def fit_batch(
     if spec.steps < 1 or spec.record_every < 1 or spec.steps % spec.record_every:
         raise ValueError("steps must be a positive multiple of record_every")
     n = len(y)
+    matrices = [shape for layer in spec.layout for key, shape in layer if key == "w"]
+    sizes = [matrices[0][0], *(shape[1] for shape in matrices)]
+    check_training(t, sizes, n, snapshots=spec.steps // spec.record_every)
     weights = np.ones((t, n), np.float32) if weights is None else np.asarray(weights, np.float32)
     pmask = (
         np.ones((t, p), np.float32) if param_mask is None else np.asarray(param_mask, np.float32)

@@ -31,6 +31,7 @@ import numpy as np
 
 from .activations import ACTIVATIONS, act_params
 from .batchnorm import init_bn_state
+from .budget import check_gradcheck
 from .data import fit_preprocessor, make_dataset
 from .dropout import DROPOUT_MODES
 from .losses import LOSSES, output_size
@@ -207,6 +208,8 @@ def gradcheck(
     if bn_state is None:
         bn_state = init_bn_state(params)
     idx, owner = _pick_indices(layout, int(max_checks), seed)
+    matrices = [np.shape(layer["w"]) for layer in params]
+    check_gradcheck([matrices[0][0], *(shape[1] for shape in matrices)], len(y), len(idx))
     ap = act_params(activation, activation_overrides)
     with jax.enable_x64(True):
         f64 = partial(np.asarray, dtype=np.float64)

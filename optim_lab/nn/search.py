@@ -27,6 +27,7 @@ from typing import Any
 
 import numpy as np
 
+from .budget import check_training
 from .generalization import (
     BatchSpec,
     accuracy,
@@ -224,6 +225,7 @@ def search_stage(
     lr, reg = 10.0 ** points[:, 0], 10.0 ** points[:, 1]
     n = len(points)
     hp = make_trial_hparams(n, optimizer, lr=lr, l2=reg)
+    check_training(n, sizes, len(data.y_train), what=f"{n} trials of a network {sizes}")
     init = init_many([seed], sizes)
     out = fit_batch(
         np.repeat(init, n, axis=0), data.x_train, data.y_train, hp, spec, seeds=[seed] * n

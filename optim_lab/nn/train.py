@@ -50,6 +50,7 @@ from ..schedules import SCHEDULES, init_schedule_state, observe_loss, traced_par
 from ..transforms import MODIFIER_PARAMS, add_noise, add_weight_decay, clip_by_norm, clip_by_value
 from .activations import ACTIVATIONS, act_params
 from .batchnorm import init_bn_state
+from .budget import check_training
 from .data import Dataset, Preprocessor, fit_preprocessor, make_dataset
 from .dropout import DROPOUT_MODES
 from .init import INITS
@@ -459,6 +460,7 @@ def init_training(config: TrainConfig, compare: Sequence[RunSpecLike] | None = N
     prep = fit_preprocessor(config.preprocess, dataset.x_train)
     n_out = output_size(config.loss, dataset.n_classes)
     sizes = (prep.matrix.shape[1], *map(int, config.hidden), n_out)
+    check_training(len(runs), sizes, n_train)  # evaluation runs on the whole training split
     params = init_mlp(
         config.seed,
         sizes,

@@ -27,6 +27,8 @@ from streamlit.proto.Alert_pb2 import Alert
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
+from . import PAGE_STOPPED
+
 FINISHED = {
     ForwardMsg.FINISHED_SUCCESSFULLY: "ok",
     ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY: "ok",
@@ -204,6 +206,8 @@ class Session:
                     result.warnings.append(element.alert.body)
                 elif element.alert.format == Alert.ERROR:
                     result.errors.append(element.alert.body)
+                    if PAGE_STOPPED in element.alert.body:  # app.py caught an exception
+                        result.exceptions.append(element.alert.body)
             labelled = _widget_label(element)
             if labelled:
                 result.widgets[labelled[0]] = labelled[1]
@@ -458,7 +462,7 @@ class AppServer:
             return [self.proc.pid]
         return [
             pid
-            for pid in _children(self.proc.pid)
+            for pid in child_pids(self.proc.pid)
             if b"optim_lab.ui.serve" in Path(f"/proc/{pid}/cmdline").read_bytes()
         ]
 
@@ -505,8 +509,8 @@ def _health_ok(port: int) -> bool:
 _DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
-def _children(pid: int) -> list[int]:
-    """The processes whose parent is ``pid``."""
+def child_pids(pid: int) -> list[int]:
+    """The processes whose parent is ``pid`` (an app process's: its computing helpers)."""
     found = []
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -526,17 +530,21 @@ def server_cpu_seconds(pid: int) -> float:
     of its child processes (the computing helpers), running or ended."""
     fields = _stat_fields(pid)
     total = sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
-    for child in _children(pid):
+    for child in child_pids(pid):
         with contextlib.suppress(OSError):
             total += server_cpu_seconds(child)
     return total
 
 
-def server_rss_mb(pid: int) -> float:
-    """Resident memory (VmRSS) of a process and of its child processes, in MB."""
-    total = 0.0
+def process_rss_mb(pid: int) -> float:
+    """Resident memory (VmRSS) of one process, in MB (0 once it has ended)."""
     with contextlib.suppress(OSError), open(f"/proc/{pid}/status") as status:
         for line in status:
             if line.startswith("VmRSS:"):
-                total = int(line.split()[1]) / 1024
-    return total + sum(server_rss_mb(child) for child in _children(pid))
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def server_rss_mb(pid: int) -> float:
+    """Resident memory of a process and of its child processes, in MB."""
+    return process_rss_mb(pid) + sum(server_rss_mb(child) for child in child_pids(pid))

@@ -1,0 +1,46 @@
+"""app.py: a page that raises shows a message and logs the traceback; a computation past the
+helpers' budget shows why it stopped."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from optim_lab.ui import PAGE_STOPPED, layout
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+
+
+@pytest.fixture
+def failing_page(tmp_path, monkeypatch):
+    def with_body(body: str) -> None:
+        page = tmp_path / "failing.py"
+        page.write_text(body)
+        lesson = layout.Lesson(str(page), "Failing", ":material/error:", "", default=True)
+        monkeypatch.setattr(layout, "LESSONS", {"Start": [lesson]})
+
+    return with_body
+
+
+def test_an_unexpected_error_shows_a_message_not_a_traceback(failing_page, caplog):
+    failing_page("raise RuntimeError('/srv/secret/path')\n")
+    with caplog.at_level(logging.ERROR, logger="optim_lab"):
+        at = AppTest.from_file(APP, default_timeout=30).run()
+    assert not at.exception
+    (error,) = at.error
+    assert PAGE_STOPPED in error.value and "/srv/secret" not in error.value
+    assert "RuntimeError: /srv/secret/path" in caplog.text  # the traceback is in the server's log
+
+
+def test_a_stopped_computation_says_why(failing_page):
+    failing_page(
+        "from optim_lab.offload import ComputeLimitError\n"
+        "raise ComputeLimitError('the computation took longer than 120 s and was stopped')\n"
+    )
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    assert not at.exception and not at.error
+    (warning,) = at.warning
+    assert "took longer than 120 s" in warning.value and "Smaller settings" in warning.value
