@@ -11,7 +11,7 @@ PORT   ?= 8501
 WORKERS ?= 1
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: venv chromium nginx run test lint bench clean
+.PHONY: venv chromium nginx run test test-fast lint bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -41,6 +41,10 @@ lint: venv
 
 test: venv chromium nginx lint
 	$(PY) -m pytest -n 2 --dist loadfile
+
+# The inner loop: no browser, no server (tests marked e2e or slow are left to `make test`).
+test-fast: venv
+	$(PY) -m pytest -n 2 -q -m "not e2e and not slow"
 
 bench: venv
 	@for script in bench/bench_*.py; do echo "== $$script"; $(PY) $$script || exit 1; done

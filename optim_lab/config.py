@@ -50,6 +50,9 @@ COMPILE_CACHE_MAX_BYTES = 256 * 2**20
 formula adds its own)."""
 
 
+_enabled: list[Path | None] = []  # the folders set in this process, the current one last
+
+
 def _stamp_unstamped_entries(directory: Path) -> None:
     """Gives programs cached without a size cap the last-use stamp the capped cache reads (as
     never used, so they go first): JAX's eviction fails on an entry that has none."""
@@ -72,6 +75,8 @@ def enable_compile_cache(path: str | os.PathLike | None = None) -> Path | None:
     most programs compile in well under a second.
     """
     chosen = path or os.environ.get(CACHE_ENV)
+    if chosen is None and _enabled:  # app.py calls this at every page run: once is enough
+        return _enabled[-1]
     candidates = [Path(chosen)] if chosen else []
     with contextlib.suppress(RuntimeError):  # no home folder known at all
         candidates.append(Path.home() / ".cache" / "optim_lab" / "jax")
@@ -89,10 +94,12 @@ def enable_compile_cache(path: str | os.PathLike | None = None) -> Path | None:
             RuntimeWarning,
             stacklevel=2,
         )
+        _enabled.append(None)
         return None
     _stamp_unstamped_entries(directory)
     jax.config.update("jax_compilation_cache_dir", str(directory))
     jax.config.update("jax_persistent_cache_min_compile_time_secs", 0)
     jax.config.update("jax_persistent_cache_min_entry_size_bytes", 0)
     jax.config.update("jax_compilation_cache_max_size", COMPILE_CACHE_MAX_BYTES)
+    _enabled.append(directory)
     return directory

@@ -1,6 +1,6 @@
-"""README tables generated from the registries (``python -m optim_lab.docs`` rewrites them).
+"""Reference tables generated from the registries (``python -m optim_lab.docs`` rewrites them).
 
-The README holds each table between ``<!-- registry:NAME -->`` and ``<!-- /registry:NAME -->``
+``docs/REFERENCE.md`` holds each table between ``<!-- registry:NAME -->`` and ``<!-- /registry:NAME -->``
 markers; a test checks they match the registries, so the docs cannot drift from the code.
 """
 
@@ -15,7 +15,7 @@ from .registry import Entry, HParam, Registry
 from .schedules import SCHEDULES
 from .surfaces import SURFACES
 
-README = Path(__file__).resolve().parents[1] / "README.md"
+REFERENCE = Path(__file__).resolve().parents[1] / "docs" / "REFERENCE.md"
 
 
 def _param(p: HParam) -> str:
@@ -45,9 +45,9 @@ def render(text: str) -> str:
 
 
 def main() -> int:
-    text = README.read_text()
-    README.write_text(render(text))
-    print(f"updated {README}", file=sys.stderr)
+    text = REFERENCE.read_text()
+    REFERENCE.write_text(render(text))
+    print(f"updated {REFERENCE}", file=sys.stderr)
     return 0
 
 

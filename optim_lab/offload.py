@@ -67,7 +67,7 @@ def start(
     *,
     timeout: float = 120.0,
     memory_mb: float = 3000.0,
-    recycle_mb: float = 600.0,
+    recycle_mb: float = 1500.0,
 ) -> Pool:
     """Starts ``processes`` helpers (each imports JAX in the background) and routes marked calls to
     them; a helper that holds more than ``recycle_mb`` after a call is replaced by a fresh one.

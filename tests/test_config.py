@@ -38,19 +38,23 @@ def test_flags_are_merged(monkeypatch, before, after):
 
 
 def test_compile_cache_falls_back_to_the_temporary_folder(tmp_path, monkeypatch):
+    session_cache = config.enable_compile_cache()
     blocked = tmp_path / "a-file"
     blocked.write_text("")  # nothing can be created under a file, not even by root
     monkeypatch.delenv(config.CACHE_ENV, raising=False)
     monkeypatch.setenv("HOME", str(blocked / "home"))
     monkeypatch.setattr(config.tempfile, "gettempdir", lambda: str(tmp_path / "tmp"))
+    monkeypatch.setattr(config, "_enabled", [])
     try:
         used = config.enable_compile_cache()
         assert used == tmp_path / "tmp" / f"optim_lab-{os.getuid()}" / "jax" and used.is_dir()
         assert config.jax.config.jax_compilation_cache_max_size == config.COMPILE_CACHE_MAX_BYTES
 
+        assert config.enable_compile_cache() == used  # once per process: the same folder
         monkeypatch.setattr(config.tempfile, "gettempdir", lambda: str(blocked / "tmp"))
+        monkeypatch.setattr(config, "_enabled", [])
         with pytest.warns(RuntimeWarning, match="no writable folder"):
             assert config.enable_compile_cache() is None
     finally:
         monkeypatch.undo()
-        config.enable_compile_cache()  # the session's cache again
+        config.enable_compile_cache(session_cache)  # the session's cache again

@@ -25,7 +25,7 @@ RUNS_PER_SESSION = 30
 BOUND_MB = 150
 FORMULAS = 200
 FORMULA_BOUND_MB = 100  # growth of the app process over the formulas
-HELPER_BOUND_MB = 700  # a helper is replaced after a call that leaves it above 600 MB
+HELPER_BOUND_MB = 1600  # a helper is replaced after a call that leaves it above 1,500 MB
 
 
 def query(page: str, k: int) -> str:
