@@ -143,34 +143,13 @@ def _replay(program: Program, k, start, surface_params, run):
 
 
 def _state_values(optimizer: str, state: Any, hp: Mapping[str, float], lr: float) -> dict:
-    """The optimizer's state after the step, by the names of the update rule."""
-    f = {name: np.asarray(value, np.float64) for name, value in state._asdict().items()}
-    eps = hp.get("eps", 0.0)
-    if optimizer in ("momentum", "heavy_ball", "nesterov"):
-        return {"velocity": f["velocity"]}
-    if optimizer == "adagrad":
-        return {"G": f["sum_sq"], "lr_eff": lr / (np.sqrt(f["sum_sq"]) + eps)}
-    if optimizer == "rmsprop":
-        return {"s": f["mean_sq"], "lr_eff": lr / (np.sqrt(f["mean_sq"]) + eps)}
-    if optimizer == "adadelta":
-        return {"s": f["mean_sq_grad"], "u": f["mean_sq_step"]}
-    if optimizer in ("adam", "adamw"):
-        t = f["count"]
-        m, v = f["mu"], f["nu"]
-        if hp.get("bias_correction", 1.0) > 0.5:
-            m_hat = m / (1.0 - hp["beta1"] ** t)
-            v_hat = v / (1.0 - hp["beta2"] ** t)
-        else:
-            m_hat, v_hat = m, v
-        if hp.get("eps_inside_sqrt", 0.0) > 0.5:
-            lr_eff = lr / np.sqrt(v_hat + eps)
-        else:
-            lr_eff = lr / (np.sqrt(v_hat) + eps)
-        return {"t": t, "m": m, "v": v, "m_hat": m_hat, "v_hat": v_hat, "lr_eff": lr_eff}
-    if optimizer == "lbfgs":
-        return {"pairs": f["count"], "s_new": f["s"][0], "y_new": f["y"][0]}
-    # An optimizer added later: its state fields under their own names.
-    return {name: value for name, value in f.items() if value.size <= 4}
+    """The optimizer's state after the step, by the names of its update rule (its registry
+    entry's ``explain``; without one, the small state fields under their own names)."""
+    fields = {name: np.asarray(value, np.float64) for name, value in state._asdict().items()}
+    explain = OPTIMIZERS[optimizer].explain
+    if explain is None:
+        return {name: value for name, value in fields.items() if value.size <= 4}
+    return explain(fields, hp, lr)
 
 
 def inspect_step(
@@ -263,17 +242,4 @@ def losses_at(
 
 def optimizer_symbols(name: str) -> list[str]:
     """The names :func:`inspect_step` reports for the state of optimizer ``name`` (for docs/tests)."""
-    OPTIMIZERS[name]  # the helpful error for unknown names
-    return {
-        "sgd": [],
-        "momentum": ["velocity"],
-        "heavy_ball": ["velocity"],
-        "nesterov": ["velocity"],
-        "adagrad": ["G", "lr_eff"],
-        "rmsprop": ["s", "lr_eff"],
-        "adadelta": ["s", "u"],
-        "adam": ["t", "m", "v", "m_hat", "v_hat", "lr_eff"],
-        "adamw": ["t", "m", "v", "m_hat", "v_hat", "lr_eff"],
-        "newton": ["hessian_row0", "hessian_row1"],
-        "lbfgs": ["pairs", "s_new", "y_new"],
-    }.get(name, [])
+    return list(OPTIMIZERS[name].quantities)

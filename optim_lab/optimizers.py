@@ -19,6 +19,7 @@ from typing import Any, NamedTuple
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 from jax.flatten_util import ravel_pytree
 
 from .ewa import bias_correct, ewa_update
@@ -211,6 +212,30 @@ def adamw() -> Optimizer:
     return Optimizer(_adam_init, update)
 
 
+class LionState(NamedTuple):
+    momentum: Params
+
+
+def lion() -> Optimizer:
+    r"""Lion: the sign of a blend of the momentum and the gradient, with decoupled weight decay.
+
+    .. math:: c = \operatorname{sign}(\beta_1 m + (1-\beta_1) g),\quad
+              \theta \leftarrow \theta - \alpha (c + \lambda\theta),\quad
+              m \leftarrow \beta_2 m + (1-\beta_2) g
+
+    Every coordinate moves by exactly α (before decay): the step's size no longer depends on the
+    gradient's, only its direction does.
+    """
+
+    def update(grads, state, params, hp):
+        b1 = hp["beta1"]
+        sign = jax.tree.map(lambda m, g: jnp.sign(b1 * m + (1 - b1) * g), state.momentum, grads)
+        step = jax.tree.map(lambda c, p: -hp["lr"] * (c + hp["weight_decay"] * p), sign, params)
+        return step, LionState(ewa_update(state.momentum, grads, hp["beta2"]))
+
+    return Optimizer(lambda params: LionState(_zeros(params)), update)
+
+
 def newton(loss_fn: LossFn) -> Optimizer:
     r"""Damped Newton: :math:`\theta \leftarrow \theta - \alpha (H + \lambda I)^{-1} g`.
 
@@ -287,12 +312,74 @@ def lbfgs() -> Optimizer:
     return Optimizer(init, update)
 
 
+# ------------------------------------------------------------------------------------------------
+# How each optimizer's state is read: its fields after a step (float64) → the quantities of its
+# update rule, by the names of optim_lab.inspect.QUANTITIES.
+
+Fields = Mapping[str, np.ndarray]
+
+
+def _explain_velocity(f: Fields, hp: HParams, lr: float) -> dict:
+    return {"velocity": f["velocity"]}
+
+
+def _explain_adagrad(f: Fields, hp: HParams, lr: float) -> dict:
+    return {"G": f["sum_sq"], "lr_eff": lr / (np.sqrt(f["sum_sq"]) + hp["eps"])}
+
+
+def _explain_rmsprop(f: Fields, hp: HParams, lr: float) -> dict:
+    return {"s": f["mean_sq"], "lr_eff": lr / (np.sqrt(f["mean_sq"]) + hp["eps"])}
+
+
+def _explain_adadelta(f: Fields, hp: HParams, lr: float) -> dict:
+    return {"s": f["mean_sq_grad"], "u": f["mean_sq_step"]}
+
+
+def _explain_adam(f: Fields, hp: HParams, lr: float) -> dict:
+    t, m, v, eps = f["count"], f["mu"], f["nu"], hp["eps"]
+    if hp.get("bias_correction", 1.0) > 0.5:
+        m_hat, v_hat = m / (1.0 - hp["beta1"] ** t), v / (1.0 - hp["beta2"] ** t)
+    else:
+        m_hat, v_hat = m, v
+    if hp.get("eps_inside_sqrt", 0.0) > 0.5:
+        lr_eff = lr / np.sqrt(v_hat + eps)
+    else:
+        lr_eff = lr / (np.sqrt(v_hat) + eps)
+    return {"t": t, "m": m, "v": v, "m_hat": m_hat, "v_hat": v_hat, "lr_eff": lr_eff}
+
+
+def _explain_lion(f: Fields, hp: HParams, lr: float) -> dict:
+    return {"m": f["momentum"]}
+
+
+def _explain_lbfgs(f: Fields, hp: HParams, lr: float) -> dict:
+    return {"pairs": f["count"], "s_new": f["s"][0], "y_new": f["y"][0]}
+
+
 @dataclass(frozen=True)
 class OptimizerEntry(Entry):
-    """A registered optimizer: how to build it and what to show."""
+    r"""A registered optimizer: how to build it and how the app shows it.
+
+    Attributes:
+        factory: builds the :class:`Optimizer` (from the loss function when ``needs_loss``).
+        needs_loss: the factory takes the loss function (second-order methods).
+        explain: ``(state fields, hp, lr) -> {name: value}``, its state after a step as the
+            quantities of its rule (for the step inspector); None shows the raw fields.
+        quantities: the names the step inspector reports for it (``explain``'s, plus what the
+            inspector computes itself, such as Newton's Hessian rows).
+        step_latex: the step as ``(LaTeX, factor, direction)``, e.g. ``(r"-\alpha\, v", "lr",
+            "velocity")``: the inspector writes Δθ = −factor · direction with its numbers.
+        lr_scale: how the arena picks a first α on a surface: ``gradient`` (α multiplies the
+            gradient: the surface's hint), ``distance`` (steps are about α long: a fraction of
+            the plot), ``shrinking`` (AdaGrad: a larger fraction) or ``default`` (the entry's).
+    """
 
     factory: Callable[..., Optimizer] | None = None
-    needs_loss: bool = False  # the factory takes the loss function (second-order methods)
+    needs_loss: bool = False
+    explain: Callable[[Fields, HParams, float], dict] | None = None
+    quantities: tuple[str, ...] = ()
+    step_latex: tuple[str, str, str] | None = None
+    lr_scale: str = "default"
 
     def build(self, loss_fn: LossFn | None = None) -> Optimizer:
         if self.needs_loss:
@@ -333,6 +420,8 @@ for _entry in [
         (_lr(0.01),),
         "Step straight down the gradient.",
         sgd,
+        step_latex=(r"-\alpha\, g", "lr", "grad"),
+        lr_scale="gradient",
     ),
     OptimizerEntry(
         "momentum",
@@ -351,6 +440,10 @@ for _entry in [
         ),
         "Follow an exponentially weighted average of the gradients.",
         momentum,
+        explain=_explain_velocity,
+        quantities=("velocity",),
+        step_latex=(r"-\alpha\, v", "lr", "velocity"),
+        lr_scale="gradient",
     ),
     OptimizerEntry(
         "heavy_ball",
@@ -359,6 +452,10 @@ for _entry in [
         (_lr(0.01), _RHO),
         "Classic momentum (PyTorch's SGD with momentum): velocity accumulates gradients.",
         heavy_ball,
+        explain=_explain_velocity,
+        quantities=("velocity",),
+        step_latex=(r"-\alpha\, v", "lr", "velocity"),
+        lr_scale="gradient",
     ),
     OptimizerEntry(
         "nesterov",
@@ -367,6 +464,9 @@ for _entry in [
         (_lr(0.01), _RHO),
         "Momentum that looks ahead along the velocity before stepping.",
         nesterov,
+        explain=_explain_velocity,
+        quantities=("velocity",),
+        lr_scale="gradient",
     ),
     OptimizerEntry(
         "adagrad",
@@ -375,6 +475,10 @@ for _entry in [
         (_lr(0.5), _eps(1e-7)),
         "Per-coordinate steps shrink with the sum of all past squared gradients.",
         adagrad,
+        explain=_explain_adagrad,
+        quantities=("G", "lr_eff"),
+        step_latex=(r"-\alpha_{\text{eff}} \odot g", "lr_eff", "grad"),
+        lr_scale="shrinking",
     ),
     OptimizerEntry(
         "rmsprop",
@@ -389,6 +493,10 @@ for _entry in [
         ),
         "Per-coordinate steps scaled by a moving average of squared gradients.",
         rmsprop,
+        explain=_explain_rmsprop,
+        quantities=("s", "lr_eff"),
+        step_latex=(r"-\alpha_{\text{eff}} \odot g", "lr_eff", "grad"),
+        lr_scale="distance",
     ),
     OptimizerEntry(
         "adadelta",
@@ -402,6 +510,8 @@ for _entry in [
         ),
         "RMSprop whose step size comes from the running size of past steps (units match θ).",
         adadelta,
+        explain=_explain_adadelta,
+        quantities=("s", "u"),
     ),
     OptimizerEntry(
         "adam",
@@ -437,6 +547,10 @@ for _entry in [
         ),
         "Momentum plus RMSprop, with bias correction for the zero start.",
         adam,
+        explain=_explain_adam,
+        quantities=("t", "m", "v", "m_hat", "v_hat", "lr_eff"),
+        step_latex=(r"-\alpha_{\text{eff}} \odot \hat m", "lr_eff", "m_hat"),
+        lr_scale="distance",
     ),
     OptimizerEntry(
         "adamw",
@@ -458,6 +572,9 @@ for _entry in [
         ),
         "Adam with weight decay applied to θ, not mixed into the gradient.",
         adamw,
+        explain=_explain_adam,
+        quantities=("t", "m", "v", "m_hat", "v_hat", "lr_eff"),
+        lr_scale="distance",
     ),
     OptimizerEntry(
         "newton",
@@ -478,6 +595,7 @@ for _entry in [
         "Second order: rescale the gradient by the inverse curvature.",
         newton,
         needs_loss=True,
+        quantities=("hessian_row0", "hessian_row1"),
     ),
     OptimizerEntry(
         "lbfgs",
@@ -497,6 +615,47 @@ for _entry in [
         ),
         "Quasi-Newton: an inverse-Hessian estimate from recent steps, O(mN) memory.",
         lbfgs,
+        explain=_explain_lbfgs,
+        quantities=("pairs", "s_new", "y_new"),
+    ),
+    OptimizerEntry(
+        "lion",
+        "Lion",
+        r"c = \operatorname{sign}(\beta_1 m + (1-\beta_1) g);\ "
+        r"\theta \leftarrow \theta - \alpha (c + \lambda\theta);\ "
+        r"m \leftarrow \beta_2 m + (1-\beta_2) g",
+        (
+            _lr(0.001),
+            HParam(
+                "beta1",
+                "β₁",
+                0.9,
+                0.0,
+                0.9999,
+                help="Weight of the momentum against the new gradient in the step's sign.",
+            ),
+            HParam(
+                "beta2",
+                "β₂",
+                0.99,
+                0.0,
+                0.9999,
+                help="Decay of the momentum m (an average of the gradients).",
+            ),
+            HParam(
+                "weight_decay",
+                "decoupled decay λ",
+                0.0,
+                0.0,
+                10.0,
+                help="Shrinks θ directly, like AdamW's.",
+            ),
+        ),
+        "Steps of exactly α per coordinate, in the sign of a blend of momentum and gradient.",
+        lion,
+        explain=_explain_lion,
+        quantities=("m",),
+        lr_scale="distance",
     ),
 ]:
     OPTIMIZERS.add(_entry)

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from ..inspect import QUANTITIES
+from ..optimizers import OPTIMIZERS
 from . import plain
 from .theme import DIVERGED_COLOR, FONT
 
@@ -87,21 +88,14 @@ def _num(x: float) -> str:
 def step_equation_latex(optimizer: str, values: Mapping[str, np.ndarray]) -> list[str]:
     r"""The update of this step with its numbers, as two LaTeX lines: the step, e.g.
     :math:`\Delta\theta = -\alpha\, v = -0.5 \cdot (\ldots) = (\ldots)`, and the new point."""
-    lr = float(values["lr"])
     update = _vec(values["update"])
-    if optimizer == "sgd":
-        middle = rf"-\alpha\, g = -{_num(lr)} \cdot {_vec(values['grad'])}"
-    elif optimizer in ("momentum", "heavy_ball"):
-        middle = rf"-\alpha\, v = -{_num(lr)} \cdot {_vec(values['velocity'])}"
-    elif optimizer in ("adagrad", "rmsprop"):
-        middle = rf"-\alpha_{{\text{{eff}}}} \odot g = -{_vec(values['lr_eff'])} \odot {_vec(values['grad'])}"
-    elif optimizer == "adam":
-        middle = (
-            rf"-\alpha_{{\text{{eff}}}} \odot \hat m = -{_vec(values['lr_eff'])} \odot "
-            rf"{_vec(values['m_hat'])}"
-        )
-    else:
-        middle = ""
+    middle = ""
+    if optimizer in OPTIMIZERS and OPTIMIZERS[optimizer].step_latex is not None:
+        latex, factor, direction = OPTIMIZERS[optimizer].step_latex
+        scale = np.asarray(values[factor])
+        scale_text = _num(float(scale)) if scale.ndim == 0 else _vec(scale)
+        product = r"\cdot" if scale.ndim == 0 else r"\odot"
+        middle = rf"{latex} = -{scale_text} {product} {_vec(values[direction])}"
     theta = rf"\theta_{{k+1}} = \theta_k + \Delta\theta = {_vec(values['theta'])} + {update} = "
     theta += _vec(values["theta_next"])
     step = rf"\Delta\theta = {middle} = {update}" if middle else rf"\Delta\theta = {update}"

@@ -46,11 +46,6 @@ CUSTOM = "custom"
 DEFAULT_FORMULA = "0.1*x**2 + y**2 + 0.5*sin(3*x)"
 MAX_FORMULA_SHOWN = 500  # the formula input's own limit
 
-# Optimizers whose α is a plain gradient multiplier (the surface's SGD hint suits them) and those
-# whose steps are about α long per coordinate (α is a distance: a fraction of the plot's width).
-_GRADIENT_SCALED = ("sgd", "momentum", "heavy_ball", "nesterov")
-_NORMALIZED = ("adam", "adamw", "rmsprop")
-
 # session keys of the page's own memory (not controls)
 _LAST_SURFACE = f"{PAGE}:_last_surface"
 _LAST_FORMULA = f"{PAGE}:_last_formula"
@@ -65,19 +60,19 @@ def nice_number(value: float) -> float:
 def default_lr(optimizer: str, surface: SurfaceEntry) -> float:
     """A learning rate that behaves sensibly on ``surface`` from its start.
 
-    Gradient-scaled methods get the surface's ``lr_hint``; normalized ones (Adam, RMSprop), whose
-    steps are about α long, 2% of the plot's width; AdaGrad, whose steps shrink like 1/√t, 10%;
-    the others (Adadelta, Newton, L-BFGS) their registry default.
+    By the entry's ``lr_scale``: where α multiplies the gradient, the surface's ``lr_hint``; where
+    steps are about α long (Adam, RMSprop, Lion), 2% of the plot's width; where they shrink like
+    1/√t (AdaGrad), 10%; otherwise (Adadelta, Newton, L-BFGS) the registry default.
     """
     entry = OPTIMIZERS[optimizer]
     spec = entry.param("lr")
     (x0, x1), (y0, y1) = surface.domain
     width = max(x1 - x0, y1 - y0)
-    if optimizer in _GRADIENT_SCALED:
+    if entry.lr_scale == "gradient":
         value = surface.lr_hint
-    elif optimizer in _NORMALIZED:
+    elif entry.lr_scale == "distance":
         value = 0.02 * width
-    elif optimizer == "adagrad":
+    elif entry.lr_scale == "shrinking":
         value = 0.1 * width
     else:
         return float(spec.default)

@@ -92,7 +92,6 @@ for i in range(n_runs):
         f"o{i + 1}.{name}",
         OPTIMIZERS[name],
         container=sb,
-        defaults={"lr": 0.01} if name in ("adam", "adamw", "rmsprop") else None,
     )
     # only the settings that differ from the registry's defaults go into the run's label
     defaults_ = OPTIMIZERS[name].resolve({})
