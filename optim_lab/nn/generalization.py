@@ -336,8 +336,8 @@ def _first_layer_per_trial(trials: int, features: int, spec: BatchSpec) -> bool:
     Shared inputs make ``vmap`` compute the first layer of all trials as one product (the inputs
     times every trial's weights side by side), whose result XLA then rearranges trial by trial, and
     the gradient back. With fewer input features than first-layer units the per-trial products
-    cost less than those rearrangements (measured: the spiral's 2-32-32-3, full batch, 8 % faster;
-    the digits' 64-32-10 slower, so it keeps the shared product)."""
+    cost less than those rearrangements (CPU tuning); with more
+    (the digits' 64 pixels) the shared product stays."""
     units = spec.layout[0][0][1][1]  # the first layer's weight is (features, units)
     return trials > 1 and not spec.batch_size and features < units
 
@@ -408,7 +408,7 @@ def fit_batch(
     def run(part) -> dict[str, np.ndarray]:
         return jax.device_get(_fit(*part, *shared, spec=spec))
 
-    # in threads: dispatched from one thread, these calls ran one after another (measured)
+    # in threads: dispatched from one thread, XLA:CPU runs these calls one after another
     outs = [run(parts[0])] if len(parts) == 1 else list(_pool().map(run, parts))
     return {k: np.concatenate([o[k] for o in outs])[:t] for k in outs[0]}
 

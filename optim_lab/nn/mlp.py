@@ -189,9 +189,8 @@ def apply_mlp(
     return logits, new_bn, aux
 
 
-# Output layers with at most this many units differentiate through :func:`_narrow_matmul`: faster in
-# every setting measured up to 4 classes; at 10, slower for a single small mini-batch (one small
-# kernel per class).
+# Output layers with at most this many units differentiate through :func:`_narrow_matmul` (CPU
+# tuning: one small kernel per class pays off for a few classes, not for ten).
 NARROW_OUTPUTS = 4
 
 
