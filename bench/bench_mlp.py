@@ -23,9 +23,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from optim_lab.nn.init_stats import init_stats
+from optim_lab.nn.init_experiment import init_stats
 from optim_lab.nn.mlp import flatten_numpy, init_mlp, layout_of, unflatten
-from optim_lab.nn.train import TrainConfig, init_training, train_chunk
+from optim_lab.nn.training import TrainConfig, init_training, train_chunk
 from optim_lab.optimizers import make_optimizer
 
 

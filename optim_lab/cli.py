@@ -320,10 +320,8 @@ def build_parser() -> argparse.ArgumentParser:
 def _register_mlp_commands(sub, common) -> None:
     """Subcommands of the MLP lab (they return a JSON object; CSV rows are derived from it)."""
     from .nn.commands import register
-    from .nn.commands2 import register as register_generalization
 
     register(sub, parents=[common])
-    register_generalization(sub, parents=[common])
 
 
 def _rows_from_object(out: dict[str, Any]) -> list[dict[str, Any]]:

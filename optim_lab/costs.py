@@ -23,9 +23,8 @@ from typing import Any
 import jax
 import numpy as np
 
-from .inspect import losses_at
 from .surfaces import SurfaceEntry
-from .trajectory import STEP_BUCKETS, default_dtype
+from .trajectory import STEP_BUCKETS, default_dtype, losses_at
 
 FLOAT32_BYTES = 4
 # κ is reported up to this value; a singular (or numerically singular) matrix reads as this cap.

@@ -314,7 +314,7 @@ def lbfgs() -> Optimizer:
 
 # ------------------------------------------------------------------------------------------------
 # How each optimizer's state is read: its fields after a step (float64) → the quantities of its
-# update rule, by the names of optim_lab.inspect.QUANTITIES.
+# update rule, by the names of optim_lab.step_inspector.QUANTITIES.
 
 Fields = Mapping[str, np.ndarray]
 

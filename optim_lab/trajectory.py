@@ -653,3 +653,29 @@ def sweep(
         np.asarray(first).reshape(shape),
         np.asarray(diverged).reshape(shape),
     )
+
+
+# ------------------------------------------------------------------------------------------------
+# The loss at given points
+
+
+@partial(jax.jit, static_argnames=("surface",))
+def _losses(surface: SurfaceEntry, points, surface_params):
+    return jax.vmap(lambda xy: surface.fn(xy, surface_params))(points)
+
+
+def losses_at(
+    surface: SurfaceEntry,
+    points: Sequence[Sequence[float]],
+    surface_params: Mapping[str, Any] | None = None,
+) -> np.ndarray:
+    """The exact loss at each of ``points`` (e.g. the surface's known minima), as NumPy.
+
+    One compiled call per surface and number of points; parameter values are traced.
+    """
+    dtype = default_dtype()
+    pts = np.asarray(points, dtype=dtype).reshape(-1, 2)
+    if not len(pts):
+        return np.zeros(0)
+    sp = _surface_params(surface, surface_params, dtype)
+    return np.asarray(_losses(surface, pts, sp), np.float64)

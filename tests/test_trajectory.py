@@ -11,12 +11,8 @@ from optim_lab.surfaces import SURFACES, surface_from_expr
 from optim_lab.trajectory import (
     MAX_STEPS,
     RunSpec,
-    _as_start,
     _run_batch,
-    _surface_params,
     _sweep_batch,
-    default_dtype,
-    pack_numbers,
     run,
     run_many,
     step_bucket,
@@ -175,27 +171,6 @@ def test_changing_values_never_recompiles():
     # a step count in the same bucket reuses the compiled program too
     run_many(bowl, [RunSpec(n) for n in names], bowl.start, 280)
     assert _run_batch._cache_size() == before
-
-
-@pytest.mark.parametrize(
-    "surface, runs, details",
-    [("rosenbrock", 1, False), ("rosenbrock", 1, True), ("bowl", 8, False)],
-)
-def test_short_runs_compile_into_one_kernel_with_their_arithmetic_inside(surface, runs, details):
-    """The program shape the README's benchmark relies on: XLA:CPU compiles the whole loop into one
-    kernel (a "small call"; with details and for batches this needs config.SMALL_LOOP_BYTES), and
-    nothing computed from the run's hyper-parameters is left outside it as kernels of its own."""
-    entry = SURFACES[surface]
-    dtype = default_dtype()
-    specs = [RunSpec("adam", {"lr": 0.01 * (i + 1)}) for i in range(runs)]
-    program, packed = pack_numbers(entry, specs, 1000, details, dtype)
-    args = (_as_start(entry.start, dtype), _surface_params(entry, None, dtype), packed)
-    hlo = _run_batch.lower(program, *args).compile().as_text()
-    assert 'xla_cpu_small_call="true"' in hlo
-    main = hlo[hlo.index("\nENTRY") :]
-    main = main[: main.index("\n}")]
-    operands = [line.split(" fusion(")[1] for line in main.splitlines() if " fusion(" in line]
-    assert not [line for line in operands if "packed_numbers" in line]
 
 
 def test_step_buckets():

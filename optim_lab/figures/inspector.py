@@ -1,7 +1,7 @@
 r"""The step inspector's pieces: a table of the update's numbers, the update in numbers (LaTeX) and a
 small arrow diagram of the step against the plain gradient step.
 
-Pure functions of a :class:`optim_lab.inspect.StepInspection`'s ``values``; no Streamlit here.
+Pure functions of a :class:`optim_lab.step_inspector.StepInspection`'s ``values``; no Streamlit here.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from ..inspect import QUANTITIES
 from ..optimizers import OPTIMIZERS
+from ..step_inspector import QUANTITIES
 from . import plain
 from .theme import DIVERGED_COLOR, FONT
 
@@ -37,10 +37,10 @@ def inspection_rows(values: Mapping[str, np.ndarray]) -> list[dict[str, str]]:
     """Rows for a table: quantity, x (or the value of a scalar), y, meaning.
 
     Args:
-        values: a :class:`~optim_lab.inspect.StepInspection`'s ``values``.
+        values: a :class:`~optim_lab.step_inspector.StepInspection`'s ``values``.
 
     Returns:
-        One row per quantity, in :data:`optim_lab.inspect.QUANTITIES` order.
+        One row per quantity, in :data:`optim_lab.step_inspector.QUANTITIES` order.
     """
     rows = []
     for name in sorted(values, key=lambda n: _ORDER.index(n) if n in _ORDER else len(_ORDER)):
@@ -109,7 +109,7 @@ def step_vectors_figure(
     run's colour), on equal axes, so rescaling and turning by momentum or adaptivity show at once.
 
     Args:
-        values: a :class:`~optim_lab.inspect.StepInspection`'s ``values``.
+        values: a :class:`~optim_lab.step_inspector.StepInspection`'s ``values``.
         color: the run's colour.
         height: figure height in pixels.
         diverged: the step blew up (the arrows are drawn in the divergence colour).

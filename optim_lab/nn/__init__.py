@@ -1,10 +1,6 @@
 """The MLP lab: datasets, activations, initializations, an MLP as a pytree, losses, batch norm,
 dropout, regularization, compiled training (single runs and optimizer comparisons), gradient
 checking and the initialization experiment. Streamlit-free; results are NumPy at the boundary.
-
-The functions ``train``, ``init_stats`` and ``gradcheck`` re-exported here share their names with
-their modules, so ``optim_lab.nn.train`` is the function: reach module-level names with
-``from optim_lab.nn.train import TRACE_COUNTS`` (not ``import optim_lab.nn.train as m``).
 """
 
 from .activations import ACTIVATIONS, ActivationEntry, act_params, curve
@@ -23,9 +19,9 @@ from .data import (
     zero_center,
 )
 from .dropout import DROPOUT_MODES, dropout_mask, dropout_test, dropout_train
-from .gradcheck import gradcheck, gradcheck_dataset
+from .gradient_check import gradcheck, gradcheck_dataset
 from .init import INITS, InitEntry, init_std, sample_jax, sample_numpy
-from .init_stats import init_stats
+from .init_experiment import init_stats
 from .losses import (
     LOSSES,
     LossEntry,
@@ -44,7 +40,7 @@ from .regularization import (
     l1_penalty,
     l2_penalty,
 )
-from .train import (
+from .training import (
     CHUNK,
     MAX_COMPARE,
     TRACE_COUNTS,

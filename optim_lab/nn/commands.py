@@ -7,6 +7,12 @@ turns it into exit code 2).
 - ``init-stats`` → ``{"mean": [...], "std": [...]}`` (one per hidden layer)
 - ``train`` → ``{"loss": [...], "val_loss": [...], "train_acc": a, "val_acc": b, "diverged_at": null | step}``
 - ``gradcheck`` → ``{"max_rel_error": e, "per_param": {"W1": e1, ...}}`` (float64)
+- ``search --dataset D --method random|grid --trials N [--stages S] [--seed S]`` →
+  ``{"trials": [{"lr", "reg", "val_acc", "stage", "exploded", ...}], "best": {...}, "stages": [...]}``
+- ``ensemble --dataset D --members K --kind independent|snapshot|polyak [--seed S]`` →
+  ``{"member_acc": [...], "ensemble_acc": a, ...}``
+- ``transfer [--target-examples N] [--seed S]`` →
+  ``{"scratch": a, "probe": b, "finetune_top": c, "finetune_all": d, ...}``
 - ``activations``, ``inits``, ``datasets``, ``losses``: the MLP registries.
 """
 
@@ -52,7 +58,7 @@ def _curve(values: np.ndarray, end: int) -> list[float]:
 
 
 def cmd_init_stats(args) -> dict[str, Any]:
-    from .init_stats import init_stats
+    from .init_experiment import init_stats
 
     stats = init_stats(
         args.layers,
@@ -68,8 +74,8 @@ def cmd_init_stats(args) -> dict[str, Any]:
 
 
 def config_from_args(args) -> Any:
-    """A :class:`~optim_lab.nn.train.TrainConfig` from the ``train`` arguments."""
-    from .train import TrainConfig
+    """A :class:`~optim_lab.nn.training.TrainConfig` from the ``train`` arguments."""
+    from .training import TrainConfig
 
     data = {}
     if args.classes is not None:
@@ -109,7 +115,7 @@ def config_from_args(args) -> Any:
 
 
 def cmd_train(args) -> dict[str, Any]:
-    from .train import evaluate, train
+    from .training import evaluate, train
 
     if args.steps < 1 or args.steps > 1_000_000:
         raise ValueError(f"--steps must be between 1 and 1000000, got {args.steps}")
@@ -130,7 +136,7 @@ def cmd_train(args) -> dict[str, Any]:
 
 
 def cmd_gradcheck(args) -> dict[str, Any]:
-    from .gradcheck import gradcheck_dataset
+    from .gradient_check import gradcheck_dataset
 
     result = gradcheck_dataset(
         args.dataset,
@@ -189,6 +195,66 @@ def cmd_losses(args) -> dict[str, Any]:
     from .losses import LOSSES
 
     return _listing("losses", LOSSES, lambda e: {"outputs": e.outputs})
+
+
+# ------------------------------------------------------------------------------------------------
+# Generalization: search, ensembles, transfer
+
+
+def _clean(value: Any) -> Any:
+    """JSON-safe: non-finite floats → None, NumPy scalars → Python."""
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
+    if hasattr(value, "item") and not hasattr(value, "__len__"):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def cmd_search(args) -> dict[str, Any]:
+    from .search import search
+
+    result = search(
+        args.dataset,
+        args.method,
+        args.trials,
+        args.stages,
+        args.seed,
+        steps=args.steps,
+        hidden=_hidden(args.hidden),
+    )
+    return _clean(result.as_dict())
+
+
+def cmd_ensemble(args) -> dict[str, Any]:
+    from .ensembles import run_ensemble
+
+    result = run_ensemble(
+        args.dataset,
+        args.members,
+        args.kind,
+        args.seed,
+        steps=args.steps,
+        hidden=_hidden(args.hidden),
+    )
+    return _clean(result.as_dict())
+
+
+def cmd_transfer(args) -> dict[str, Any]:
+    from .transfer import STRATEGIES, transfer
+
+    result = transfer(
+        args.target_examples,
+        args.similarity,
+        args.seed,
+        steps=args.steps,
+        pretrain_steps=args.pretrain_steps,
+    )
+    keys = (*STRATEGIES, "target_examples", "similarity", "source_acc")
+    return _clean({k: result[k] for k in keys})
 
 
 def register(subparsers, parents: Sequence[argparse.ArgumentParser] = ()) -> None:
@@ -264,3 +330,33 @@ def register(subparsers, parents: Sequence[argparse.ArgumentParser] = ()) -> Non
     add("inits", cmd_inits, "the initialization registry")
     add("datasets", cmd_datasets, "the dataset registry")
     add("losses", cmd_losses, "the loss registry")
+
+    p = add(
+        "search", cmd_search, "random vs grid hyper-parameter search (lr × L2), one vmapped run"
+    )
+    p.add_argument("--dataset", default="spiral")
+    p.add_argument("--method", default="random", help="random or grid")
+    p.add_argument("--trials", type=int, default=16, help="budget per stage (1-256)")
+    p.add_argument("--stages", type=int, default=1, help="coarse → fine stages (1-5)")
+    p.add_argument("--steps", type=int, default=200, help="training steps per trial")
+    p.add_argument("--hidden", default="32,32", help="hidden widths, e.g. 32,32")
+    p.add_argument("--seed", type=seed_number, default=0)
+
+    p = add("ensemble", cmd_ensemble, "ensembles: independent, snapshot (SGDR) or Polyak averaging")
+    p.add_argument("--dataset", default="spiral")
+    p.add_argument("--members", type=int, default=5, help="K (1-32)")
+    p.add_argument("--kind", default="independent", help="independent, snapshot or polyak")
+    p.add_argument("--steps", type=int, default=300)
+    p.add_argument("--hidden", default="32,32", help="hidden widths, e.g. 32,32")
+    p.add_argument("--seed", type=seed_number, default=0)
+
+    p = add(
+        "transfer",
+        cmd_transfer,
+        "transfer digits (10 classes) → new images of 5-9: scratch, probe, fine-tune",
+    )
+    p.add_argument("--target-examples", type=int, default=10, help="labelled target images")
+    p.add_argument("--similarity", default="similar", help="similar or different (shuffled pixels)")
+    p.add_argument("--steps", type=int, default=200, help="training steps on the target")
+    p.add_argument("--pretrain-steps", type=int, default=300, help="training steps on the source")
+    p.add_argument("--seed", type=seed_number, default=0)

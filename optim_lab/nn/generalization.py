@@ -532,14 +532,14 @@ def dropout_expectation(
 
 
 def early_stopping_demo(config, steps: int = 400) -> dict[str, Any]:
-    """Trains ``config`` (a :class:`~optim_lab.nn.train.TrainConfig` with ``patience`` > 0) and
+    """Trains ``config`` (a :class:`~optim_lab.nn.training.TrainConfig` with ``patience`` > 0) and
     restores the best checkpoint.
 
     Returns:
         ``{"val_loss": curve (finite prefix), "best_step", "stopped_at", "restored_val_loss",
         "final_val_loss"}``: the restored weights' validation loss is the curve's minimum.
     """
-    from .train import evaluate, train
+    from .training import evaluate, train
 
     history = train(config, steps, chunk=min(steps, 200))
     status = history.status[0]

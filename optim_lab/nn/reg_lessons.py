@@ -2,7 +2,7 @@ r"""Experiments of the regularization lesson: a λ sweep of weight penalties, dr
 probability, early stopping on a recorded validation curve, and digit augmentation.
 
 Every experiment trains all of its variants together (one vmapped :func:`fit_batch` call, or one
-compare-mode :func:`~optim_lab.nn.train.train_chunk` loop) and returns NumPy arrays only.
+compare-mode :func:`~optim_lab.nn.training.train_chunk` loop) and returns NumPy arrays only.
 
 The penalized objective of the λ sweep (full-batch gradient descent, proximal step for L1):
 
@@ -38,7 +38,7 @@ from .generalization import (
     proba_many,
     weight_mask,
 )
-from .train import History, TrainConfig, evaluate, init_training, train, train_chunk
+from .training import History, TrainConfig, evaluate, init_training, train, train_chunk
 
 PENALTIES = ("l2", "l1", "elastic")
 #: λ values of the sweep (0 = no penalty); the page's slider picks one of them.

@@ -26,9 +26,9 @@ import streamlit as st
 from ..expr import ExpressionError
 from ..figures.surface import CLICK_GRID_TRACE
 from ..figures.theme import optimizer_color
-from ..inspect import StepInspection, inspect_step
 from ..optimizers import OPTIMIZERS
 from ..schedules import SCHEDULES
+from ..step_inspector import StepInspection, inspect_step
 from ..surfaces import SURFACES, SurfaceEntry
 from ..trajectory import RunSpec
 from . import widgets
@@ -309,5 +309,5 @@ def inspect_cached(
     steps: int,
     k: int,
 ) -> StepInspection:
-    """:func:`optim_lab.inspect.inspect_step`, cached."""
+    """:func:`optim_lab.step_inspector.inspect_step`, cached."""
     return compute(inspect_step, surface_key, spec, start, k, steps, surface_params)

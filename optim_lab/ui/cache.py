@@ -14,9 +14,9 @@ from collections.abc import Sequence
 
 import streamlit as st
 
-from ..inspect import inspect_step
 from ..lr_finder import LRFinderResult, lr_range_test
 from ..offload import offloaded
+from ..step_inspector import inspect_step
 from ..surfaces import SURFACES, SurfaceEntry, evaluate_grid, surface_from_expr
 from ..trajectory import RunSpec, SweepResult, Trajectory, run_many, sweep
 

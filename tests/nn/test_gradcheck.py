@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from optim_lab.nn.activations import ACTIVATIONS
-from optim_lab.nn.gradcheck import TOLERANCE, gradcheck, gradcheck_dataset
+from optim_lab.nn.gradient_check import TOLERANCE, gradcheck, gradcheck_dataset
 from optim_lab.nn.mlp import init_mlp
 
 

@@ -5,7 +5,7 @@ import time
 import numpy as np
 import pytest
 
-from optim_lab.nn.init_stats import HIST_SAMPLES, init_stats
+from optim_lab.nn.init_experiment import HIST_SAMPLES, init_stats
 
 LECTURE = {"layers": 10, "width": 500, "samples": 1000}
 

@@ -5,7 +5,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from optim_lab.nn.train import (
+from optim_lab.nn.training import (
     TRACE_COUNTS,
     History,
     TrainConfig,

@@ -252,6 +252,7 @@ def check(at: AppTest, page: str, params: dict[str, str], keys: tuple[str, ...])
             )
 
 
+@pytest.mark.slow  # every key of every page with every hostile value: ~1 min; `make test` runs it
 @pytest.mark.parametrize("page", PAGES)
 def test_every_url_key_takes_hostile_values(page):
     for index, (base, keys) in enumerate(plan(page)):

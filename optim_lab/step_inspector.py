@@ -218,28 +218,6 @@ def inspect_step(
     return StepInspection(int(k), spec.optimizer, values, diverged=diverged, frozen=frozen)
 
 
-@partial(jax.jit, static_argnames=("surface",))
-def _losses(surface: SurfaceEntry, points, surface_params):
-    return jax.vmap(lambda xy: surface.fn(xy, surface_params))(points)
-
-
-def losses_at(
-    surface: SurfaceEntry,
-    points: Sequence[Sequence[float]],
-    surface_params: Mapping[str, Any] | None = None,
-) -> np.ndarray:
-    """The exact loss at each of ``points`` (e.g. the surface's known minima), as NumPy.
-
-    One compiled call per surface and number of points; parameter values are traced.
-    """
-    dtype = default_dtype()
-    pts = np.asarray(points, dtype=dtype).reshape(-1, 2)
-    if not len(pts):
-        return np.zeros(0)
-    sp = _surface_params(surface, surface_params, dtype)
-    return np.asarray(_losses(surface, pts, sp), np.float64)
-
-
 def optimizer_symbols(name: str) -> list[str]:
     """The names :func:`inspect_step` reports for the state of optimizer ``name`` (for docs/tests)."""
     return list(OPTIMIZERS[name].quantities)

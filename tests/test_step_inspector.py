@@ -3,10 +3,10 @@
 import numpy as np
 import pytest
 
-from optim_lab.inspect import QUANTITIES, _replay, inspect_step, losses_at, optimizer_symbols
 from optim_lab.optimizers import OPTIMIZERS
+from optim_lab.step_inspector import QUANTITIES, _replay, inspect_step, optimizer_symbols
 from optim_lab.surfaces import SURFACES
-from optim_lab.trajectory import RunSpec, run_many
+from optim_lab.trajectory import RunSpec, losses_at, run_many
 
 STEPS = 50
 BOWL = SURFACES["bowl"]
