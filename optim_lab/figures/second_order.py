@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ..costs import curvature_costs, human_bytes
+from ..curvature import curvature_costs, human_bytes
 from . import plain
 from .theme import DIVERGED_COLOR, base_layout, optimizer_color
 

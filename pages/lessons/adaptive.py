@@ -4,14 +4,13 @@ import numpy as np
 import streamlit as st
 
 from optim_lab import lessons
-from optim_lab.costs import best_known_loss
 from optim_lab.figures.adaptive import bias_correction_figure, eps_figure, step_size_figure
 from optim_lab.figures.lines import loss_figure
 from optim_lab.figures.surface import paths_from_trajectories
 from optim_lab.optimizers import OPTIMIZERS
 from optim_lab.registry import HParam
 from optim_lab.surfaces import SURFACES
-from optim_lab.trajectory import RunSpec
+from optim_lab.trajectory import RunSpec, best_known_loss
 from optim_lab.ui import cache, export, widgets
 from optim_lab.ui.contour import run_contour
 from optim_lab.ui.layout import page_header, what_to_notice

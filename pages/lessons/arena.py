@@ -2,7 +2,6 @@
 
 import streamlit as st
 
-from optim_lab.costs import best_known_loss
 from optim_lab.figures.inspector import (
     inspection_rows,
     step_equation_latex,
@@ -13,6 +12,7 @@ from optim_lab.figures.lines import loss_figure
 from optim_lab.figures.surface import Highlight, paths_from_trajectories, surface_3d_figure
 from optim_lab.figures.theme import optimizer_color
 from optim_lab.optimizers import OPTIMIZERS
+from optim_lab.trajectory import best_known_loss
 from optim_lab.ui import arena_controls as arena
 from optim_lab.ui import cache, export, widgets
 from optim_lab.ui.contour import run_contour

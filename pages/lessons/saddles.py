@@ -9,14 +9,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import streamlit as st
 
-from optim_lab.costs import best_known_loss
 from optim_lab.figures.lines import per_step_figure
 from optim_lab.figures.schedules import loss_gap_figure, recolor_runs
 from optim_lab.figures.surface import paths_from_trajectories
 from optim_lab.optimizers import OPTIMIZERS
 from optim_lab.registry import HParam
 from optim_lab.surfaces import SURFACES
-from optim_lab.trajectory import RunSpec
+from optim_lab.trajectory import RunSpec, best_known_loss
 from optim_lab.transforms import MODIFIER_PARAMS
 from optim_lab.ui import cache, export
 from optim_lab.ui import widgets as w

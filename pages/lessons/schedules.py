@@ -10,7 +10,6 @@ from dataclasses import replace
 
 import streamlit as st
 
-from optim_lab.costs import best_known_loss
 from optim_lab.figures.lines import per_step_figure
 from optim_lab.figures.schedules import (
     ScheduleCurve,
@@ -24,7 +23,7 @@ from optim_lab.figures.surface import paths_from_trajectories
 from optim_lab.optimizers import OPTIMIZERS
 from optim_lab.schedules import SCHEDULES, schedule_values
 from optim_lab.surfaces import SURFACES
-from optim_lab.trajectory import RunSpec, step_bucket
+from optim_lab.trajectory import RunSpec, best_known_loss, step_bucket
 from optim_lab.ui import cache, export
 from optim_lab.ui import widgets as w
 from optim_lab.ui.contour import run_contour

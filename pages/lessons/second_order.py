@@ -6,7 +6,7 @@ import math
 import numpy as np
 import streamlit as st
 
-from optim_lab.costs import (
+from optim_lab.curvature import (
     condition_numbers,
     curvature_costs,
     human_bytes,
@@ -14,7 +14,6 @@ from optim_lab.costs import (
     human_duration,
     path_hessians,
     scientific,
-    steps_to_tolerance,
 )
 from optim_lab.figures.lines import per_step_figure
 from optim_lab.figures.schedules import loss_gap_figure
@@ -23,7 +22,7 @@ from optim_lab.figures.surface import paths_from_trajectories
 from optim_lab.optimizers import OPTIMIZERS
 from optim_lab.registry import HParam
 from optim_lab.surfaces import SURFACES
-from optim_lab.trajectory import RunSpec
+from optim_lab.trajectory import RunSpec, steps_to_tolerance
 from optim_lab.ui import cache, export
 from optim_lab.ui import widgets as w
 from optim_lab.ui.contour import run_contour

@@ -8,14 +8,13 @@ helpers write them in units a person reads (40 GB, 10¹⁵ operations, 3 hours).
 For the 2-D surfaces the Hessian is a 2×2 matrix: :func:`path_hessians` evaluates it at every point
 of a path (one compiled call per surface and path-length bucket) and :func:`condition_numbers` turns
 it into :math:`\kappa(H + \lambda I) = |\mu|_{max} / |\mu|_{min}`, the number that says how
-stretched the valley is there. :func:`best_known_loss` and :func:`steps_to_tolerance` measure runs
-against the surface's minimum. No Streamlit here.
+stretched the valley is there. No Streamlit here.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -24,7 +23,7 @@ import jax
 import numpy as np
 
 from .surfaces import SurfaceEntry
-from .trajectory import STEP_BUCKETS, default_dtype, losses_at
+from .trajectory import STEP_BUCKETS, default_dtype
 
 FLOAT32_BYTES = 4
 # κ is reported up to this value; a singular (or numerically singular) matrix reads as this cap.
@@ -249,61 +248,3 @@ def condition_numbers(hessians: np.ndarray, damping: float = 0.0) -> np.ndarray:
     with np.errstate(divide="ignore", invalid="ignore"):
         kappa = np.where(low > high / CONDITION_CAP, high / low, CONDITION_CAP)
     return np.where(np.isnan(high), np.nan, np.minimum(kappa, CONDITION_CAP))
-
-
-# Lowered by this fraction of max(1, |f*|) so that a run sitting on the minimum still has a positive
-# gap (float precision, not a hole in a log plot).
-LOSS_FLOOR_MARGIN = 1e-7
-
-
-def best_known_loss(
-    surface: SurfaceEntry,
-    surface_params: Mapping[str, Any] | None = None,
-    trajectories: Iterable[Any] = (),
-    margin: float = LOSS_FLOOR_MARGIN,
-) -> float | None:
-    r"""The reference of "loss − minimum" plots: the best loss known for these parameters.
-
-    .. math:: f_b = \min\Big(\min_{m \in \text{listed minima}} f(m; p),
-              \min_{\text{runs},\,t} f(\theta_t)\Big),\qquad
-              f^\ast = f_b - \delta\,\max(1, |f_b|)
-
-    The surface's minima are listed for its default parameters, so the loss there is evaluated
-    at the *current* parameters ``p`` and lowered to the best finite loss any run reached: with
-    Rosenbrock's ``a ≠ 1`` the listed (1, 1) is no longer the minimum (that is (a, a²)), and
-    whatever a run finds below it becomes the reference. The margin δ keeps a converged run's
-    gap positive (it reads as float precision on a log axis).
-
-    Args:
-        surface: the surface.
-        surface_params: overrides of its parameters.
-        trajectories: runs on it (objects with ``loss`` and ``finite_points``, such as
-            :class:`~optim_lab.trajectory.Trajectory`); only their finite part counts.
-        margin: δ, the relative margin below the best loss (0 for the best loss itself).
-
-    Returns:
-        :math:`f^\ast`, or ``None`` for a surface with no listed minima (a saddle, a user
-        formula): its loss has no known bottom.
-    """
-    if not surface.minima:
-        return None
-    candidates = [losses_at(surface, surface.minima, surface_params)]
-    for traj in trajectories:
-        candidates.append(np.asarray(traj.loss, np.float64)[: len(traj.finite_points)])
-    values = np.concatenate([np.ravel(c) for c in candidates])
-    values = values[np.isfinite(values)]
-    if not values.size:
-        return None
-    best = float(values.min())
-    return best - margin * max(1.0, abs(best))
-
-
-def steps_to_tolerance(
-    loss: np.ndarray, minimum: float, tol: float, diverged_at: int | None = None
-) -> int | None:
-    """The first step whose loss is within ``tol`` of ``minimum`` (``None``: never, or only after
-    diverging). ``loss[0]`` is the start, so a run that starts converged takes 0 steps."""
-    loss = np.asarray(loss, dtype=np.float64)
-    end = len(loss) if diverged_at is None else min(len(loss), diverged_at)
-    hits = np.nonzero(loss[:end] - minimum <= tol)[0]
-    return int(hits[0]) if hits.size else None
