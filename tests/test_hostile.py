@@ -31,6 +31,21 @@ REFUSALS = [
     (["gradcheck", "--hidden", "4096,4096", "--points", "5000"], "GB of memory", 20),
     (["train", "--dataset", "spiral", "--hidden", WIDE, "--steps", "1"], "GB of memory", 20),
     (
+        [
+            "train",
+            "--dataset",
+            "spiral",
+            "--hidden",
+            "4096,4096",
+            "--optimizer",
+            "lbfgs",
+            "--steps",
+            "1",
+        ],
+        "GB",
+        20,
+    ),
+    (
         ["trajectory", "--expr", POWER_CHAIN, "--optimizer", "newton", "--steps", "9"],
         "too complex",
         20,

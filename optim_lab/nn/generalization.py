@@ -393,7 +393,9 @@ def fit_batch(
     n = len(y)
     matrices = [shape for layer in spec.layout for key, shape in layer if key == "w"]
     sizes = [matrices[0][0], *(shape[1] for shape in matrices)]
-    check_training(t, sizes, n, snapshots=spec.steps // spec.record_every)
+    check_training(
+        t, sizes, n, snapshots=spec.steps // spec.record_every, optimizers=[spec.optimizer]
+    )
     weights = np.ones((t, n), np.float32) if weights is None else np.asarray(weights, np.float32)
     pmask = (
         np.ones((t, p), np.float32) if param_mask is None else np.asarray(param_mask, np.float32)

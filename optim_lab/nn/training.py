@@ -460,7 +460,8 @@ def init_training(config: TrainConfig, compare: Sequence[RunSpecLike] | None = N
     prep = fit_preprocessor(config.preprocess, dataset.x_train)
     n_out = output_size(config.loss, dataset.n_classes)
     sizes = (prep.matrix.shape[1], *map(int, config.hidden), n_out)
-    check_training(len(runs), sizes, n_train)  # evaluation runs on the whole training split
+    # evaluation runs on the whole training split
+    check_training(len(runs), sizes, n_train, optimizers=[name for name, _ in runs])
     params = init_mlp(
         config.seed,
         sizes,
