@@ -849,8 +849,8 @@ def train(
 # --------------------------------------------------------------------------- evaluation
 
 
-@partial(jax.jit, static_argnames=("activation", "loss", "dropout_mode"))
-def _evaluate(params, bn_state, x, y, keep, act, *, activation, loss, dropout_mode):
+def _eval_logits(params, bn_state, x, keep, act, activation, dropout_mode):
+    """The network's outputs at test time (batch norm's running statistics, dropout's test rule)."""
     logits, _, _ = apply_mlp(
         params,
         x,
@@ -860,20 +860,18 @@ def _evaluate(params, bn_state, x, y, keep, act, *, activation, loss, dropout_mo
         bn_state=bn_state,
         act_params=act,
     )
+    return logits
+
+
+@partial(jax.jit, static_argnames=("activation", "loss", "dropout_mode"))
+def _evaluate(params, bn_state, x, y, keep, act, *, activation, loss, dropout_mode):
+    logits = _eval_logits(params, bn_state, x, keep, act, activation, dropout_mode)
     return LOSSES[loss].fn(logits, y), _accuracy(logits, y, loss)
 
 
 @partial(jax.jit, static_argnames=("activation", "loss", "dropout_mode"))
 def _proba(params, bn_state, x, keep, act, *, activation, loss, dropout_mode):
-    logits, _, _ = apply_mlp(
-        params,
-        x,
-        activation,
-        dropout=keep,
-        dropout_mode=dropout_mode,
-        bn_state=bn_state,
-        act_params=act,
-    )
+    logits = _eval_logits(params, bn_state, x, keep, act, activation, dropout_mode)
     return probabilities(logits, loss)
 
 
