@@ -117,6 +117,18 @@ def _serve(connection: Connection) -> None:
             connection.send(("error", RuntimeError(f"{type(error).__name__}: {error}")))
 
 
+def process_rss_mb(pid: int) -> float:
+    """Resident memory (VmRSS) of one process, in MB (0 once it has ended)."""
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
 class _Helper:
     def __init__(self, context: Any):
         self.connection, child_end = context.Pipe()
@@ -126,14 +138,7 @@ class _Helper:
         self.ready = False
 
     def rss_mb(self) -> float:
-        try:
-            with open(f"/proc/{self.process.pid}/status") as status:
-                for line in status:
-                    if line.startswith("VmRSS:"):
-                        return int(line.split()[1]) / 1024
-        except OSError:
-            pass
-        return 0.0
+        return process_rss_mb(self.process.pid)
 
     def wait_ready(self) -> None:
         while not self.ready:

@@ -19,8 +19,7 @@ def where_and_what(values: np.ndarray, scale: float = 1.0) -> tuple[int, np.ndar
 
 @offloaded
 def resident_mb() -> float:
-    with open("/proc/self/status") as status:
-        return next(int(line.split()[1]) / 1024 for line in status if line.startswith("VmRSS:"))
+    return offload.process_rss_mb(os.getpid())
 
 
 @offloaded

@@ -56,6 +56,7 @@ from .mlp import (
     flat_value_and_grad,
     flatten_numpy,
     init_mlp,
+    layer_sizes,
     layout_of,
     unflatten,
 )
@@ -391,10 +392,12 @@ def fit_batch(
     if spec.steps < 1 or spec.record_every < 1 or spec.steps % spec.record_every:
         raise ValueError("steps must be a positive multiple of record_every")
     n = len(y)
-    matrices = [shape for layer in spec.layout for key, shape in layer if key == "w"]
-    sizes = [matrices[0][0], *(shape[1] for shape in matrices)]
     check_training(
-        t, sizes, n, snapshots=spec.steps // spec.record_every, optimizers=[spec.optimizer]
+        t,
+        layer_sizes(spec.layout),
+        n,
+        snapshots=spec.steps // spec.record_every,
+        optimizers=[spec.optimizer],
     )
     weights = np.ones((t, n), np.float32) if weights is None else np.asarray(weights, np.float32)
     pmask = (

@@ -40,6 +40,7 @@ from .mlp import (
     apply_mlp,
     dropout_masks_for,
     init_mlp,
+    layer_sizes,
     layout_of,
     unflatten,
     weight_layers,
@@ -208,8 +209,7 @@ def gradcheck(
     if bn_state is None:
         bn_state = init_bn_state(params)
     idx, owner = _pick_indices(layout, int(max_checks), seed)
-    matrices = [np.shape(layer["w"]) for layer in params]
-    check_gradcheck([matrices[0][0], *(shape[1] for shape in matrices)], len(y), len(idx))
+    check_gradcheck(layer_sizes(layout), len(y), len(idx))
     ap = act_params(activation, activation_overrides)
     with jax.enable_x64(True):
         f64 = partial(np.asarray, dtype=np.float64)

@@ -258,6 +258,12 @@ def layout_of(params: Params) -> Layout:
     return tuple(tuple((k, tuple(np.shape(v))) for k, v in layer.items()) for layer in params)
 
 
+def layer_sizes(layout: Layout) -> list[int]:
+    """Units of every layer, inputs first and outputs last, read from the weight matrices."""
+    shapes = [shape for layer in layout for key, shape in layer if key == "w"]
+    return [shapes[0][0], *(shape[1] for shape in shapes)]
+
+
 def flatten(params: Params, layout: Layout | None = None) -> jax.Array:
     """All parameters in one vector (layer by layer, keys in order): optimizers then act on a single
     array, exactly as they move a 2-vector on a surface. Pass the ``layout`` for a tree that JAX

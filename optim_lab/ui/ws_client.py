@@ -27,6 +27,7 @@ from streamlit.proto.Alert_pb2 import Alert
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
+from ..offload import process_rss_mb
 from . import PAGE_STOPPED
 
 FINISHED = {
@@ -534,15 +535,6 @@ def server_cpu_seconds(pid: int) -> float:
         with contextlib.suppress(OSError):
             total += server_cpu_seconds(child)
     return total
-
-
-def process_rss_mb(pid: int) -> float:
-    """Resident memory (VmRSS) of one process, in MB (0 once it has ended)."""
-    with contextlib.suppress(OSError), open(f"/proc/{pid}/status") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return 0.0
 
 
 def server_rss_mb(pid: int) -> float:
