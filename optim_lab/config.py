@@ -4,6 +4,8 @@ CPU compiler option for small loops (set on import, before JAX starts its backen
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import logging
 import os
 import tempfile
 import warnings
@@ -38,6 +40,10 @@ def _compile_small_loops_into_kernels() -> None:
 _compile_small_loops_into_kernels()
 
 import jax  # noqa: E402  (after the flags above)
+from jax._src import compilation_cache as _jax_compilation_cache  # noqa: E402
+from jax._src import lru_cache as _jax_lru_cache  # noqa: E402
+
+_log = logging.getLogger(__name__)
 
 
 def set_x64(enabled: bool) -> None:
@@ -101,5 +107,44 @@ def enable_compile_cache(path: str | os.PathLike | None = None) -> Path | None:
     jax.config.update("jax_persistent_cache_min_compile_time_secs", 0)
     jax.config.update("jax_persistent_cache_min_entry_size_bytes", 0)
     jax.config.update("jax_compilation_cache_max_size", COMPILE_CACHE_MAX_BYTES)
+    _use_checked_cache(directory)
     _enabled.append(directory)
     return directory
+
+
+def _entry_digest(key: str, program: bytes) -> bytes:
+    return hashlib.sha256(key.encode() + b"\0" + program).digest()
+
+
+class _CheckedCache(_jax_lru_cache.LRUCache):
+    """JAX's size-capped file cache, with each entry stamped with a digest of its key and program.
+    An entry that was damaged, truncated or copied under another key's name is removed and the
+    program compiled afresh: JAX alone would warn at every run (a damaged entry is never
+    overwritten) or load the wrong program (a swapped one)."""
+
+    def put(self, key: str, value: bytes) -> None:
+        super().put(key, _entry_digest(key, value) + value)
+
+    def get(self, key: str) -> bytes | None:
+        stored = super().get(key)
+        if stored is None:
+            return None
+        digest, program = stored[:32], stored[32:]
+        if digest == _entry_digest(key, program):
+            return program
+        _log.info("compile cache: entry %s does not match its key; compiling it afresh", key)
+        with contextlib.suppress(OSError):
+            with self.lock:
+                for suffix in ("-cache", "-atime"):
+                    (self.path / f"{key}{suffix}").unlink(missing_ok=True)
+        return None
+
+
+def _use_checked_cache(directory: Path) -> None:
+    """Makes JAX read and write its persistent cache through :class:`_CheckedCache`."""
+    _jax_compilation_cache.reset_cache()
+    with _jax_compilation_cache._cache_initialized_mutex:
+        _jax_compilation_cache._cache = _CheckedCache(
+            str(directory), max_size=COMPILE_CACHE_MAX_BYTES
+        )
+        _jax_compilation_cache._cache_initialized = True
