@@ -1,13 +1,10 @@
 """optim-lab: routing only. Each lesson is a thin script in pages/."""
 
-import logging
-
 import streamlit as st
 
 from optim_lab.config import enable_compile_cache
-from optim_lab.offload import ComputeLimitError
-from optim_lab.ui import PAGE_STOPPED
 from optim_lab.ui.layout import LESSONS
+from optim_lab.ui.sections import guarded
 from optim_lab.ui.serve import navigation_only
 
 enable_compile_cache()
@@ -21,16 +18,5 @@ navigation = {
     ]
     for section, lessons in LESSONS.items()
 }
-try:
+with guarded("This page"):
     st.navigation(navigation).run()
-except ComputeLimitError as error:  # a training past the server's budget: the page stays usable
-    st.warning(
-        f"This computation was stopped: {error}. Smaller settings (fewer steps, trials or "
-        "units) finish sooner."
-    )
-except Exception:  # a visitor sees a message, never a traceback or the server's paths
-    logging.getLogger("optim_lab").exception("a page stopped on an unexpected error")
-    st.error(
-        f"**{PAGE_STOPPED}.** It was recorded on the server. Changing a setting, or opening the "
-        "page again from the menu, starts it afresh."
-    )

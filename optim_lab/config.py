@@ -133,10 +133,9 @@ class _CheckedCache(_jax_lru_cache.LRUCache):
         if digest == _entry_digest(key, program):
             return program
         _log.info("compile cache: entry %s does not match its key; compiling it afresh", key)
-        with contextlib.suppress(OSError):
-            with self.lock:
-                for suffix in ("-cache", "-atime"):
-                    (self.path / f"{key}{suffix}").unlink(missing_ok=True)
+        with contextlib.suppress(OSError), self.lock:
+            for suffix in ("-cache", "-atime"):
+                (self.path / f"{key}{suffix}").unlink(missing_ok=True)
         return None
 
 

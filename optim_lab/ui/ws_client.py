@@ -28,7 +28,7 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from ..offload import process_rss_mb
-from . import PAGE_STOPPED
+from . import STOPPED_ON_ERROR
 
 FINISHED = {
     ForwardMsg.FINISHED_SUCCESSFULLY: "ok",
@@ -207,7 +207,7 @@ class Session:
                     result.warnings.append(element.alert.body)
                 elif element.alert.format == Alert.ERROR:
                     result.errors.append(element.alert.body)
-                    if PAGE_STOPPED in element.alert.body:  # app.py caught an exception
+                    if STOPPED_ON_ERROR in element.alert.body:  # app.py caught an exception
                         result.exceptions.append(element.alert.body)
             labelled = _widget_label(element)
             if labelled:

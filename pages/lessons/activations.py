@@ -14,6 +14,7 @@ from optim_lab.nn import ACTIVATIONS
 from optim_lab.ui import nn_cache, widgets
 from optim_lab.ui.export import export_row
 from optim_lab.ui.layout import page_header, what_to_notice
+from optim_lab.ui.sections import section
 from optim_lab.ui.state import UrlState
 
 NONE = "none"
@@ -93,85 +94,85 @@ with chart:
     )
     st.caption("Maxout is drawn with the example pieces z and −z/2.")
 
-st.subheader("The formulas")
-for name, _ in chosen:
-    entry = ACTIVATIONS[name]
-    st.markdown(f"**{entry.label}** — {entry.description}")
-    st.latex(entry.latex + r"\qquad " + entry.latex_deriv)
+with section("The formulas"):
+    for name, _ in chosen:
+        entry = ACTIVATIONS[name]
+        st.markdown(f"**{entry.label}** — {entry.description}")
+        st.latex(entry.latex + r"\qquad " + entry.latex_deriv)
 
-st.subheader("What happens at x = −10, 0 and 10")
-probe_table = pd.DataFrame(rows)
-st.columns([1, 1])[0].dataframe(
-    probe_table.style.format({"x": "{:g}", "f(x)": "{:.3g}", "f′(x)": "{:.3g}"}),
-    hide_index=True,
-    width="stretch",
-)
-st.caption(
-    "A slope of 0 (or 0.00005) at x = ±10 means a unit pushed that far gets no learning "
-    "signal: it is saturated, or for ReLU on the negative side, dead."
-)
+with section("What happens at x = −10, 0 and 10"):
+    probe_table = pd.DataFrame(rows)
+    st.columns([1, 1])[0].dataframe(
+        probe_table.style.format({"x": "{:g}", "f(x)": "{:.3g}", "f′(x)": "{:.3g}"}),
+        hide_index=True,
+        width="stretch",
+    )
+    st.caption(
+        "A slope of 0 (or 0.00005) at x = ±10 means a unit pushed that far gets no learning "
+        "signal: it is saturated, or for ReLU on the negative side, dead."
+    )
 
-st.subheader("So which one should I use?")
-st.markdown(
-    "- **Start with ReLU.** It is cheap, its slope is exactly 1 for every positive input so it "
-    "never saturates there, and networks with it usually train several times faster than with "
-    "sigmoid or tanh. Keep an eye on the learning rate: too large a step can push units into the "
-    "negative side for good (dead units).\n"
-    "- **Worth a try: Leaky ReLU, PReLU, ELU or maxout.** They keep a non-zero slope (or a "
-    "smooth one) for negative inputs, so units cannot die; ELU's outputs are also closer to zero "
-    "mean. Maxout doubles the number of weights per unit.\n"
-    "- **tanh is acceptable but not great.** It is zero-centred, but its flat tails still "
-    "block the gradient.\n"
-    "- **Avoid sigmoid in hidden layers.** Its flat tails stop the gradient, its outputs are "
-    "always positive (so the next layer's weight gradients all share one sign), and its largest "
-    "slope is only 0.25, so every layer shrinks the gradient by at least 4×."
-)
-st.markdown("**Every function at a glance**")
-st.dataframe(
-    pd.DataFrame(
+with section("So which one should I use?"):
+    st.markdown(
+        "- **Start with ReLU.** It is cheap, its slope is exactly 1 for every positive input so it "
+        "never saturates there, and networks with it usually train several times faster than with "
+        "sigmoid or tanh. Keep an eye on the learning rate: too large a step can push units into the "
+        "negative side for good (dead units).\n"
+        "- **Worth a try: Leaky ReLU, PReLU, ELU or maxout.** They keep a non-zero slope (or a "
+        "smooth one) for negative inputs, so units cannot die; ELU's outputs are also closer to zero "
+        "mean. Maxout doubles the number of weights per unit.\n"
+        "- **tanh is acceptable but not great.** It is zero-centred, but its flat tails still "
+        "block the gradient.\n"
+        "- **Avoid sigmoid in hidden layers.** Its flat tails stop the gradient, its outputs are "
+        "always positive (so the next layer's weight gradients all share one sign), and its largest "
+        "slope is only 0.25, so every layer shrinks the gradient by at least 4×."
+    )
+    st.markdown("**Every function at a glance**")
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "function": e.label,
+                    "zero-centred": "yes" if e.zero_centred else "no",
+                    "saturates": "yes" if e.saturates else "no",
+                    "verdict": e.verdict,
+                }
+                for e in ACTIVATIONS
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+
+    what_to_notice(
         [
-            {
-                "function": e.label,
-                "zero-centred": "yes" if e.zero_centred else "no",
-                "saturates": "yes" if e.saturates else "no",
-                "verdict": e.verdict,
-            }
-            for e in ACTIVATIONS
+            "Sigmoid's slope never exceeds 0.25 and is almost 0 beyond |x| ≈ 5: a chain of such "
+            "layers multiplies many small numbers together.",
+            "tanh is sigmoid stretched to (−1, 1): zero-centred, but with the same flat tails.",
+            "ReLU's slope is exactly 1 for x > 0 and exactly 0 for x < 0: no saturation on the right, "
+            "a dead zone on the left.",
+            "Leaky ReLU and ELU keep a small slope on the left; set the slope a to 0 and Leaky ReLU "
+            "becomes ReLU again.",
         ]
-    ),
-    hide_index=True,
-    width="stretch",
-)
+    )
 
-what_to_notice(
-    [
-        "Sigmoid's slope never exceeds 0.25 and is almost 0 beyond |x| ≈ 5: a chain of such "
-        "layers multiplies many small numbers together.",
-        "tanh is sigmoid stretched to (−1, 1): zero-centred, but with the same flat tails.",
-        "ReLU's slope is exactly 1 for x > 0 and exactly 0 for x < 0: no saturation on the right, "
-        "a dead zone on the left.",
-        "Leaky ReLU and ELU keep a small slope on the left; set the slope a to 0 and Leaky ReLU "
-        "becomes ReLU again.",
-    ]
-)
-
-st.subheader("Export")
-export_row(
-    "activations",
-    pd.DataFrame(
+with section("Export"):
+    export_row(
+        "activations",
+        pd.DataFrame(
+            {
+                "x": curves[0].x if curves else [],
+                **{f"f {c.label}": c.y for c in curves},
+                **{f"f' {c.label}": c.dy for c in curves},
+            }
+        ),
         {
-            "x": curves[0].x if curves else [],
-            **{f"f {c.label}": c.y for c in curves},
-            **{f"f' {c.label}": c.dy for c in curves},
-        }
-    ),
-    {
-        "functions": [
-            {"name": c.name, "label": c.label, "x": c.x, "f": c.y, "df": c.dy} for c in curves
-        ],
-        "probes": rows,
-    },
-    fig,
-    key="act_export",
-)
-state.finish()
+            "functions": [
+                {"name": c.name, "label": c.label, "x": c.x, "f": c.y, "df": c.dy} for c in curves
+            ],
+            "probes": rows,
+        },
+        fig,
+        key="act_export",
+    )
+    state.finish()

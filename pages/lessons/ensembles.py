@@ -16,6 +16,7 @@ from optim_lab.registry import HParam
 from optim_lab.ui import nn_cache, widgets
 from optim_lab.ui.export import export_row
 from optim_lab.ui.layout import page_header, what_to_notice
+from optim_lab.ui.sections import section
 from optim_lab.ui.state import UrlState
 
 DATASETS = ("spiral", "moons", "circles", "digits")
@@ -253,41 +254,41 @@ what_to_notice(
     ]
 )
 
-st.subheader("Export")
-table = pd.DataFrame(
-    {
-        "k": np.arange(1, members + 1),
-        "member acc (independent)": ind["member_acc"],
-        "ensemble of 1..k acc": ind["curve"],
-        "member log-loss": ind["member_loss"],
-        "ensemble of 1..k log-loss": ind["loss_curve"],
-        "snapshot acc": snap["member_acc"],
-        "snapshot ensemble of 1..k acc": snap["curve"],
-        "last iterate acc": pol["member_acc"],
-        "Polyak acc": pol["polyak_acc"],
-    }
-)
-export_row(
-    "ensembles",
-    table,
-    {
-        "settings": {
-            "dataset": dataset,
-            "points": points,
-            "noise": noise,
-            "members": members,
-            "steps": steps,
-            "snapshot_steps": snap_steps,
-            "beta": beta,
-            "polyak_lr": polyak_lr,
-            "seed": seed,
-            "hidden": HIDDEN,
+with section("Export"):
+    table = pd.DataFrame(
+        {
+            "k": np.arange(1, members + 1),
+            "member acc (independent)": ind["member_acc"],
+            "ensemble of 1..k acc": ind["curve"],
+            "member log-loss": ind["member_loss"],
+            "ensemble of 1..k log-loss": ind["loss_curve"],
+            "snapshot acc": snap["member_acc"],
+            "snapshot ensemble of 1..k acc": snap["curve"],
+            "last iterate acc": pol["member_acc"],
+            "Polyak acc": pol["polyak_acc"],
+        }
+    )
+    export_row(
+        "ensembles",
+        table,
+        {
+            "settings": {
+                "dataset": dataset,
+                "points": points,
+                "noise": noise,
+                "members": members,
+                "steps": steps,
+                "snapshot_steps": snap_steps,
+                "beta": beta,
+                "polyak_lr": polyak_lr,
+                "seed": seed,
+                "hidden": HIDDEN,
+            },
+            "independent": {k: v for k, v in ind.items() if k not in ("grid", "x_test", "y_test")},
+            "snapshot": {k: v for k, v in snap.items() if k not in ("grid", "x_test", "y_test")},
+            "polyak": {k: v for k, v in pol.items() if k not in ("grid", "x_test", "y_test")},
         },
-        "independent": {k: v for k, v in ind.items() if k not in ("grid", "x_test", "y_test")},
-        "snapshot": {k: v for k, v in snap.items() if k not in ("grid", "x_test", "y_test")},
-        "polyak": {k: v for k, v in pol.items() if k not in ("grid", "x_test", "y_test")},
-    },
-    ind_fig,
-    key="ens_export",
-)
-state.finish()
+        ind_fig,
+        key="ens_export",
+    )
+    state.finish()

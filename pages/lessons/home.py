@@ -4,6 +4,7 @@ import streamlit as st
 
 from optim_lab.presets import all_presets
 from optim_lab.ui.layout import LESSONS, lesson_page, page_header
+from optim_lab.ui.sections import section
 
 page_header(
     "optim-lab",
@@ -13,38 +14,38 @@ page_header(
     "address bar always holds the page's settings.",
 )
 
-st.subheader("Lessons")
-sections = [(name, lessons) for name, lessons in LESSONS.items() if name != "Start"]
-columns = st.columns(len(sections))
-for column, (section, lessons) in zip(columns, sections, strict=True):
-    with column:
-        st.markdown(f"**{section}**")
-        for lesson in lessons:
-            st.page_link(lesson_page(lesson.path))
-            st.caption(lesson.summary)
+with section("Lessons"):
+    sections = [(name, lessons) for name, lessons in LESSONS.items() if name != "Start"]
+    columns = st.columns(len(sections))
+    for column, (group, lessons) in zip(columns, sections, strict=True):
+        with column:
+            st.markdown(f"**{group}**")
+            for lesson in lessons:
+                st.page_link(lesson_page(lesson.path))
+                st.caption(lesson.summary)
 
-st.subheader("Lecture presets")
-st.markdown(
-    "One click opens a lesson with a scenario from the lectures already set up. Change anything "
-    "afterwards: the preset is only a starting point."
-)
-presets = all_presets()
-lessons = [lesson for group in LESSONS.values() for lesson in group]
-with_presets = [lesson for lesson in lessons if any(p.page == lesson.path for p in presets)]
-columns = st.columns(2)
-for i, lesson in enumerate(with_presets):
-    with columns[i % 2].expander(f"{lesson.title}", icon=lesson.icon, expanded=i < 2):
-        for preset in (p for p in presets if p.page == lesson.path):
-            st.page_link(
-                lesson_page(preset.page),
-                label=preset.label,
-                icon=":material/school:",
-                query_params=preset.params,
-            )
-            st.caption(preset.description)
+with section("Lecture presets"):
+    st.markdown(
+        "One click opens a lesson with a scenario from the lectures already set up. Change anything "
+        "afterwards: the preset is only a starting point."
+    )
+    presets = all_presets()
+    lessons = [lesson for group in LESSONS.values() for lesson in group]
+    with_presets = [lesson for lesson in lessons if any(p.page == lesson.path for p in presets)]
+    columns = st.columns(2)
+    for i, lesson in enumerate(with_presets):
+        with columns[i % 2].expander(f"{lesson.title}", icon=lesson.icon, expanded=i < 2):
+            for preset in (p for p in presets if p.page == lesson.path):
+                st.page_link(
+                    lesson_page(preset.page),
+                    label=preset.label,
+                    icon=":material/school:",
+                    query_params=preset.params,
+                )
+                st.caption(preset.description)
 
-st.divider()
-st.caption(
-    "Tip for lectures: the ⋮ menu (top right) → Settings switches between light and dark themes and wide "
-    "mode; the same engine runs headless as `optim-lab` on the command line."
-)
+    st.divider()
+    st.caption(
+        "Tip for lectures: the ⋮ menu (top right) → Settings switches between light and dark themes and wide "
+        "mode; the same engine runs headless as `optim-lab` on the command line."
+    )

@@ -8,6 +8,7 @@ from optim_lab.nn import ACTIVATIONS, INITS
 from optim_lab.ui import nn_cache, widgets
 from optim_lab.ui.export import export_row
 from optim_lab.ui.layout import page_header, what_to_notice
+from optim_lab.ui.sections import section
 from optim_lab.ui.state import UrlState
 
 WIDTHS = ("100", "250", "500", "1000")
@@ -158,23 +159,23 @@ what_to_notice(
         "Zeros: every unit gets the same value and the same update (spread across units = 0).",
     ]
 )
-st.subheader("Export")
-export_row(
-    "initialization",
-    table,
-    {
-        "settings": {
-            "activation": activation,
-            "init": init,
-            "scale": scale,
-            "layers": layers,
-            "width": width,
-            "samples": samples,
-            "seed": seed,
+with section("Export"):
+    export_row(
+        "initialization",
+        table,
+        {
+            "settings": {
+                "activation": activation,
+                "init": init,
+                "scale": scale,
+                "layers": layers,
+                "width": width,
+                "samples": samples,
+                "seed": seed,
+            },
+            **{k: v for k, v in stats.items()},
         },
-        **{k: v for k, v in stats.items()},
-    },
-    hist_fig,
-    key="init_export",
-)
-state.finish()
+        hist_fig,
+        key="init_export",
+    )
+    state.finish()

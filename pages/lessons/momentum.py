@@ -14,6 +14,7 @@ from optim_lab.trajectory import RunSpec
 from optim_lab.ui import cache, export, widgets
 from optim_lab.ui.contour import run_contour
 from optim_lab.ui.layout import page_header, what_to_notice
+from optim_lab.ui.sections import section
 from optim_lab.ui.state import UrlState, select_cell
 
 SURFACE = "bowl"
@@ -57,216 +58,237 @@ page_header(
 for name in FORMS:
     st.latex(rf"\text{{{OPTIMIZERS[name].label}:}}\quad " + OPTIMIZERS[name].latex)
 
-st.subheader("Where momentum converges: the (α, β) map")
-st.markdown(
-    "Every cell of the map is a full run on the ill-conditioned bowl (curvature 1 across the "
-    "valley, 1/κ along it), all from the same start. Choose the form and how the map is coloured, "
-    "then **click a cell** to watch that run."
-)
-c1, c2, c3, c4 = st.columns(4)
-form = widgets.choice(
-    state, "form", "form of momentum", list(FORMS), "momentum", format_func=FORMS.get, container=c1
-)
-kappa = float(widgets.number(state, "kappa", SURFACES[SURFACE].param("kappa"), container=c2))
-steps = widgets.int_choice(state, "steps", "steps per run", STEP_CHOICES, "200", container=c3)
-metric = widgets.choice(
-    state, "metric", "colour by", list(METRICS), "loss", format_func=METRICS.get, container=c4
-)
-s1, s2 = st.columns(2)
-lr = float(widgets.number(state, "lr", LR, container=s1))
-beta = float(widgets.number(state, "beta", BETA, container=s2))
-beta_name = BETA_NAME[form]
-surface = SURFACES[SURFACE]
-surface_params = {"kappa": kappa, "angle": 0.0}
-start = tuple(surface.start)
-
-greek = "β" if form == "momentum" else "ρ"
-selected_spec = RunSpec(
-    form,
-    {"lr": lr, beta_name: beta},
-    label=f"{OPTIMIZERS[form].label}: α={lr:.3g}, {greek}={beta:g}",
-)
-(selected,) = cache.runs(SURFACE, surface_params, (selected_spec,), start, steps)
-selected_paths = paths_from_trajectories([selected])
-loss0 = float(selected.loss[0])
-result = cache.sweep_grid(
-    SURFACE, surface_params, RunSpec(form), "lr", LR_GRID, beta_name, BETA_GRID, start, steps, TOL
-)
-if metric == "loss":
-    values, missing, log_values = result.final_loss, None, True
-    value_title = "final loss"
-else:
-    values, missing, log_values = result.steps_to_tol.astype(float), result.steps_to_tol < 0, False
-    value_title = "steps to tolerance"
-heat = sweep_heatmap(
-    result.x_values,
-    result.y_values,
-    values,
-    diverged=result.diverged,
-    missing=missing,
-    x_title="α",
-    y_title=greek,
-    value_title=value_title,
-    log_values=log_values,
-    selected=(lr, beta),
-    value_format=".3g" if log_values else ".0f",
-    missing_label=f"never within {TOL:g} of the minimum",
-    value_cap=loss0 if metric == "loss" else None,
-    cap_label="≥ start",
-)
-
-map_col, run_col = st.columns([11, 9], gap="medium")
-with map_col:
-    st.plotly_chart(
-        heat,
-        key=MAP_KEY,
-        on_select=select_cell(state.page, MAP_KEY, "lr", "beta"),
-        selection_mode="points",
+with section("Where momentum converges: the (α, β) map"):
+    st.markdown(
+        "Every cell of the map is a full run on the ill-conditioned bowl (curvature 1 across the "
+        "valley, 1/κ along it), all from the same start. Choose the form and how the map is coloured, "
+        "then **click a cell** to watch that run."
     )
-    share = 100 * result.diverged.mean()
-    st.caption(
-        f"κ = {kappa:g}: {share:.0f}% of the {result.diverged.size} runs diverged (vermillion). "
-        + (
-            "Colour: the loss after the last step (darker is lower)."
-            if metric == "loss"
-            else f"Colour: the first step with loss within {TOL:g} of the minimum (darker is sooner)."
+    c1, c2, c3, c4 = st.columns(4)
+    form = widgets.choice(
+        state,
+        "form",
+        "form of momentum",
+        list(FORMS),
+        "momentum",
+        format_func=FORMS.get,
+        container=c1,
+    )
+    kappa = float(widgets.number(state, "kappa", SURFACES[SURFACE].param("kappa"), container=c2))
+    steps = widgets.int_choice(state, "steps", "steps per run", STEP_CHOICES, "200", container=c3)
+    metric = widgets.choice(
+        state, "metric", "colour by", list(METRICS), "loss", format_func=METRICS.get, container=c4
+    )
+    s1, s2 = st.columns(2)
+    lr = float(widgets.number(state, "lr", LR, container=s1))
+    beta = float(widgets.number(state, "beta", BETA, container=s2))
+    beta_name = BETA_NAME[form]
+    surface = SURFACES[SURFACE]
+    surface_params = {"kappa": kappa, "angle": 0.0}
+    start = tuple(surface.start)
+
+    greek = "β" if form == "momentum" else "ρ"
+    selected_spec = RunSpec(
+        form,
+        {"lr": lr, beta_name: beta},
+        label=f"{OPTIMIZERS[form].label}: α={lr:.3g}, {greek}={beta:g}",
+    )
+    (selected,) = cache.runs(SURFACE, surface_params, (selected_spec,), start, steps)
+    selected_paths = paths_from_trajectories([selected])
+    loss0 = float(selected.loss[0])
+    result = cache.sweep_grid(
+        SURFACE,
+        surface_params,
+        RunSpec(form),
+        "lr",
+        LR_GRID,
+        beta_name,
+        BETA_GRID,
+        start,
+        steps,
+        TOL,
+    )
+    if metric == "loss":
+        values, missing, log_values = result.final_loss, None, True
+        value_title = "final loss"
+    else:
+        values, missing, log_values = (
+            result.steps_to_tol.astype(float),
+            result.steps_to_tol < 0,
+            False,
         )
-    )
-with run_col:
-    if selected.diverged_at is not None:
-        st.warning(f"Diverged at step {selected.diverged_at} — learning rate too high?")
-    run_fig = run_contour(SURFACE, surface_params, selected_paths, start=start, height=460)
-    # a narrow square plot: half its width (the default legend column) is too short for the run's
-    # label, which would run into "minimum"; one legend row per entry instead
-    run_fig.update_layout(legend=dict(entrywidth=1.0))
-    st.plotly_chart(run_fig, key="momentum_run")
-    st.plotly_chart(
-        loss_figure(selected_paths, [selected.loss], minimum=0.0, height=240),
-        key="momentum_run_loss",
+        value_title = "steps to tolerance"
+    heat = sweep_heatmap(
+        result.x_values,
+        result.y_values,
+        values,
+        diverged=result.diverged,
+        missing=missing,
+        x_title="α",
+        y_title=greek,
+        value_title=value_title,
+        log_values=log_values,
+        selected=(lr, beta),
+        value_format=".3g" if log_values else ".0f",
+        missing_label=f"never within {TOL:g} of the minimum",
+        value_cap=loss0 if metric == "loss" else None,
+        cap_label="≥ start",
     )
 
-st.subheader("Two ways to write momentum")
-st.markdown(
-    "Textbooks write momentum two ways. The **EWA form** averages the gradients, so the velocity "
-    "has the size of a gradient. The **classic form** (PyTorch's `SGD(momentum=ρ)`) adds them up, "
-    "so its velocity grows to about 1/(1−ρ) gradients. They are the same method: with ρ = β, the "
-    "classic velocity is the EWA velocity divided by 1−β, so the classic learning rate must be "
-    "α(1−β) to take identical steps. Nesterov evaluates the step with the velocity it is about to "
-    "have, which damps the overshoot."
-)
-st.latex(
-    r"u_t = \frac{v_t}{1-\beta}\quad\Longrightarrow\quad"
-    r"\alpha_{\text{classic}}\,u_t = \alpha_{\text{EWA}}\,v_t"
-    r"\iff \alpha_{\text{classic}} = \alpha_{\text{EWA}}\,(1-\beta)"
-)
-rescale = widgets.toggle(
-    state,
-    "rescale",
-    "rescale the learning rate between the forms",
-    True,
-    help="Off: both forms use the same α, and the classic one takes steps 1/(1−β) times larger.",
-)
-if form == "momentum":
-    lr_ewa = lr
-    lr_classic = lessons.classic_lr(lr, beta) if rescale else lr
-else:
-    lr_classic = lr
-    lr_ewa = lessons.ewa_lr(lr, beta) if rescale else lr
-compare = [
-    RunSpec("sgd", {"lr": lr_classic}, label=f"SGD (no momentum): α={lr_classic:.3g}"),
-    RunSpec(
-        "heavy_ball",
-        {"lr": lr_classic, "rho": beta},
-        label=f"classic: α={lr_classic:.3g}, ρ={beta:g}",
-    ),
-    RunSpec(
-        "nesterov",
-        {"lr": lr_classic, "rho": beta},
-        label=f"Nesterov: α={lr_classic:.3g}, ρ={beta:g}",
-    ),
-]
-lr_max = OPTIMIZERS["momentum"].param("lr").max
-if lr_ewa <= lr_max:
-    compare.insert(
-        1,
-        RunSpec("momentum", {"lr": lr_ewa, "beta": beta}, label=f"EWA: α={lr_ewa:.3g}, β={beta:g}"),
-    )
-else:
-    st.info(
-        f"The EWA form would need α = {lr_ewa:.3g}, above its maximum of {lr_max:g}; "
-        "it is left out. Pick a smaller α or β."
-    )
-trajs = cache.runs(SURFACE, surface_params, tuple(compare), start, steps)
-paths = paths_from_trajectories(trajs)
-for path in paths:  # dashed classic path drawn over the solid EWA one: overlap stays visible
-    if path.optimizer == "heavy_ball":
-        path.repeat = 1
-cmp_fig = run_contour(SURFACE, surface_params, paths, start=start, height=520)
-left, right = st.columns([11, 9], gap="medium")
-with left:
-    st.plotly_chart(cmp_fig, key="momentum_compare")
-with right:
-    st.plotly_chart(
-        loss_figure(paths, [t.loss for t in trajs], minimum=0.0, height=300),
-        key="momentum_compare_loss",
-    )
-    by_name = {t.spec.optimizer: t for t in trajs}
-    if "momentum" in by_name:
-        a, b = by_name["momentum"], by_name["heavy_ball"]
-        n = min(len(a.finite_points), len(b.finite_points))
-        gap = float(np.max(np.linalg.norm(a.points[:n] - b.points[:n], axis=1)))
-        scale = float(np.max(np.abs(a.points[:n]))) or 1.0
-        if gap <= 1e-4 * scale:
-            st.success(
-                f"EWA and classic paths coincide: largest distance {gap:.1e} (rounding only)."
+    map_col, run_col = st.columns([11, 9], gap="medium")
+    with map_col:
+        st.plotly_chart(
+            heat,
+            key=MAP_KEY,
+            on_select=select_cell(state.page, MAP_KEY, "lr", "beta"),
+            selection_mode="points",
+        )
+        share = 100 * result.diverged.mean()
+        st.caption(
+            f"κ = {kappa:g}: {share:.0f}% of the {result.diverged.size} runs diverged (vermillion). "
+            + (
+                "Colour: the loss after the last step (darker is lower)."
+                if metric == "loss"
+                else f"Colour: the first step with loss within {TOL:g} of the minimum (darker is sooner)."
             )
-        else:
-            st.info(
-                f"EWA and classic paths differ (largest distance {gap:.3g}): "
-                + (
-                    "turn on the rescaling to make them identical."
-                    if not rescale
-                    else "one of them diverged."
-                )
-            )
-    for t in trajs:
-        if t.diverged_at is not None:
-            st.warning(f"{t.label} diverged at step {t.diverged_at} — learning rate too high?")
+        )
+    with run_col:
+        if selected.diverged_at is not None:
+            st.warning(f"Diverged at step {selected.diverged_at} — learning rate too high?")
+        run_fig = run_contour(SURFACE, surface_params, selected_paths, start=start, height=460)
+        # a narrow square plot: half its width (the default legend column) is too short for the run's
+        # label, which would run into "minimum"; one legend row per entry instead
+        run_fig.update_layout(legend=dict(entrywidth=1.0))
+        st.plotly_chart(run_fig, key="momentum_run")
+        st.plotly_chart(
+            loss_figure(selected_paths, [selected.loss], minimum=0.0, height=240),
+            key="momentum_run_loss",
+        )
 
-what_to_notice(
-    [
-        "The map has a sharp edge: past it every run diverges. In the classic form that edge sits "
-        "at α ≈ 2(1+ρ): momentum *allows larger* learning rates than plain descent (α < 2).",
-        "The fastest cells are not at β = 0: on a narrow valley they pair a large α with "
-        f"ρ ≈ ((√κ−1)/(√κ+1))² = {((kappa**0.5 - 1) / (kappa**0.5 + 1)) ** 2:.2f} for κ = {kappa:g} "
-        "(classic form; theory for quadratics).",
-        "Close to β = 1 the iterate spirals: the velocity remembers too much and carries the "
-        "point past the minimum again and again (try the 'momentum creates oscillations' preset).",
-        "With the rescaling on, the EWA and classic paths lie exactly on top of each other; "
-        "Nesterov with the same α and ρ overshoots less.",
+with section("Two ways to write momentum"):
+    st.markdown(
+        "Textbooks write momentum two ways. The **EWA form** averages the gradients, so the velocity "
+        "has the size of a gradient. The **classic form** (PyTorch's `SGD(momentum=ρ)`) adds them up, "
+        "so its velocity grows to about 1/(1−ρ) gradients. They are the same method: with ρ = β, the "
+        "classic velocity is the EWA velocity divided by 1−β, so the classic learning rate must be "
+        "α(1−β) to take identical steps. Nesterov evaluates the step with the velocity it is about to "
+        "have, which damps the overshoot."
+    )
+    st.latex(
+        r"u_t = \frac{v_t}{1-\beta}\quad\Longrightarrow\quad"
+        r"\alpha_{\text{classic}}\,u_t = \alpha_{\text{EWA}}\,v_t"
+        r"\iff \alpha_{\text{classic}} = \alpha_{\text{EWA}}\,(1-\beta)"
+    )
+    rescale = widgets.toggle(
+        state,
+        "rescale",
+        "rescale the learning rate between the forms",
+        True,
+        help="Off: both forms use the same α, and the classic one takes steps 1/(1−β) times larger.",
+    )
+    if form == "momentum":
+        lr_ewa = lr
+        lr_classic = lessons.classic_lr(lr, beta) if rescale else lr
+    else:
+        lr_classic = lr
+        lr_ewa = lessons.ewa_lr(lr, beta) if rescale else lr
+    compare = [
+        RunSpec("sgd", {"lr": lr_classic}, label=f"SGD (no momentum): α={lr_classic:.3g}"),
+        RunSpec(
+            "heavy_ball",
+            {"lr": lr_classic, "rho": beta},
+            label=f"classic: α={lr_classic:.3g}, ρ={beta:g}",
+        ),
+        RunSpec(
+            "nesterov",
+            {"lr": lr_classic, "rho": beta},
+            label=f"Nesterov: α={lr_classic:.3g}, ρ={beta:g}",
+        ),
     ]
-)
+    lr_max = OPTIMIZERS["momentum"].param("lr").max
+    if lr_ewa <= lr_max:
+        compare.insert(
+            1,
+            RunSpec(
+                "momentum", {"lr": lr_ewa, "beta": beta}, label=f"EWA: α={lr_ewa:.3g}, β={beta:g}"
+            ),
+        )
+    else:
+        st.info(
+            f"The EWA form would need α = {lr_ewa:.3g}, above its maximum of {lr_max:g}; "
+            "it is left out. Pick a smaller α or β."
+        )
+    trajs = cache.runs(SURFACE, surface_params, tuple(compare), start, steps)
+    paths = paths_from_trajectories(trajs)
+    for path in paths:  # dashed classic path drawn over the solid EWA one: overlap stays visible
+        if path.optimizer == "heavy_ball":
+            path.repeat = 1
+    cmp_fig = run_contour(SURFACE, surface_params, paths, start=start, height=520)
+    left, right = st.columns([11, 9], gap="medium")
+    with left:
+        st.plotly_chart(cmp_fig, key="momentum_compare")
+    with right:
+        st.plotly_chart(
+            loss_figure(paths, [t.loss for t in trajs], minimum=0.0, height=300),
+            key="momentum_compare_loss",
+        )
+        by_name = {t.spec.optimizer: t for t in trajs}
+        if "momentum" in by_name:
+            a, b = by_name["momentum"], by_name["heavy_ball"]
+            n = min(len(a.finite_points), len(b.finite_points))
+            gap = float(np.max(np.linalg.norm(a.points[:n] - b.points[:n], axis=1)))
+            scale = float(np.max(np.abs(a.points[:n]))) or 1.0
+            if gap <= 1e-4 * scale:
+                st.success(
+                    f"EWA and classic paths coincide: largest distance {gap:.1e} (rounding only)."
+                )
+            else:
+                st.info(
+                    f"EWA and classic paths differ (largest distance {gap:.3g}): "
+                    + (
+                        "turn on the rescaling to make them identical."
+                        if not rescale
+                        else "one of them diverged."
+                    )
+                )
+        for t in trajs:
+            if t.diverged_at is not None:
+                st.warning(f"{t.label} diverged at step {t.diverged_at} — learning rate too high?")
 
-st.markdown("#### Export")
-grid_table = {
-    "lr": np.tile(result.x_values, len(result.y_values)),
-    beta_name: np.repeat(result.y_values, len(result.x_values)),
-    "final_loss": result.final_loss.ravel(),
-    "steps_to_tol": result.steps_to_tol.ravel(),
-    "diverged": result.diverged.ravel(),
-}
-runs_shown = [selected, *trajs]
-context = dict(surface=SURFACE, kappa=kappa, start=list(start), steps=steps)
-export.columns_export(
-    "momentum_map", grid_table, heat, what="map", figure_what="map", form=form, **context
-)
-export.runs_export(
-    "momentum_runs",
-    runs_shown,
-    cmp_fig,
-    figure_what="paths",
-    figure_name="momentum_paths",
-    **context,
-)
+    what_to_notice(
+        [
+            "The map has a sharp edge: past it every run diverges. In the classic form that edge sits "
+            "at α ≈ 2(1+ρ): momentum *allows larger* learning rates than plain descent (α < 2).",
+            "The fastest cells are not at β = 0: on a narrow valley they pair a large α with "
+            f"ρ ≈ ((√κ−1)/(√κ+1))² = {((kappa**0.5 - 1) / (kappa**0.5 + 1)) ** 2:.2f} for κ = {kappa:g} "
+            "(classic form; theory for quadratics).",
+            "Close to β = 1 the iterate spirals: the velocity remembers too much and carries the "
+            "point past the minimum again and again (try the 'momentum creates oscillations' preset).",
+            "With the rescaling on, the EWA and classic paths lie exactly on top of each other; "
+            "Nesterov with the same α and ρ overshoots less.",
+        ]
+    )
 
-state.finish()
+    st.markdown("#### Export")
+    grid_table = {
+        "lr": np.tile(result.x_values, len(result.y_values)),
+        beta_name: np.repeat(result.y_values, len(result.x_values)),
+        "final_loss": result.final_loss.ravel(),
+        "steps_to_tol": result.steps_to_tol.ravel(),
+        "diverged": result.diverged.ravel(),
+    }
+    runs_shown = [selected, *trajs]
+    context = dict(surface=SURFACE, kappa=kappa, start=list(start), steps=steps)
+    export.columns_export(
+        "momentum_map", grid_table, heat, what="map", figure_what="map", form=form, **context
+    )
+    export.runs_export(
+        "momentum_runs",
+        runs_shown,
+        cmp_fig,
+        figure_what="paths",
+        figure_name="momentum_paths",
+        **context,
+    )
+
+    state.finish()

@@ -11,6 +11,7 @@ from optim_lab.registry import HParam
 from optim_lab.ui import nn_cache, widgets
 from optim_lab.ui.export import export_row
 from optim_lab.ui.layout import page_header, what_to_notice
+from optim_lab.ui.sections import section
 from optim_lab.ui.state import UrlState
 
 ANGLE = HParam("angle", "tilt of the cloud (°)", 30.0, -90.0, 90.0, help="Rotates the long axis.")
@@ -127,21 +128,31 @@ what_to_notice(
     ]
 )
 
-st.subheader("Export")
-export_row(
-    "preprocessing",
-    pd.DataFrame(
-        {f"{title} {axis}": p[:, j] for title, p in panels for j, axis in enumerate(("x1", "x2"))}
-    ),
-    {
-        "settings": {"points": points, "angle": angle, "seed": seed, "lr": lr, "epochs": epochs},
-        "clouds": {title: p for title, p in panels},
-        "sgd": {
-            "positive": {"path": positive["path"], "loss": positive["loss"]},
-            "centred": {"path": centred["path"], "loss": centred["loss"]},
+with section("Export"):
+    export_row(
+        "preprocessing",
+        pd.DataFrame(
+            {
+                f"{title} {axis}": p[:, j]
+                for title, p in panels
+                for j, axis in enumerate(("x1", "x2"))
+            }
+        ),
+        {
+            "settings": {
+                "points": points,
+                "angle": angle,
+                "seed": seed,
+                "lr": lr,
+                "epochs": epochs,
+            },
+            "clouds": {title: p for title, p in panels},
+            "sgd": {
+                "positive": {"path": positive["path"], "loss": positive["loss"]},
+                "centred": {"path": centred["path"], "loss": centred["loss"]},
+            },
         },
-    },
-    cloud_fig,
-    key="prep_export",
-)
-state.finish()
+        cloud_fig,
+        key="prep_export",
+    )
+    state.finish()

@@ -25,6 +25,7 @@ from optim_lab.registry import HParam
 from optim_lab.ui import nn_cache, widgets
 from optim_lab.ui.export import export_row
 from optim_lab.ui.layout import page_header, what_to_notice
+from optim_lab.ui.sections import guarded
 from optim_lab.ui.state import UrlState
 
 TABS = ("Weight penalties", "Dropout", "Early stopping", "Augmentation & more data")
@@ -88,7 +89,7 @@ tab_key = _tab_select()
 tabs = st.tabs(list(TABS), key=tab_key, on_change="rerun")
 
 # ------------------------------------------------------------------ 1. weight penalties
-with tabs[0]:
+with tabs[0], guarded():
     st.markdown(
         "Add a term to the loss that grows with the weights. The optimizer now trades fitting "
         "the data against keeping the weights small, and small weights give smoother decision "
@@ -121,7 +122,7 @@ with tabs[0]:
         state, "seed", "seed", 0, 0, 999, container=p_controls[2], help="Data split and weights."
     )
 if tabs[0].open:
-    with tabs[0]:
+    with tabs[0], guarded():
         with st.spinner("Training 24 networks (3 penalties × 8 values of λ) in one run…"):
             sweep = nn_cache.penalty_sweep(int(seed))
         n_lam = len(sweep["lams"])
@@ -258,7 +259,7 @@ if tabs[0].open:
         )
 
 # ------------------------------------------------------------------ 2. dropout
-with tabs[1]:
+with tabs[1], guarded():
     st.markdown(
         "During training, every hidden unit is kept with probability p and otherwise set to 0, "
         "with a fresh random mask at every forward pass. No unit can rely on any particular other "
@@ -305,112 +306,115 @@ with tabs[1]:
     )
     gap_out = st.container()
 if tabs[1].open:
-    with neuron_out:
-        neuron = nn_cache.neuron_samples((w1, w2), (x_in, y_in), keep, masks, 0)
-        full = neuron["full"]
-        table_col, fig_col = st.columns([2, 3], gap="medium")
-        with table_col:
-            st.markdown("**The four possible masks** (training, vanilla)")
-            rows = pd.DataFrame(mask_table((w1, w2), (x_in, y_in), keep))
+    with guarded():
+        with neuron_out:
+            neuron = nn_cache.neuron_samples((w1, w2), (x_in, y_in), keep, masks, 0)
+            full = neuron["full"]
+            table_col, fig_col = st.columns([2, 3], gap="medium")
+            with table_col:
+                st.markdown("**The four possible masks** (training, vanilla)")
+                rows = pd.DataFrame(mask_table((w1, w2), (x_in, y_in), keep))
+                st.dataframe(
+                    rows.style.format({"P(mask)": "{:.4f}", "a": "{:.3f}"}),
+                    hide_index=True,
+                    width="stretch",
+                )
+                expectation = float(np.sum(rows["P(mask)"] * rows["a"]))
+                st.markdown(
+                    f"Σ P(mask)·a = **{expectation:.4f}** = p·(w₁x + w₂y) = "
+                    f"{keep:g} × {full:g} = **{keep * full:.4f}**"
+                )
+                c1, c2 = st.columns(2)
+                c1.metric("vanilla: mean of a", f"{neuron['vanilla_mean'][-1]:.4f}")
+                c1.caption(f"test output p·(w₁x + w₂y) = {neuron['vanilla_expected']:.4f}")
+                c2.metric("inverted: mean of a/p", f"{neuron['inverted_mean'][-1]:.4f}")
+                c2.caption(f"test output w₁x + w₂y = {neuron['inverted_expected']:.4f}")
+            with fig_col:
+                st.markdown(
+                    f"**Monte Carlo: {masks:,} random masks, both modes on the same masks**"
+                )
+                mc_fig = running_mean_figure(
+                    neuron["vanilla_mean"],
+                    neuron["inverted_mean"],
+                    neuron["vanilla_expected"],
+                    neuron["inverted_expected"],
+                )
+                st.plotly_chart(mc_fig, key="reg_mc")
+        with gap_out:
+            with st.spinner(f"Training 4 networks with {mode} dropout…"):
+                gap = nn_cache.dropout_gap(KEEPS, mode, 0)
+            keep_fig = keep_gap_figure(
+                gap["keeps"], gap["val_loss"], gap["train_loss"], gap["final_val_loss"]
+            )
+            st.plotly_chart(keep_fig, key="reg_keep")
+            gap_table = pd.DataFrame(
+                {
+                    "keep p": gap["keeps"],
+                    "train acc": gap["train_acc"],
+                    "val acc": gap["val_acc"],
+                    "train loss": gap["train_loss"],
+                    "val loss": gap["final_val_loss"],
+                    "loss gap": gap["final_val_loss"] - gap["train_loss"],
+                }
+            )
             st.dataframe(
-                rows.style.format({"P(mask)": "{:.4f}", "a": "{:.3f}"}),
+                gap_table.style.format(
+                    {
+                        "keep p": "{:g}",
+                        "train acc": "{:.1%}",
+                        "val acc": "{:.1%}",
+                        "train loss": "{:.3f}",
+                        "val loss": "{:.3f}",
+                        "loss gap": "{:.3f}",
+                    }
+                ),
                 hide_index=True,
                 width="stretch",
             )
-            expectation = float(np.sum(rows["P(mask)"] * rows["a"]))
-            st.markdown(
-                f"Σ P(mask)·a = **{expectation:.4f}** = p·(w₁x + w₂y) = "
-                f"{keep:g} × {full:g} = **{keep * full:.4f}**"
+            what_to_notice(
+                [
+                    "With p = ½ the expectation is exactly half of w₁x + w₂y, as the four equally "
+                    "likely masks show; for any p it is p·(w₁x + w₂y).",
+                    "Both running means wander for a few masks and settle on their test-time output: "
+                    "vanilla on p·(w₁x + w₂y), inverted on w₁x + w₂y. Same masks, same information; "
+                    "the two differ only in where the factor p is applied.",
+                    "Inverted dropout is the usual choice: the scaling happens during training, so "
+                    "the test-time network is the plain network with nothing to remember.",
+                    "Without dropout (p = 1) the training loss reaches almost 0 and the validation "
+                    "loss climbs back up; smaller p keeps the training loss higher and the gap "
+                    "between the two losses smaller. Too small a p starts to underfit.",
+                    "Validation *accuracy* hardly moves on this small, noisy problem (the overlap "
+                    "of the arms caps it near 88 %); the gain is in the validation loss: fewer "
+                    "confidently wrong answers. Dropout pays off most in large networks.",
+                ]
             )
-            c1, c2 = st.columns(2)
-            c1.metric("vanilla: mean of a", f"{neuron['vanilla_mean'][-1]:.4f}")
-            c1.caption(f"test output p·(w₁x + w₂y) = {neuron['vanilla_expected']:.4f}")
-            c2.metric("inverted: mean of a/p", f"{neuron['inverted_mean'][-1]:.4f}")
-            c2.caption(f"test output w₁x + w₂y = {neuron['inverted_expected']:.4f}")
-        with fig_col:
-            st.markdown(f"**Monte Carlo: {masks:,} random masks, both modes on the same masks**")
-            mc_fig = running_mean_figure(
-                neuron["vanilla_mean"],
-                neuron["inverted_mean"],
-                neuron["vanilla_expected"],
-                neuron["inverted_expected"],
-            )
-            st.plotly_chart(mc_fig, key="reg_mc")
-    with gap_out:
-        with st.spinner(f"Training 4 networks with {mode} dropout…"):
-            gap = nn_cache.dropout_gap(KEEPS, mode, 0)
-        keep_fig = keep_gap_figure(
-            gap["keeps"], gap["val_loss"], gap["train_loss"], gap["final_val_loss"]
-        )
-        st.plotly_chart(keep_fig, key="reg_keep")
-        gap_table = pd.DataFrame(
-            {
-                "keep p": gap["keeps"],
-                "train acc": gap["train_acc"],
-                "val acc": gap["val_acc"],
-                "train loss": gap["train_loss"],
-                "val loss": gap["final_val_loss"],
-                "loss gap": gap["final_val_loss"] - gap["train_loss"],
-            }
-        )
-        st.dataframe(
-            gap_table.style.format(
+            st.subheader("Export")
+            mc_table = pd.DataFrame(
                 {
-                    "keep p": "{:g}",
-                    "train acc": "{:.1%}",
-                    "val acc": "{:.1%}",
-                    "train loss": "{:.3f}",
-                    "val loss": "{:.3f}",
-                    "loss gap": "{:.3f}",
+                    "mask": np.arange(1, masks + 1),
+                    "a_vanilla": neuron["vanilla"],
+                    "a_inverted": neuron["inverted"],
                 }
-            ),
-            hide_index=True,
-            width="stretch",
-        )
-        what_to_notice(
-            [
-                "With p = ½ the expectation is exactly half of w₁x + w₂y, as the four equally "
-                "likely masks show; for any p it is p·(w₁x + w₂y).",
-                "Both running means wander for a few masks and settle on their test-time output: "
-                "vanilla on p·(w₁x + w₂y), inverted on w₁x + w₂y. Same masks, same information; "
-                "the two differ only in where the factor p is applied.",
-                "Inverted dropout is the usual choice: the scaling happens during training, so "
-                "the test-time network is the plain network with nothing to remember.",
-                "Without dropout (p = 1) the training loss reaches almost 0 and the validation "
-                "loss climbs back up; smaller p keeps the training loss higher and the gap "
-                "between the two losses smaller. Too small a p starts to underfit.",
-                "Validation *accuracy* hardly moves on this small, noisy problem (the overlap "
-                "of the arms caps it near 88 %); the gain is in the validation loss: fewer "
-                "confidently wrong answers. Dropout pays off most in large networks.",
-            ]
-        )
-        st.subheader("Export")
-        mc_table = pd.DataFrame(
-            {
-                "mask": np.arange(1, masks + 1),
-                "a_vanilla": neuron["vanilla"],
-                "a_inverted": neuron["inverted"],
-            }
-        )
-        export_row(
-            "regularization_dropout",
-            mc_table,
-            {
-                "w": [w1, w2],
-                "inputs": [x_in, y_in],
-                "keep": keep,
-                "vanilla_mean": float(neuron["vanilla_mean"][-1]),
-                "inverted_mean": float(neuron["inverted_mean"][-1]),
-                "vanilla_expected": neuron["vanilla_expected"],
-                "inverted_expected": neuron["inverted_expected"],
-                "keep_sweep": {k: v for k, v in gap.items() if k != "val_loss"},
-            },
-            keep_fig,
-            key="reg_drop_export",
-        )
+            )
+            export_row(
+                "regularization_dropout",
+                mc_table,
+                {
+                    "w": [w1, w2],
+                    "inputs": [x_in, y_in],
+                    "keep": keep,
+                    "vanilla_mean": float(neuron["vanilla_mean"][-1]),
+                    "inverted_mean": float(neuron["inverted_mean"][-1]),
+                    "vanilla_expected": neuron["vanilla_expected"],
+                    "inverted_expected": neuron["inverted_expected"],
+                    "keep_sweep": {k: v for k, v in gap.items() if k != "val_loss"},
+                },
+                keep_fig,
+                key="reg_drop_export",
+            )
 
 # ------------------------------------------------------------------ 3. early stopping
-with tabs[2]:
+with tabs[2], guarded():
     st.markdown(
         "Keep an eye on the validation loss while training. Remember the weights with the "
         "lowest validation loss so far; when it has not improved for **patience** evaluations "
@@ -433,7 +437,7 @@ with tabs[2]:
         help="Evaluations without a new best validation loss before training stops.",
     )
 if tabs[2].open:
-    with tabs[2]:
+    with tabs[2], guarded():
         with st.spinner("Training 600 steps…"):
             curves = nn_cache.stopping_curves(0)
         stop = early_stopping_after(curves["val_loss"], patience)
@@ -497,7 +501,7 @@ if tabs[2].open:
         )
 
 # ------------------------------------------------------------------ 4. augmentation, more data
-with tabs[3]:
+with tabs[3], guarded():
     st.markdown(
         "More training data is the most reliable regularizer: the more examples, the harder it "
         "is to memorise them all. When no new data can be collected, make new examples from the "
@@ -533,7 +537,7 @@ with tabs[3]:
     )
     noise = float(widgets.number(state, "noise", NOISE, container=a_controls[2]))
 if tabs[3].open:
-    with tabs[3]:
+    with tabs[3], guarded():
         with st.spinner("Training 6 networks on the digits…"):
             aug = nn_cache.augmentation_compare(n_train, shift, noise, 0)
         g_col, b_col = st.columns([2, 3], gap="medium")

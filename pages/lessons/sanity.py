@@ -15,6 +15,7 @@ from optim_lab.registry import HParam
 from optim_lab.ui import nn_cache, widgets
 from optim_lab.ui.export import export_row
 from optim_lab.ui.layout import page_header, what_to_notice
+from optim_lab.ui.sections import section
 from optim_lab.ui.state import UrlState
 
 INIT_CHOICES = ("normal", "xavier", "he")
@@ -232,20 +233,24 @@ what_to_notice(
     ]
 )
 
-st.subheader("Export")
-lr_table = pd.DataFrame({"step": np.arange(runs["loss"].shape[1])})
-for label, run_loss in zip(labels, runs["loss"], strict=True):
-    lr_table[label] = run_loss
-export_row(
-    "sanity",
-    lr_table,
-    {
-        "initial_loss": first,
-        "overfit": {"loss": overfit["loss"], "acc": overfit["acc"], "status": overfit["status"]},
-        "learning_rates": {"lr": lrs, "loss": runs["loss"], "status": runs["status"]},
-        "gradcheck": {"correct": good, "broken": bad},
-    },
-    lr_fig,
-    key="sanity_export",
-)
-state.finish()
+with section("Export"):
+    lr_table = pd.DataFrame({"step": np.arange(runs["loss"].shape[1])})
+    for label, run_loss in zip(labels, runs["loss"], strict=True):
+        lr_table[label] = run_loss
+    export_row(
+        "sanity",
+        lr_table,
+        {
+            "initial_loss": first,
+            "overfit": {
+                "loss": overfit["loss"],
+                "acc": overfit["acc"],
+                "status": overfit["status"],
+            },
+            "learning_rates": {"lr": lrs, "loss": runs["loss"], "status": runs["status"]},
+            "gradcheck": {"correct": good, "broken": bad},
+        },
+        lr_fig,
+        key="sanity_export",
+    )
+    state.finish()

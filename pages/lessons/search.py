@@ -16,6 +16,7 @@ from optim_lab.nn.search import LR_RANGE, REG_RANGE, SearchResult
 from optim_lab.ui import nn_cache, widgets
 from optim_lab.ui.export import export_row
 from optim_lab.ui.layout import page_header, what_to_notice
+from optim_lab.ui.sections import section
 from optim_lab.ui.state import UrlState
 
 DATASETS = {"spiral": "Spiral (2-D, 3 classes)", "digits": "Digits (8×8 images, 10 classes)"}
@@ -272,24 +273,24 @@ what_to_notice(
     ]
 )
 
-st.subheader("Export")
-export_row(
-    "search",
-    table,
-    {
-        "settings": {
-            "dataset": dataset,
-            "steps": steps,
-            "seed": seed,
-            "hidden": hidden,
-            "method": method,
-            "trials": trials,
-            "stages": stages,
+with section("Export"):
+    export_row(
+        "search",
+        table,
+        {
+            "settings": {
+                "dataset": dataset,
+                "steps": steps,
+                "seed": seed,
+                "hidden": hidden,
+                "method": method,
+                "trials": trials,
+                "stages": stages,
+            },
+            "comparison": compare,
+            **result.as_dict(),
         },
-        "comparison": compare,
-        **result.as_dict(),
-    },
-    stage_fig,
-    key="search_export",
-)
-state.finish()
+        stage_fig,
+        key="search_export",
+    )
+    state.finish()

@@ -27,6 +27,7 @@ from optim_lab.ui import cache, export
 from optim_lab.ui import widgets as w
 from optim_lab.ui.contour import run_contour
 from optim_lab.ui.layout import page_header, what_to_notice
+from optim_lab.ui.sections import section
 from optim_lab.ui.state import UrlState, plain_text
 
 # (URL tag, optimizer) of the four runs, and their defaults per surface.
@@ -202,129 +203,132 @@ what_to_notice(
 # ------------------------------------------------------------------------------------------------
 # Damping
 # ------------------------------------------------------------------------------------------------
-st.subheader("Damping λ")
-st.markdown(
-    "Far from the minimum the quadratic model can be poor, and where H has a negative eigenvalue "
-    "Newton's step heads for a saddle or a maximum instead of a minimum. Adding λI to H blends "
-    "Newton with gradient descent: small λ gives pure Newton, large λ gives (α/λ)·g, a small "
-    "gradient step. The damped matrix is also better conditioned."
-)
-st.latex(
-    r"\Delta\theta = -\alpha\,(H + \lambda I)^{-1} g,\qquad "
-    r"\kappa(H + \lambda I) = \frac{|\mu_{max} + \lambda|}{|\mu_{min} + \lambda|}"
-)
-newton_hp = specs[2].hparams
-damping = float(newton_hp["damping"])
-start_h = path_hessians(surface, np.asarray([surface.start]), surface_params)
-metric_cols = st.columns(3)
-metric_cols[0].metric("κ(H) at the start", f"{condition_numbers(start_h)[0]:.4g}")
-metric_cols[1].metric(
-    f"κ(H + λI) at the start, λ = {damping:g}", f"{condition_numbers(start_h, damping)[0]:.4g}"
-)
-try:
-    sweep = cache.sweep_grid(
-        surface_key,
-        surface_params,
-        specs[2],
-        "damping",
-        DAMPINGS,
-        "lr",
-        (float(newton_hp["lr"]),),
-        surface.start,
-        steps,
-        float(tol),
-    )
-except ValueError as error:
-    st.error(f"The damping sweep cannot run: {plain_text(error)}")
-    sweep = None
-if sweep is not None:
-    hits = [int(s) if s >= 0 else None for s in sweep.steps_to_tol[0]]
-    best = min((h for h in hits if h is not None), default=None)
-    metric_cols[2].metric("fewest steps over the λ sweep", "—" if best is None else f"{best} steps")
-    st.plotly_chart(
-        damping_figure(
-            sweep.x_values,
-            hits,
-            sweep.diverged[0],
-            max_steps=steps,
-            current=damping if damping > 0 else None,
-        ),
-        key="damping",
-    )
-what_to_notice(
-    [
-        "Small λ keeps Newton's few-step convergence; once λ passes the Hessian's smallest "
-        "curvatures the steps shrink towards α/λ·g and the step count climbs like gradient "
-        "descent's.",
-        "Each point of the curve is a whole Newton run with that λ (same α, same start), computed "
-        "together in one batched call.",
-    ]
-)
-
-# ------------------------------------------------------------------------------------------------
-# 2. What curvature costs
-# ------------------------------------------------------------------------------------------------
-st.header("2 · What curvature costs")
-st.markdown(
-    "On these 2-D surfaces H is a 2×2 matrix. A network with N parameters has an N×N Hessian: "
-    "N² numbers to store and about N³ operations to solve with it (Gaussian elimination or an "
-    "inverse), at every step, after N gradient-sized passes to build it. L-BFGS stores only m "
-    "pairs of N-vectors and spends about 4mN operations per step. Type any N."
-)
-
-
-N_BOUNDS = w.Bounds(1, MAX_PARAMS, integer=True)  # the input's range, and a link's
-
-inputs, results = st.columns([1, 3])
-with inputs:
-    n_key = state.prepare("n", 100_000, N_BOUNDS.parse)
-    n_params = int(
-        st.number_input(
-            "number of parameters N",
-            min_value=int(N_BOUNDS.low),
-            max_value=int(N_BOUNDS.high),
-            step=1000,
-            key=n_key,
-            help="The slides' small network has 100,000 parameters.",
-        )
-    )
-    history = w.integer(state, "m", "L-BFGS history m", 10, 1, 100)
-    precision = w.choice(
-        state,
-        "prec",
-        "number format",
-        ["float32", "float64"],
-        "float32",
-        help="4 or 8 bytes per number.",
-    )
-costs = curvature_costs(n_params, history, 4 if precision == "float32" else 8)
-with results:
-    row1 = st.columns(3)
-    row1[0].metric("Hessian entries (N²)", scientific(costs.hessian_entries))
-    row1[1].metric("Hessian memory", human_bytes(costs.hessian_bytes))
-    row1[2].metric("solve with H, per step (~N³ ops)", scientific(costs.solve_flops))
-    row2 = st.columns(3)
-    row2[0].metric(f"L-BFGS memory (2mN, m = {history})", human_bytes(costs.lbfgs_bytes))
-    row2[1].metric("L-BFGS work per step (~4mN ops)", scientific(costs.lbfgs_flops))
-    row2[2].metric("one gradient", human_bytes(costs.gradient_bytes))
+with section("Damping λ"):
     st.markdown(
-        f"For N = {n_params:,}: the Hessian holds {human_count(costs.hessian_entries)} numbers, "
-        f"**{costs.memory_ratio:,.0f}×** the memory of L-BFGS's history. Solving with it takes "
-        f"{human_count(costs.solve_flops)} operations: about "
-        f"**{human_duration(costs.solve_flops / GPU_FLOPS)}** per step on a GPU sustaining "
-        f"10 TFLOP/s, versus {human_duration(costs.lbfgs_flops / GPU_FLOPS)} for L-BFGS."
+        "Far from the minimum the quadratic model can be poor, and where H has a negative eigenvalue "
+        "Newton's step heads for a saddle or a maximum instead of a minimum. Adding λI to H blends "
+        "Newton with gradient descent: small λ gives pure Newton, large λ gives (α/λ)·g, a small "
+        "gradient step. The damped matrix is also better conditioned."
     )
-st.plotly_chart(memory_figure(n_params, history=history, bytes_per_number=costs.bytes_per_number))
-what_to_notice(
-    [
-        "The slides' 100,000-parameter network: 10¹⁰ Hessian entries, 40 GB in float32, and about "
-        "10¹⁵ operations (a peta-scale amount of arithmetic) to solve with it, at every step.",
-        "Memory grows like N² and work like N³: ten times more parameters costs a hundred times "
-        "more memory and a thousand times more arithmetic. Modern networks have 10⁸ to 10¹² "
-        "parameters.",
-        "L-BFGS grows like N, just m times the gradient, but it needs clean gradients to estimate "
-        "curvature: with noisy minibatches its curvature pairs are unreliable.",
-    ]
-)
+    st.latex(
+        r"\Delta\theta = -\alpha\,(H + \lambda I)^{-1} g,\qquad "
+        r"\kappa(H + \lambda I) = \frac{|\mu_{max} + \lambda|}{|\mu_{min} + \lambda|}"
+    )
+    newton_hp = specs[2].hparams
+    damping = float(newton_hp["damping"])
+    start_h = path_hessians(surface, np.asarray([surface.start]), surface_params)
+    metric_cols = st.columns(3)
+    metric_cols[0].metric("κ(H) at the start", f"{condition_numbers(start_h)[0]:.4g}")
+    metric_cols[1].metric(
+        f"κ(H + λI) at the start, λ = {damping:g}", f"{condition_numbers(start_h, damping)[0]:.4g}"
+    )
+    try:
+        sweep = cache.sweep_grid(
+            surface_key,
+            surface_params,
+            specs[2],
+            "damping",
+            DAMPINGS,
+            "lr",
+            (float(newton_hp["lr"]),),
+            surface.start,
+            steps,
+            float(tol),
+        )
+    except ValueError as error:
+        st.error(f"The damping sweep cannot run: {plain_text(error)}")
+        sweep = None
+    if sweep is not None:
+        hits = [int(s) if s >= 0 else None for s in sweep.steps_to_tol[0]]
+        best = min((h for h in hits if h is not None), default=None)
+        metric_cols[2].metric(
+            "fewest steps over the λ sweep", "—" if best is None else f"{best} steps"
+        )
+        st.plotly_chart(
+            damping_figure(
+                sweep.x_values,
+                hits,
+                sweep.diverged[0],
+                max_steps=steps,
+                current=damping if damping > 0 else None,
+            ),
+            key="damping",
+        )
+    what_to_notice(
+        [
+            "Small λ keeps Newton's few-step convergence; once λ passes the Hessian's smallest "
+            "curvatures the steps shrink towards α/λ·g and the step count climbs like gradient "
+            "descent's.",
+            "Each point of the curve is a whole Newton run with that λ (same α, same start), computed "
+            "together in one batched call.",
+        ]
+    )
 
-state.finish()
+    # ------------------------------------------------------------------------------------------------
+    # 2. What curvature costs
+    # ------------------------------------------------------------------------------------------------
+    st.header("2 · What curvature costs")
+    st.markdown(
+        "On these 2-D surfaces H is a 2×2 matrix. A network with N parameters has an N×N Hessian: "
+        "N² numbers to store and about N³ operations to solve with it (Gaussian elimination or an "
+        "inverse), at every step, after N gradient-sized passes to build it. L-BFGS stores only m "
+        "pairs of N-vectors and spends about 4mN operations per step. Type any N."
+    )
+
+    N_BOUNDS = w.Bounds(1, MAX_PARAMS, integer=True)  # the input's range, and a link's
+
+    inputs, results = st.columns([1, 3])
+    with inputs:
+        n_key = state.prepare("n", 100_000, N_BOUNDS.parse)
+        n_params = int(
+            st.number_input(
+                "number of parameters N",
+                min_value=int(N_BOUNDS.low),
+                max_value=int(N_BOUNDS.high),
+                step=1000,
+                key=n_key,
+                help="The slides' small network has 100,000 parameters.",
+            )
+        )
+        history = w.integer(state, "m", "L-BFGS history m", 10, 1, 100)
+        precision = w.choice(
+            state,
+            "prec",
+            "number format",
+            ["float32", "float64"],
+            "float32",
+            help="4 or 8 bytes per number.",
+        )
+    costs = curvature_costs(n_params, history, 4 if precision == "float32" else 8)
+    with results:
+        row1 = st.columns(3)
+        row1[0].metric("Hessian entries (N²)", scientific(costs.hessian_entries))
+        row1[1].metric("Hessian memory", human_bytes(costs.hessian_bytes))
+        row1[2].metric("solve with H, per step (~N³ ops)", scientific(costs.solve_flops))
+        row2 = st.columns(3)
+        row2[0].metric(f"L-BFGS memory (2mN, m = {history})", human_bytes(costs.lbfgs_bytes))
+        row2[1].metric("L-BFGS work per step (~4mN ops)", scientific(costs.lbfgs_flops))
+        row2[2].metric("one gradient", human_bytes(costs.gradient_bytes))
+        st.markdown(
+            f"For N = {n_params:,}: the Hessian holds {human_count(costs.hessian_entries)} numbers, "
+            f"**{costs.memory_ratio:,.0f}×** the memory of L-BFGS's history. Solving with it takes "
+            f"{human_count(costs.solve_flops)} operations: about "
+            f"**{human_duration(costs.solve_flops / GPU_FLOPS)}** per step on a GPU sustaining "
+            f"10 TFLOP/s, versus {human_duration(costs.lbfgs_flops / GPU_FLOPS)} for L-BFGS."
+        )
+    st.plotly_chart(
+        memory_figure(n_params, history=history, bytes_per_number=costs.bytes_per_number)
+    )
+    what_to_notice(
+        [
+            "The slides' 100,000-parameter network: 10¹⁰ Hessian entries, 40 GB in float32, and about "
+            "10¹⁵ operations (a peta-scale amount of arithmetic) to solve with it, at every step.",
+            "Memory grows like N² and work like N³: ten times more parameters costs a hundred times "
+            "more memory and a thousand times more arithmetic. Modern networks have 10⁸ to 10¹² "
+            "parameters.",
+            "L-BFGS grows like N, just m times the gradient, but it needs clean gradients to estimate "
+            "curvature: with noisy minibatches its curvature pairs are unreliable.",
+        ]
+    )
+
+    state.finish()

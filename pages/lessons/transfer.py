@@ -16,6 +16,7 @@ from optim_lab.nn.transfer import (
 from optim_lab.ui import nn_cache, widgets
 from optim_lab.ui.export import export_row
 from optim_lab.ui.layout import page_header, what_to_notice
+from optim_lab.ui.sections import section
 from optim_lab.ui.state import UrlState
 
 SIZES = (5, 10, 25, 50, 100, 200)  # labelled target examples (1 to 40 per class; the pool has ~270)
@@ -198,28 +199,30 @@ what_to_notice(
     ]
 )
 
-st.subheader("Export")
-table = pd.DataFrame(
-    [
-        {"similarity": sim, "target_examples": n, "strategy": k, "accuracy": float(m[k][i])}
-        for sim, m in mean_acc.items()
-        for i, n in enumerate(SIZES)
-        for k in STRATEGIES
-    ]
-)
-export_row(
-    "transfer",
-    table,
-    {
-        "seeds": seeds,
-        "hidden": list(HIDDEN),
-        "sizes": list(SIZES),
-        "source_acc": source_acc,
-        "accuracy": {sim: {k: curves[sim]["acc"][k] for k in STRATEGIES} for sim in SIMILARITIES},
-        "table": rows,
-        "labels": STRATEGY_LABELS,
-    },
-    curve_fig,
-    key="transfer_export",
-)
-state.finish()
+with section("Export"):
+    table = pd.DataFrame(
+        [
+            {"similarity": sim, "target_examples": n, "strategy": k, "accuracy": float(m[k][i])}
+            for sim, m in mean_acc.items()
+            for i, n in enumerate(SIZES)
+            for k in STRATEGIES
+        ]
+    )
+    export_row(
+        "transfer",
+        table,
+        {
+            "seeds": seeds,
+            "hidden": list(HIDDEN),
+            "sizes": list(SIZES),
+            "source_acc": source_acc,
+            "accuracy": {
+                sim: {k: curves[sim]["acc"][k] for k in STRATEGIES} for sim in SIMILARITIES
+            },
+            "table": rows,
+            "labels": STRATEGY_LABELS,
+        },
+        curve_fig,
+        key="transfer_export",
+    )
+    state.finish()

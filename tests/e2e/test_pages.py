@@ -2,7 +2,7 @@
 
 import pytest
 
-from optim_lab.ui import PAGE_STOPPED
+from optim_lab.ui import STOPPED_ON_ERROR
 from optim_lab.ui.layout import LESSONS
 
 pytestmark = pytest.mark.e2e
@@ -28,7 +28,7 @@ def test_page_renders_charts(page, app_url, screenshot, lesson, wait_for_app):
         timeout=60_000,
     )
     assert page.locator('[data-testid="stException"]').count() == 0
-    assert page.get_by_text(PAGE_STOPPED).count() == 0
+    assert page.get_by_text(STOPPED_ON_ERROR).count() == 0
     # a deep link opens its page directly, without Streamlit's "Page not found" dialog
     assert page.get_by_text("Page not found").count() == 0
     screenshot(page, f"page-{url_path(lesson)}")
@@ -40,4 +40,4 @@ def test_malformed_url_parameter_shows_a_notice(page, app_url, wait_for_app):
     notice = page.get_by_text("could not be used")
     notice.first.wait_for(timeout=30_000)
     assert page.locator('[data-testid="stException"]').count() == 0
-    assert page.get_by_text(PAGE_STOPPED).count() == 0
+    assert page.get_by_text(STOPPED_ON_ERROR).count() == 0

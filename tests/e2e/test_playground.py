@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from optim_lab.ui import PAGE_STOPPED
+from optim_lab.ui import STOPPED_ON_ERROR
 
 pytestmark = pytest.mark.e2e
 
@@ -60,7 +60,7 @@ def test_run_updates_live_then_pause_stops(page, app_url, screenshot, wait_for_a
     time.sleep(2.5)
     assert iteration(page) == paused, "training went on after Pause"
     assert page.locator('[data-testid="stException"]').count() == 0
-    assert page.get_by_text(PAGE_STOPPED).count() == 0
+    assert page.get_by_text(STOPPED_ON_ERROR).count() == 0
     page.wait_for_function(
         """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
                  .every(c => c.querySelector('.main-svg'))""",

@@ -1,5 +1,5 @@
-"""app.py: a page that raises shows a message and logs the traceback; a computation past the
-helpers' budget shows why it stopped."""
+"""A page, or a section of one, that raises shows a message and logs the traceback; a computation
+past the helpers' budget shows why it stopped."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from optim_lab.ui import PAGE_STOPPED, layout
+from optim_lab.ui import STOPPED_ON_ERROR, layout
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
@@ -31,7 +31,8 @@ def test_an_unexpected_error_shows_a_message_not_a_traceback(failing_page, caplo
         at = AppTest.from_file(APP, default_timeout=30).run()
     assert not at.exception
     (error,) = at.error
-    assert PAGE_STOPPED in error.value and "/srv/secret" not in error.value
+    assert error.value.startswith(f"**This page {STOPPED_ON_ERROR}")
+    assert "/srv/secret" not in error.value
     assert "RuntimeError: /srv/secret/path" in caplog.text  # the traceback is in the server's log
 
 
@@ -44,3 +45,24 @@ def test_a_stopped_computation_says_why(failing_page):
     assert not at.exception and not at.error
     (warning,) = at.warning
     assert "took longer than 120 s" in warning.value and "Smaller settings" in warning.value
+
+
+def test_an_error_in_one_section_leaves_the_others(failing_page, caplog):
+    failing_page(
+        "import streamlit as st\n"
+        "from optim_lab.ui.sections import section\n"
+        "with section('First'):\n"
+        "    raise ValueError('broken first part')\n"
+        "with section('Second'):\n"
+        "    st.markdown('second part shown')\n"
+        "    st.stop()\n"  # Streamlit's own stop is not an error
+        "st.markdown('never shown')\n"
+    )
+    with caplog.at_level(logging.ERROR, logger="optim_lab"):
+        at = AppTest.from_file(APP, default_timeout=30).run()
+    assert not at.exception
+    (error,) = at.error
+    assert error.value.startswith(f"**This part of the page {STOPPED_ON_ERROR}")
+    assert [m.value for m in at.markdown] == ["second part shown"]
+    assert [h.value for h in at.subheader] == ["First", "Second"]
+    assert "ValueError: broken first part" in caplog.text
