@@ -135,32 +135,6 @@ class Entry:
             values[key] = self.param(key).validate(value)
         return values
 
-    def _validate_list(self, value: Any) -> tuple[int, ...]:
-        items = value if isinstance(value, list | tuple) else str(value).replace(" ", "").split(",")
-        items = [item for item in items if item != ""]
-        if len(items) > MAX_LIST_ITEMS:
-            raise ValueError(
-                f"{self.name} takes at most {MAX_LIST_ITEMS} numbers, got {len(items)}"
-            )
-        numbers = []
-        for item in items:
-            try:
-                number = float(item)
-            except (TypeError, ValueError):
-                raise ValueError(
-                    f"{self.name} must be comma-separated whole numbers, got {value!r}"
-                ) from None
-            if (
-                not math.isfinite(number)
-                or number != int(number)
-                or not self.min <= number <= self.max
-            ):
-                raise ValueError(
-                    f"{self.name}: {item!r} is not a whole number between {self.min:g} and {self.max:g}"
-                )
-            numbers.append(int(number))
-        return tuple(sorted(numbers))
-
     def as_dict(self) -> dict[str, Any]:
         return {
             "name": self.name,

@@ -26,8 +26,7 @@ step, :math:`W \leftarrow \mathrm{sign}(W)\max(|W| - \alpha\lambda_1, 0)`: this 
 weights *exactly* zero (a subgradient step only makes them oscillate around zero, so with plain
 gradients one can only count "near zero", e.g. :math:`|W| < 10^{-3}`).
 
-The rest of the module: L1 vs L2 sparsity counts, the single-neuron dropout expectation, early
-stopping's restored checkpoint, validation accuracy vs training-set size and digit augmentation.
+The rest of the module: validation accuracy vs training-set size and digit augmentation.
 """
 
 from __future__ import annotations
@@ -48,7 +47,6 @@ from ..pieces import available_cores, equal_pieces
 from ..schedules import SCHEDULES, init_schedule_state, traced_params
 from .budget import check_training
 from .data import fit_preprocessor, make_dataset
-from .dropout import dropout_test, dropout_train
 from .losses import LOSSES
 from .mlp import (
     Layout,
@@ -446,119 +444,6 @@ def accuracy(probs: np.ndarray, y: np.ndarray) -> np.ndarray:
     return np.mean(np.argmax(probs, axis=-1) == np.asarray(y), axis=-1)
 
 
-# --------------------------------------------------------------------------- L1 vs L2 sparsity
-
-
-def sparsity_counts(flat: np.ndarray, layout: Layout, threshold: float = 0.0) -> dict[str, int]:
-    """How many weight entries are zero: exactly (``threshold=0``) or with ``|w| <= threshold``.
-
-    Returns:
-        ``{"zeros": k, "total": n}`` over the weight matrices (biases excluded).
-    """
-    w = np.asarray(flat)[weight_mask(layout) > 0]
-    zeros = int(np.sum(w == 0)) if threshold <= 0 else int(np.sum(np.abs(w) <= threshold))
-    return {"zeros": zeros, "total": int(w.size)}
-
-
-def l1_vs_l2(
-    dataset: str = "spiral",
-    lam: float = 0.01,
-    hidden: Sequence[int] = (32, 32),
-    steps: int = 400,
-    lr: float = 0.1,
-    seed: int = 0,
-) -> dict[str, Any]:
-    r"""Trains the same network with L1 (proximal) and with L2 of the same λ (one vmapped run).
-
-    SGD with a soft-threshold step for L1 (see the module docstring): exact zeros appear for L1,
-    while L2 only shrinks weights by a factor :math:`(1 - \alpha\lambda)` and never reaches zero.
-
-    Returns:
-        ``{"l1": {...}, "l2": {...}}`` each with ``zeros`` (exactly 0), ``total``, ``weights`` (the
-        flat weight entries, for a histogram) and ``val_acc``.
-    """
-    data = prepare_data(dataset, seed=seed)
-    sizes = (data.n_features, *hidden, data.n_classes)
-    layout = layout_for(sizes)
-    spec = BatchSpec(layout, optimizer="sgd", steps=steps, record_every=steps, proximal_l1=True)
-    hp = make_trial_hparams(2, "sgd", lr=lr, l1=[lam, 0.0], l2=[0.0, lam])
-    out = fit_batch(init_many([seed, seed], sizes), data.x_train, data.y_train, hp, spec)
-    acc = accuracy(proba_many(out["params"], data.x_val, layout), data.y_val)
-    wm = weight_mask(layout) > 0
-    result = {}
-    for i, name in enumerate(("l1", "l2")):
-        counts = sparsity_counts(out["params"][i], layout)
-        result[name] = {**counts, "weights": out["params"][i][wm], "val_acc": float(acc[i])}
-    return result
-
-
-# --------------------------------------------------------------------------- dropout expectation
-
-
-def dropout_expectation(
-    w: Sequence[float] = (1.0, 2.0),
-    inputs: Sequence[float] = (3.0, -1.0),
-    keep: float = 0.5,
-    mode: str = "vanilla",
-    samples: int = 20000,
-    seed: int = 0,
-) -> dict[str, float]:
-    r"""The single-neuron dropout demo :math:`a = w_1 x + w_2 y` with both inputs dropped.
-
-    In training, :math:`a = w_1 x m_1 + w_2 y m_2` (vanilla) or the same divided by p (inverted),
-    :math:`m_i \sim \mathrm{Bernoulli}(p)`; so :math:`\mathbb E[a] = p(w_1x + w_2y)` (vanilla: with
-    p = ½ that is ½(w₁x + w₂y)) or :math:`w_1x + w_2y` (inverted). The test-time rule of each mode
-    gives exactly that expectation without any randomness.
-
-    Returns:
-        ``{"train_mean": Monte-Carlo mean of a, "expected": the exact expectation, "test": the
-        test-time output, "samples": n}``.
-    """
-    if not 0 < keep <= 1:
-        raise ValueError(f"keep probability must be in (0, 1], got {keep}")
-    h = jnp.broadcast_to(jnp.asarray(np.asarray(inputs, np.float32)), (int(samples), len(inputs)))
-    dropped = dropout_train(h, jax.random.PRNGKey(seed), jnp.float32(keep), mode)
-    wv = np.asarray(w, np.float32)
-    a_train = np.asarray(dropped) @ wv
-    full = float(np.dot(wv, np.asarray(inputs, np.float32)))
-    test = float(
-        np.asarray(dropout_test(jnp.asarray(np.asarray(inputs, np.float32)), keep, mode)) @ wv
-    )
-    expected = keep * full if mode == "vanilla" else full
-    return {
-        "train_mean": float(a_train.mean()),
-        "expected": expected,
-        "test": test,
-        "samples": int(samples),
-    }
-
-
-# --------------------------------------------------------------------------- early stopping
-
-
-def early_stopping_demo(config, steps: int = 400) -> dict[str, Any]:
-    """Trains ``config`` (a :class:`~optim_lab.nn.training.TrainConfig` with ``patience`` > 0) and
-    restores the best checkpoint.
-
-    Returns:
-        ``{"val_loss": curve (finite prefix), "best_step", "stopped_at", "restored_val_loss",
-        "final_val_loss"}``: the restored weights' validation loss is the curve's minimum.
-    """
-    from .training import evaluate, train
-
-    history = train(config, steps, chunk=min(steps, 200))
-    status = history.status[0]
-    curve = np.asarray(history["val_loss"][0], float)
-    curve = curve[np.isfinite(curve)]
-    return {
-        "val_loss": curve,
-        "best_step": status["best_step"],
-        "stopped_at": status["stopped_at"],
-        "restored_val_loss": evaluate(history.state, "val", best=True)["loss"],
-        "final_val_loss": evaluate(history.state, "val", best=False)["loss"],
-    }
-
-
 # --------------------------------------------------------------------------- more data, augmentation
 
 
@@ -637,40 +522,3 @@ def augment_digits(
         xs.append(out.reshape(-1, 64))
         ys.append(np.asarray(y))
     return np.concatenate(xs).astype(np.float32), np.concatenate(ys).astype(np.int32)
-
-
-def augmentation_effect(
-    n_train: int = 100,
-    copies: int = 3,
-    max_shift: int = 1,
-    noise: float = 1.0,
-    hidden: Sequence[int] = (32,),
-    steps: int = 300,
-    lr: float = 0.01,
-    seed: int = 0,
-) -> dict[str, float]:
-    """Digits with few training images: validation accuracy without vs with augmentation (one
-    vmapped run of two trials; the first only sees the original images).
-
-    Returns:
-        ``{"plain_val_acc", "augmented_val_acc", "n_train", "n_augmented"}``.
-    """
-    ds = make_dataset("digits", {}, seed)
-    n = min(max(int(n_train), 10), len(ds.y_train))
-    x_aug, y_aug = augment_digits(ds.x_train[:n], ds.y_train[:n], copies, max_shift, noise, seed)
-    prep = fit_preprocessor("standardize", ds.x_train[:n])
-    x_tr, x_val = prep.apply(x_aug), prep.apply(ds.x_val)
-    weights = np.ones((2, len(y_aug)), np.float32)
-    weights[0, n:] = 0.0
-    dims = (64, *hidden, 10)
-    layout = layout_for(dims)
-    spec = BatchSpec(layout, steps=steps, record_every=steps)
-    hp = make_trial_hparams(2, lr=lr)
-    out = fit_batch(init_many([seed, seed], dims), x_tr, y_aug, hp, spec, weights=weights)
-    acc = accuracy(proba_many(out["params"], x_val, layout), ds.y_val)
-    return {
-        "plain_val_acc": float(acc[0]),
-        "augmented_val_acc": float(acc[1]),
-        "n_train": n,
-        "n_augmented": len(y_aug),
-    }

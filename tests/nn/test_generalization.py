@@ -1,69 +1,21 @@
-"""Generalization claims checked on data: L1 sparsity, dropout expectation, early stopping's
-checkpoint, more data, augmentation; and the batched trainer's mechanics."""
+"""Generalization claims checked on data (more data, augmentation) and the batched trainer's
+mechanics; the regularization lesson's claims are in test_reg_lessons.py."""
 
 import numpy as np
 import pytest
 
-from optim_lab.nn import TrainConfig
 from optim_lab.nn.generalization import (
     TRACE_COUNTS,
     BatchSpec,
     _first_layer_per_trial,
     augment_digits,
-    dropout_expectation,
-    early_stopping_demo,
     fit_batch,
     init_many,
-    l1_vs_l2,
     layout_for,
     make_trial_hparams,
     prepare_data,
     size_curve,
-    sparsity_counts,
 )
-
-
-def test_l1_gives_more_exactly_zero_weights_than_l2():
-    # Exact zeros: L1 is applied as a proximal soft-threshold step (a subgradient step would only
-    # make weights jitter around 0, never land on it); L2 only shrinks, so it has none.
-    out = l1_vs_l2("spiral", lam=0.01, hidden=(16,), steps=200, lr=0.1)
-    assert out["l1"]["zeros"] > out["l2"]["zeros"]
-    assert out["l1"]["zeros"] >= 0.1 * out["l1"]["total"]
-    assert out["l2"]["zeros"] == 0
-    assert out["l1"]["weights"].shape == (out["l1"]["total"],)
-
-
-def test_sparsity_counts_threshold():
-    layout = layout_for((2, 3, 2))
-    flat = np.zeros(sum(int(np.prod(s)) for layer in layout for _, s in layer), np.float32)
-    flat[0] = 1e-4  # a weight entry, near zero but not zero
-    assert sparsity_counts(flat, layout) == {"zeros": 11, "total": 12}
-    assert sparsity_counts(flat, layout, threshold=1e-3)["zeros"] == 12
-
-
-@pytest.mark.parametrize("mode", ["vanilla", "inverted"])
-def test_inverted_and_vanilla_dropout_agree_in_expectation(mode):
-    out = dropout_expectation((1.0, 2.0), (3.0, -1.0), keep=0.5, mode=mode, samples=40000)
-    # Training-time mean (Monte Carlo) = the exact expectation = the test-time output.
-    assert out["train_mean"] == pytest.approx(out["expected"], abs=0.05)
-    assert out["test"] == pytest.approx(out["expected"], abs=1e-6)
-    if mode == "vanilla":
-        assert out["expected"] == pytest.approx(0.5 * (1 * 3 + 2 * -1))  # ½(w₁x + w₂y)
-
-
-def test_early_stopping_restores_the_best_validation_checkpoint():
-    config = TrainConfig(
-        dataset="spiral",
-        dataset_params={"points": 150, "noise": 0.6},
-        hidden=(32, 32),
-        optimizer="adam",
-        optimizer_params={"lr": 0.03},
-        patience=15,
-    )
-    out = early_stopping_demo(config, steps=400)
-    assert out["stopped_at"] is not None
-    assert out["restored_val_loss"] == pytest.approx(float(np.min(out["val_loss"])), rel=1e-4)
-    assert out["restored_val_loss"] <= out["final_val_loss"]
 
 
 def test_more_training_data_raises_validation_accuracy():
