@@ -418,6 +418,15 @@ class Trajectory:
         end = len(self.points) if self.diverged_at is None else self.diverged_at
         return self.points[:end]
 
+    def escaped_downhill(self, bottomless: bool) -> bool:
+        """Whether the run stopped because it ran away downhill on a surface with no bottom (a
+        saddle): no failure, unlike a divergence."""
+        return (
+            bottomless
+            and self.diverged_at is not None
+            and self.loss[self.diverged_at - 1] < self.loss[0]
+        )
+
     def to_dict(self) -> dict[str, Any]:
         """The CLI/JSON contract: points, loss, lr, diverged_at."""
         return {

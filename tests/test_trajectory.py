@@ -75,6 +75,15 @@ def test_too_high_learning_rate_diverges_early_and_is_reported():
     # |1 - 2·lr| = 9: the distance grows 9× per step and passes the bounds within a few steps
     assert traj.diverged_at is not None and traj.diverged_at < 10
     assert np.all(np.isfinite(traj.finite_points))
+    assert not traj.escaped_downhill(bottomless=True)  # it went uphill: a real divergence
+
+
+def test_running_away_downhill_on_a_bottomless_surface_is_an_escape():
+    saddle = surface_from_expr("x**2 - y**2")
+    traj = run(saddle, RunSpec("sgd", {"lr": 0.5}), (0.5, 0.1), 200)
+    assert traj.diverged_at is not None  # y doubles every step: it leaves the map
+    assert traj.escaped_downhill(bottomless=True)
+    assert not traj.escaped_downhill(bottomless=False)
 
 
 def test_batched_runs_equal_single_runs():

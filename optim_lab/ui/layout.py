@@ -176,3 +176,25 @@ def page_header(title: str, intro: str) -> None:
 
 def what_to_notice(points: list[str]) -> None:
     st.markdown("#### What to notice\n" + "\n".join(f"- {p}" for p in points))
+
+
+def stopped_run_notice(
+    label: str, diverged_at: int | None, *, escaped: bool = False, hint: str = "", where=st
+) -> None:
+    """A line for a run that stopped early (nothing for one that ran all its steps): diverged
+    (learning rate too high?) or, on a surface with no bottom, escaped downhill, which is no
+    failure. ``where`` is the container to write in."""
+    if diverged_at is None:
+        return
+    if escaped:
+        where.info(
+            f"**{label}** escaped downhill: it left the map at step {diverged_at} (this surface "
+            "has no bottom), so its run stops there.",
+            icon=":material/directions_run:",
+        )
+    else:
+        where.warning(
+            f"**{label}** diverged at step {diverged_at} — learning rate too high?"
+            + (f" {hint}" if hint else ""),
+            icon=":material/warning:",
+        )

@@ -13,7 +13,7 @@ from optim_lab.surfaces import SURFACES
 from optim_lab.trajectory import RunSpec, best_known_loss
 from optim_lab.ui import cache, export, widgets
 from optim_lab.ui.contour import run_contour
-from optim_lab.ui.layout import page_header, what_to_notice
+from optim_lab.ui.layout import page_header, stopped_run_notice, what_to_notice
 from optim_lab.ui.sections import section
 from optim_lab.ui.state import UrlState, plain_text
 
@@ -111,8 +111,7 @@ with section("Four adaptive optimizers on one surface"):
             key="adaptive_loss",
         )
         for t in trajs:
-            if t.diverged_at is not None:
-                st.warning(f"{t.label} diverged at step {t.diverged_at} — learning rate too high?")
+            stopped_run_notice(t.label, t.diverged_at)
         st.caption(
             "Each optimizer uses its own learning rate (set above). The adaptive ones head almost "
             "straight for the minimum even where the valley is narrow, because every coordinate's "
@@ -184,8 +183,7 @@ with section("Adam's bias correction"):
                 help=f"Theory for equal gradients and ε → 0: {factors['step'][t_index]:.2f}×",
             )
     for t in bias_runs:
-        if t.diverged_at is not None:
-            st.warning(f"{t.label} diverged at step {t.diverged_at} — learning rate too high?")
+        stopped_run_notice(t.label, t.diverged_at)
 
 with section("ε inside or outside the square root"):
     st.markdown(

@@ -16,7 +16,7 @@ from optim_lab.trajectory import best_known_loss
 from optim_lab.ui import arena_controls as arena
 from optim_lab.ui import cache, export, widgets
 from optim_lab.ui.contour import run_contour
-from optim_lab.ui.layout import page_header, what_to_notice
+from optim_lab.ui.layout import page_header, stopped_run_notice, what_to_notice
 from optim_lab.ui.state import UrlState, plain_text
 
 state = UrlState(arena.PAGE)
@@ -58,13 +58,11 @@ highlight = None
 if trajectories:
     with badge_slot:
         for number, traj in enumerate(trajectories, start=1):
-            if traj.diverged_at is not None:
-                st.warning(
-                    f"**Run {number} ({OPTIMIZERS[traj.spec.optimizer].label}) diverged at step "
-                    f"{traj.diverged_at}** — learning rate too high? Its path stops at the last "
-                    "finite point.",
-                    icon=":material/error:",
-                )
+            stopped_run_notice(
+                f"Run {number} ({OPTIMIZERS[traj.spec.optimizer].label})",
+                traj.diverged_at,
+                hint="Its path stops at the last finite point.",
+            )
         show_3d = widgets.toggle(state, "3d", "3D view of the surface", False)
         if show_3d:
             xs, ys, z = cache.grid(surface.key, surface.params)

@@ -13,7 +13,7 @@ from optim_lab.surfaces import SURFACES
 from optim_lab.trajectory import RunSpec
 from optim_lab.ui import cache, export, widgets
 from optim_lab.ui.contour import run_contour
-from optim_lab.ui.layout import page_header, what_to_notice
+from optim_lab.ui.layout import page_header, stopped_run_notice, what_to_notice
 from optim_lab.ui.sections import section
 from optim_lab.ui.state import UrlState, select_cell
 
@@ -153,8 +153,7 @@ with section("Where momentum converges: the (α, β) map"):
             )
         )
     with run_col:
-        if selected.diverged_at is not None:
-            st.warning(f"Diverged at step {selected.diverged_at} — learning rate too high?")
+        stopped_run_notice(selected.label, selected.diverged_at)
         run_fig = run_contour(SURFACE, surface_params, selected_paths, start=start, height=460)
         # a narrow square plot: half its width (the default legend column) is too short for the run's
         # label, which would run into "minimum"; one legend row per entry instead
@@ -252,8 +251,7 @@ with section("Two ways to write momentum"):
                     )
                 )
         for t in trajs:
-            if t.diverged_at is not None:
-                st.warning(f"{t.label} diverged at step {t.diverged_at} — learning rate too high?")
+            stopped_run_notice(t.label, t.diverged_at)
 
     what_to_notice(
         [

@@ -10,7 +10,7 @@ from optim_lab.schedules import SCHEDULES
 from optim_lab.ui import export
 from optim_lab.ui import playground as pg
 from optim_lab.ui import widgets as w
-from optim_lab.ui.layout import page_header, what_to_notice
+from optim_lab.ui.layout import page_header, stopped_run_notice, what_to_notice
 from optim_lab.ui.live_chart import live_chart
 from optim_lab.ui.state import UrlState
 
@@ -246,11 +246,7 @@ def live() -> None:
         "pass over the training set.",
     )
     for label, st_ in zip(state_.labels, status, strict=False):
-        if st_.get("diverged_at") is not None:
-            st.warning(
-                f"{label}: diverged at step {st_['diverged_at']} — learning rate too high?",
-                icon=":material/warning:",
-            )
+        stopped_run_notice(label, st_.get("diverged_at"))
     data = s.history.data
     metrics = st.columns(len(state_.labels))
     for r, (col, label) in enumerate(zip(metrics, state_.labels, strict=False)):

@@ -10,7 +10,7 @@ from optim_lab.nn.lessons import TRUE_WEIGHTS
 from optim_lab.registry import HParam
 from optim_lab.ui import nn_cache, widgets
 from optim_lab.ui.export import export_row
-from optim_lab.ui.layout import page_header, what_to_notice
+from optim_lab.ui.layout import page_header, stopped_run_notice, what_to_notice
 from optim_lab.ui.sections import section
 from optim_lab.ui.state import UrlState
 
@@ -106,9 +106,7 @@ with sgd_chart:
             f"{float(r['same_sign']):.0%}",
         )
         if int(r["diverged_at"]) >= 0:
-            slot.warning(
-                f"{title}: diverged at step {int(r['diverged_at'])} — learning rate too high?"
-            )
+            stopped_run_notice(title, int(r["diverged_at"]), where=slot)
         else:
             slot.caption(
                 f"final loss {float(r['loss'][-1]):.3g}, weights "

@@ -20,7 +20,7 @@ from optim_lab.transforms import MODIFIER_PARAMS
 from optim_lab.ui import cache, export
 from optim_lab.ui import widgets as w
 from optim_lab.ui.contour import run_contour
-from optim_lab.ui.layout import page_header, what_to_notice
+from optim_lab.ui.layout import page_header, stopped_run_notice, what_to_notice
 from optim_lab.ui.state import UrlState, plain_text
 
 
@@ -256,23 +256,12 @@ if trajectories:
     for traj, norm in zip(trajectories, norms, strict=True):
         end = traj.finite_points[-1]
         status = "ran all steps"
-        if traj.diverged_at is not None:
-            downhill = traj.loss[traj.diverged_at - 1] < traj.loss[0]
-            if downhill and not surface.minima:
-                status = f"escaped downhill (left the map at step {traj.diverged_at})"
-                st.info(
-                    f"**{traj.label}** escaped downhill: at step {traj.diverged_at} it was so far "
-                    "away that the loss fell below −10⁶ (this surface has no bottom), so the run "
-                    "stops there.",
-                    icon=":material/directions_run:",
-                )
-            else:
-                status = f"diverged at step {traj.diverged_at}"
-                st.warning(
-                    f"**{traj.label}** diverged at step {traj.diverged_at} — learning rate too "
-                    "high?",
-                    icon=":material/warning:",
-                )
+        escaped = traj.escaped_downhill(bottomless=not surface.minima)
+        stopped_run_notice(traj.label, traj.diverged_at, escaped=escaped)
+        if escaped:
+            status = f"escaped downhill (left the map at step {traj.diverged_at})"
+        elif traj.diverged_at is not None:
+            status = f"diverged at step {traj.diverged_at}"
         finite = norm[: traj.diverged_at] if traj.diverged_at else norm
         rows.append(
             {

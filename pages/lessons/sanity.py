@@ -14,7 +14,7 @@ from optim_lab.optimizers import OPTIMIZERS
 from optim_lab.registry import HParam
 from optim_lab.ui import nn_cache, widgets
 from optim_lab.ui.export import export_row
-from optim_lab.ui.layout import page_header, what_to_notice
+from optim_lab.ui.layout import page_header, stopped_run_notice, what_to_notice
 from optim_lab.ui.sections import section
 from optim_lab.ui.state import UrlState
 
@@ -114,9 +114,8 @@ with o_chart:
     m1.metric(f"training accuracy on {overfit['examples']} examples", f"{final:.0%}")
     loss_ok = overfit["loss"][np.isfinite(overfit["loss"])]
     m2.metric("final training loss", f"{float(loss_ok[-1]):.3g}" if loss_ok.size else "—")
-    if overfit["status"]["diverged_at"] is not None:
-        st.warning(f"Diverged at step {overfit['status']['diverged_at']} — learning rate too high?")
-    elif final < 1.0:
+    stopped_run_notice("The run", overfit["status"]["diverged_at"])
+    if overfit["status"]["diverged_at"] is None and final < 1.0:
         st.info("Not at 100 % yet: more steps, more units or a larger learning rate.")
 
 # ---------------------------------------------------------------- 3. learning rates

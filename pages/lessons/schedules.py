@@ -27,7 +27,7 @@ from optim_lab.trajectory import RunSpec, best_known_loss, step_bucket
 from optim_lab.ui import cache, export
 from optim_lab.ui import widgets as w
 from optim_lab.ui.contour import run_contour
-from optim_lab.ui.layout import page_header, what_to_notice
+from optim_lab.ui.layout import page_header, stopped_run_notice, what_to_notice
 from optim_lab.ui.state import UrlState, format_value, plain_text
 
 # Explorer defaults chosen so that every schedule shows its shape within the default 200 steps.
@@ -254,20 +254,12 @@ if trajectories:
         st.plotly_chart(recolor_runs(loss_fig, colors), key="run-loss")
         st.plotly_chart(recolor_runs(lr_fig, colors), key="run-lr")
     for traj in trajectories:
-        if traj.diverged_at is None:
-            continue
-        if not surface.minima and traj.loss[traj.diverged_at - 1] < traj.loss[0]:
-            st.info(  # a bottomless surface (a saddle): running away downhill is no failure
-                f"**{traj.label}** escaped downhill and left the map at step {traj.diverged_at} "
-                "(this surface has no bottom).",
-                icon=":material/directions_run:",
-            )
-        else:
-            st.warning(
-                f"**{traj.label}** diverged at step {traj.diverged_at} — learning rate too high? "
-                "The range test below suggests one.",
-                icon=":material/warning:",
-            )
+        stopped_run_notice(
+            traj.label,
+            traj.diverged_at,
+            escaped=traj.escaped_downhill(bottomless=not surface.minima),
+            hint="The range test below suggests one.",
+        )
     export.runs_export(
         "schedule-runs",
         trajectories,

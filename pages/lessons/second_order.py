@@ -26,7 +26,7 @@ from optim_lab.trajectory import RunSpec, steps_to_tolerance
 from optim_lab.ui import cache, export
 from optim_lab.ui import widgets as w
 from optim_lab.ui.contour import run_contour
-from optim_lab.ui.layout import page_header, what_to_notice
+from optim_lab.ui.layout import page_header, stopped_run_notice, what_to_notice
 from optim_lab.ui.sections import section
 from optim_lab.ui.state import UrlState, plain_text
 
@@ -146,12 +146,9 @@ if trajectories:
     for traj, kappa in zip(trajectories, kappas, strict=True):
         hit = steps_to_tolerance(traj.loss, minimum, tol, traj.diverged_at)
         end = len(traj.finite_points) - 1
+        stopped_run_notice(traj.label, traj.diverged_at)
         if traj.diverged_at is not None:
             status = f"diverged at step {traj.diverged_at}"
-            st.warning(
-                f"**{traj.label}** diverged at step {traj.diverged_at} — learning rate too high?",
-                icon=":material/warning:",
-            )
         else:
             status = "converged" if hit is not None else f"not within {steps} steps"
         rows.append(
