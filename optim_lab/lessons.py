@@ -268,69 +268,6 @@ def ewa_lr(lr_classic: float, beta: float) -> float:
 # ------------------------------------------------------------------------------------------------
 
 
-def _ewa_rows(rows: np.ndarray, beta: float) -> np.ndarray:
-    """EWA down the first axis (v₀ = 0), raw."""
-    out = np.empty_like(rows)
-    v = np.zeros(rows.shape[1:])
-    for i, row in enumerate(rows):
-        v = beta * v + (1.0 - beta) * row
-        out[i] = v
-    return out
-
-
-def step_size_per_coordinate(
-    optimizer: str,
-    hparams: Mapping[str, float],
-    grads: np.ndarray,
-    updates: np.ndarray,
-    lr: np.ndarray,
-) -> np.ndarray:
-    r"""The per-coordinate step size of a run: the factor :math:`a_{t,i}` in
-    :math:`\Delta\theta_{t,i} = -a_{t,i}\, d_{t,i}`, where the direction :math:`d` is the gradient
-    (Adam: its average :math:`\hat m`; momentum methods: the velocity).
-
-    Rebuilt from the run's gradients with the optimizer's own accumulators (float64):
-    AdaGrad :math:`\alpha/(\sqrt{G_t}+\epsilon)`, RMSprop :math:`\alpha/(\sqrt{s_t}+\epsilon)`,
-    Adam :math:`\alpha/(\sqrt{\hat v_t}+\epsilon)` (or :math:`\alpha/\sqrt{\hat v_t+\epsilon}`),
-    Adadelta :math:`\alpha\sqrt{u_{t-1}+\epsilon}/\sqrt{s_t+\epsilon}` (from its own past steps);
-    every other optimizer steps with α in every coordinate.
-
-    Args:
-        optimizer: registry name of the run's optimizer.
-        hparams: its resolved hyper-parameters.
-        grads: ``(T, n)`` gradients the optimizer saw (after clipping, decay and noise).
-        updates: ``(T, n)`` the steps it took (Adadelta's step memory comes from them).
-        lr: ``(T,)`` the learning rate of each step.
-
-    Returns:
-        ``(T, n)`` step sizes.
-    """
-    g = np.asarray(grads, dtype=np.float64)
-    lr = np.asarray(lr, dtype=np.float64)[:, None]
-    eps = float(hparams.get("eps", 0.0))
-    if optimizer == "adagrad":
-        return lr / (np.sqrt(np.cumsum(g * g, axis=0)) + eps)
-    if optimizer == "rmsprop":
-        return lr / (np.sqrt(_ewa_rows(g * g, float(hparams["beta2"]))) + eps)
-    if optimizer in ("adam", "adamw"):
-        b2 = float(hparams["beta2"])
-        v = _ewa_rows(g * g, b2)
-        if float(hparams.get("bias_correction", 1.0)) > 0.5:
-            v = v / (1.0 - b2 ** np.arange(1, len(g) + 1))[:, None]
-        if float(hparams.get("eps_inside_sqrt", 0.0)) > 0.5:
-            return lr / np.sqrt(v + eps)
-        return lr / (np.sqrt(v) + eps)
-    if optimizer == "adadelta":
-        rho = float(hparams["rho"])
-        s = _ewa_rows(g * g, rho)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            delta = np.where(lr > 0, -np.asarray(updates, dtype=np.float64) / lr, 0.0)
-        u = _ewa_rows(delta * delta, rho)
-        u_before = np.vstack([np.zeros((1, g.shape[1])), u[:-1]])
-        return lr * np.sqrt(u_before + eps) / np.sqrt(s + eps)
-    return np.broadcast_to(lr, g.shape).copy()
-
-
 def step_ratio(grads: np.ndarray, updates: np.ndarray, floor: float = 1e-12) -> np.ndarray:
     r""":math:`|\Delta\theta_{t,i}| / |g_{t,i}|`, what actually multiplied each gradient component
     (momentum included); NaN where the gradient component is below ``floor``."""

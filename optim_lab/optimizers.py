@@ -313,30 +313,37 @@ def lbfgs() -> Optimizer:
 
 
 # ------------------------------------------------------------------------------------------------
-# How each optimizer's state is read: its fields after a step (float64) → the quantities of its
-# update rule, by the names of optim_lab.step_inspector.QUANTITIES.
+# How each optimizer's state is read: its fields before and after a step (float64) → the
+# quantities of its update rule, by the names of optim_lab.step_inspector.QUANTITIES. Fields may
+# carry leading axes (one row per step, per-step scalars as (T, 1)); lr then has shape (T, 1).
 
 Fields = Mapping[str, np.ndarray]
 
 
-def _explain_velocity(f: Fields, hp: HParams, lr: float) -> dict:
-    return {"velocity": f["velocity"]}
+def _explain_velocity(before: Fields, after: Fields, hp: HParams, lr) -> dict:
+    return {"velocity": after["velocity"]}
 
 
-def _explain_adagrad(f: Fields, hp: HParams, lr: float) -> dict:
-    return {"G": f["sum_sq"], "lr_eff": lr / (np.sqrt(f["sum_sq"]) + hp["eps"])}
+def _explain_adagrad(before: Fields, after: Fields, hp: HParams, lr) -> dict:
+    return {"G": after["sum_sq"], "lr_eff": lr / (np.sqrt(after["sum_sq"]) + hp["eps"])}
 
 
-def _explain_rmsprop(f: Fields, hp: HParams, lr: float) -> dict:
-    return {"s": f["mean_sq"], "lr_eff": lr / (np.sqrt(f["mean_sq"]) + hp["eps"])}
+def _explain_rmsprop(before: Fields, after: Fields, hp: HParams, lr) -> dict:
+    return {"s": after["mean_sq"], "lr_eff": lr / (np.sqrt(after["mean_sq"]) + hp["eps"])}
 
 
-def _explain_adadelta(f: Fields, hp: HParams, lr: float) -> dict:
-    return {"s": f["mean_sq_grad"], "u": f["mean_sq_step"]}
+def _explain_adadelta(before: Fields, after: Fields, hp: HParams, lr) -> dict:
+    # the step scales g by the RMS of the past steps (before this one) over that of the gradients
+    s, u_before, eps = after["mean_sq_grad"], before["mean_sq_step"], hp["eps"]
+    return {
+        "s": s,
+        "u": after["mean_sq_step"],
+        "lr_eff": lr * np.sqrt(u_before + eps) / np.sqrt(s + eps),
+    }
 
 
-def _explain_adam(f: Fields, hp: HParams, lr: float) -> dict:
-    t, m, v, eps = f["count"], f["mu"], f["nu"], hp["eps"]
+def _explain_adam(before: Fields, after: Fields, hp: HParams, lr) -> dict:
+    t, m, v, eps = after["count"], after["mu"], after["nu"], hp["eps"]
     if hp.get("bias_correction", 1.0) > 0.5:
         m_hat, v_hat = m / (1.0 - hp["beta1"] ** t), v / (1.0 - hp["beta2"] ** t)
     else:
@@ -348,12 +355,12 @@ def _explain_adam(f: Fields, hp: HParams, lr: float) -> dict:
     return {"t": t, "m": m, "v": v, "m_hat": m_hat, "v_hat": v_hat, "lr_eff": lr_eff}
 
 
-def _explain_lion(f: Fields, hp: HParams, lr: float) -> dict:
-    return {"m": f["momentum"]}
+def _explain_lion(before: Fields, after: Fields, hp: HParams, lr) -> dict:
+    return {"m": after["momentum"]}
 
 
-def _explain_lbfgs(f: Fields, hp: HParams, lr: float) -> dict:
-    return {"pairs": f["count"], "s_new": f["s"][0], "y_new": f["y"][0]}
+def _explain_lbfgs(before: Fields, after: Fields, hp: HParams, lr) -> dict:
+    return {"pairs": after["count"], "s_new": after["s"][..., 0, :], "y_new": after["y"][..., 0, :]}
 
 
 @dataclass(frozen=True)
@@ -363,8 +370,9 @@ class OptimizerEntry(Entry):
     Attributes:
         factory: builds the :class:`Optimizer` (from the loss function when ``needs_loss``).
         needs_loss: the factory takes the loss function (second-order methods).
-        explain: ``(state fields, hp, lr) -> {name: value}``, its state after a step as the
-            quantities of its rule (for the step inspector); None shows the raw fields.
+        explain: ``(fields before, fields after, hp, lr) -> {name: value}``: its state around a
+            step as the quantities of its rule (the step inspector, the adaptive lesson; with
+            ``lr_eff``, the step size per coordinate); None shows the raw fields.
         quantities: the names the step inspector reports for it (``explain``'s, plus what the
             inspector computes itself, such as Newton's Hessian rows).
         step_latex: the step as ``(LaTeX, factor, direction)``, e.g. ``(r"-\alpha\, v", "lr",
@@ -376,7 +384,7 @@ class OptimizerEntry(Entry):
 
     factory: Callable[..., Optimizer] | None = None
     needs_loss: bool = False
-    explain: Callable[[Fields, HParams, float], dict] | None = None
+    explain: Callable[[Fields, Fields, HParams, Any], dict] | None = None
     quantities: tuple[str, ...] = ()
     step_latex: tuple[str, str, str] | None = None
     lr_scale: str = "default"
@@ -511,7 +519,7 @@ for _entry in [
         "RMSprop whose step size comes from the running size of past steps (units match θ).",
         adadelta,
         explain=_explain_adadelta,
-        quantities=("s", "u"),
+        quantities=("s", "u", "lr_eff"),
     ),
     OptimizerEntry(
         "adam",

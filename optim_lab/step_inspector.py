@@ -29,12 +29,14 @@ from .surfaces import SurfaceEntry
 from .trajectory import (
     Program,
     RunSpec,
+    Trajectory,
     _as_start,
     _objective,
     _stepper,
     _surface_params,
     default_dtype,
     pack_numbers,
+    step_bucket,
     unpack,
 )
 
@@ -139,17 +141,27 @@ def _replay(program: Program, k, start, surface_params, run):
         "loss_next": exact(new_params),
         "hessian": jax.hessian(exact)(params) if program.optimizer == "newton" else None,
     }
-    return params, grads, lr, updates, new_state, (diverged_before, final[-1]), extras
+    states = (opt_state, new_state)
+    return params, grads, lr, updates, states, (diverged_before, final[-1]), extras
 
 
-def _state_values(optimizer: str, state: Any, hp: Mapping[str, float], lr: float) -> dict:
-    """The optimizer's state after the step, by the names of its update rule (its registry
-    entry's ``explain``; without one, the small state fields under their own names)."""
+def _fields(state: Any, steps: bool = False) -> dict[str, np.ndarray]:
+    """An optimizer state's fields in float64; with ``steps`` (one row per step) a per-step
+    scalar becomes a (T, 1) column, so it broadcasts over the coordinates."""
     fields = {name: np.asarray(value, np.float64) for name, value in state._asdict().items()}
+    if steps:
+        fields = {name: v[:, None] if v.ndim == 1 else v for name, v in fields.items()}
+    return fields
+
+
+def _state_values(optimizer: str, before: Any, after: Any, hp: Mapping[str, float], lr) -> dict:
+    """The optimizer's state around the step, by the names of its update rule (its registry
+    entry's ``explain``; without one, the small state fields after the step, under their own
+    names)."""
     explain = OPTIMIZERS[optimizer].explain
     if explain is None:
-        return {name: value for name, value in fields.items() if value.size <= 4}
-    return explain(fields, hp, lr)
+        return {name: value for name, value in _fields(after).items() if value.size <= 4}
+    return explain(_fields(before), _fields(after), hp, lr)
 
 
 def inspect_step(
@@ -186,7 +198,7 @@ def inspect_step(
     sp = _surface_params(surface, surface_params, dtype)
     program, packed = pack_numbers(surface, [spec], int(steps), dtype=dtype)
     run = jax.tree.map(lambda a: a[0], packed)
-    params, grads, lr, updates, new_state, (diverged_before, diverged_at), extras = _replay(
+    params, grads, lr, updates, (before, after), (diverged_before, diverged_at), extras = _replay(
         program, np.int32(k), start, sp, run
     )
     hparams = unpack(program.columns, run).hparams
@@ -209,7 +221,7 @@ def inspect_step(
     if extras["hessian"] is not None:
         hessian = np.asarray(extras["hessian"], np.float64)
         values["hessian_row0"], values["hessian_row1"] = hessian[0], hessian[1]
-    values.update(_state_values(spec.optimizer, new_state, hp, lr))
+    values.update(_state_values(spec.optimizer, before, after, hp, lr))
     values["sgd_step"] = -lr * grads
     values["update"] = updates
     values["theta_next"] = theta_next
@@ -221,3 +233,53 @@ def inspect_step(
 def optimizer_symbols(name: str) -> list[str]:
     """The names :func:`inspect_step` reports for the state of optimizer ``name`` (for docs/tests)."""
     return list(OPTIMIZERS[name].quantities)
+
+
+@partial(jax.jit, static_argnames=("optimizer",))
+def _states_along(optimizer: str, params, grads, hp, lr):
+    """The optimizer's own update applied to a run's gradients in order: its state before and
+    after every step."""
+    optimizer_fns = make_optimizer(optimizer)
+
+    def body(state, inputs):
+        theta, g, alpha = inputs
+        _, new_state = optimizer_fns.update(g, state, theta, {**hp, "lr": alpha})
+        return new_state, (state, new_state)
+
+    _, (before, after) = jax.lax.scan(body, optimizer_fns.init(params[0]), (params, grads, lr))
+    return before, after
+
+
+def states_along(traj: Trajectory) -> dict[str, np.ndarray]:
+    """The optimizer's state around every step of a run, by the names of its update rule (one row
+    per step): the engine's own update replayed on the gradients and learning rates the run used
+    (run with ``details``). Second-order methods, whose state depends on the loss itself, are
+    inspected a step at a time with :func:`inspect_step`."""
+    entry = OPTIMIZERS[traj.spec.optimizer]
+    if entry.needs_loss:
+        raise ValueError(f"{entry.label}'s state is inspected a step at a time")
+    if traj.grads is None:
+        raise ValueError("the run was made without details (its gradients were not kept)")
+    hp = {name: float(value) for name, value in traj.spec.resolve()[0].items()}
+    steps = len(traj.grads)
+    padding = [(0, step_bucket(steps) - steps), (0, 0)]  # one program per step bucket
+    inputs = (traj.points[:-1], traj.grads, traj.lr.astype(traj.grads.dtype)[:, None])
+    params, grads, lr = (np.pad(a, padding) for a in inputs)
+    before, after = jax.tree.map(
+        lambda a: np.asarray(a)[:steps],
+        _states_along(traj.spec.optimizer, params, grads, hp, lr[:, 0]),
+    )
+    if entry.explain is None:
+        return _fields(after, steps=True)
+    lr = np.asarray(traj.lr, np.float64)[:, None]
+    return entry.explain(_fields(before, steps=True), _fields(after, steps=True), hp, lr)
+
+
+def step_sizes(traj: Trajectory) -> np.ndarray:
+    r"""The step size :math:`a_{t,i}` of every step and coordinate, in
+    :math:`\Delta\theta_{t,i} = -a_{t,i}\, d_{t,i}` (the direction :math:`d` is the gradient;
+    Adam's :math:`\hat m`; the velocity of momentum methods): the optimizer's ``lr_eff`` where its
+    rule scales each coordinate, else the learning rate in every coordinate. Shape ``(T, n)``."""
+    values = states_along(traj)
+    lr = np.asarray(traj.lr, np.float64)[:, None]
+    return np.broadcast_to(values.get("lr_eff", lr), traj.grads.shape).copy()

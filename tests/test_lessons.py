@@ -185,36 +185,6 @@ def adaptive_runs():
     return run_many(surface, specs, surface.start, 50, {"kappa": 50.0})
 
 
-def test_step_sizes_reproduce_the_updates(adaptive_runs):
-    """update = −size · direction, with direction g (or Adam's m̂ / raw m)."""
-    for traj in adaptive_runs:
-        hp = traj.spec.resolve()[0]
-        size = lessons.step_size_per_coordinate(
-            traj.spec.optimizer, hp, traj.grads, traj.updates, traj.lr
-        )
-        g = traj.grads.astype(np.float64)
-        if traj.spec.optimizer == "adam":
-            m = lessons._ewa_rows(g, hp["beta1"])
-            if hp["bias_correction"]:
-                m = m / (1 - hp["beta1"] ** np.arange(1, len(g) + 1))[:, None]
-            direction = m
-        else:
-            direction = g
-        np.testing.assert_allclose(-size * direction, traj.updates, rtol=2e-3, atol=1e-9)
-
-
-def test_adaptive_steps_favour_the_flat_coordinate(adaptive_runs):
-    sgd, adagrad = adaptive_runs[0], adaptive_runs[1]
-    size = lessons.step_size_per_coordinate(
-        "adagrad", adagrad.spec.resolve()[0], adagrad.grads, adagrad.updates, adagrad.lr
-    )
-    assert np.all(size[:, 0] > 5 * size[:, 1])  # x is the flat direction of the bowl
-    flat = lessons.step_size_per_coordinate(
-        "sgd", sgd.spec.resolve()[0], sgd.grads, sgd.updates, sgd.lr
-    )
-    np.testing.assert_allclose(flat, 0.3, rtol=1e-6)
-
-
 def test_step_ratio_hides_zero_gradients():
     ratio = lessons.step_ratio(np.array([[1.0, 0.0]]), np.array([[-0.5, 0.1]]))
     assert ratio[0, 0] == 0.5 and math.isnan(ratio[0, 1])

@@ -4,7 +4,15 @@ import numpy as np
 import pytest
 
 from optim_lab.optimizers import OPTIMIZERS
-from optim_lab.step_inspector import QUANTITIES, _replay, inspect_step, optimizer_symbols
+from optim_lab.step_inspector import (
+    QUANTITIES,
+    _replay,
+    _states_along,
+    inspect_step,
+    optimizer_symbols,
+    states_along,
+    step_sizes,
+)
 from optim_lab.surfaces import SURFACES
 from optim_lab.trajectory import RunSpec, losses_at, run_many
 
@@ -109,3 +117,91 @@ def test_losses_at_minima():
     np.testing.assert_allclose(losses_at(rosen, rosen.minima), [0.0], atol=1e-7)
     np.testing.assert_allclose(losses_at(rosen, [(0.0, 0.0)], {"a": 2.0}), [4.0], rtol=1e-6)
     assert losses_at(rosen, []).shape == (0,)
+
+
+# ------------------------------------------------------------------------------------------------
+# The state along a whole run (the adaptive lesson's step sizes)
+
+
+def _ewa_rows(rows: np.ndarray, beta: float) -> np.ndarray:
+    """Reference: EWA down the first axis (v₀ = 0), float64, a loop."""
+    out, v = np.empty_like(rows), np.zeros(rows.shape[1:])
+    for i, row in enumerate(rows):
+        v = beta * v + (1.0 - beta) * row
+        out[i] = v
+    return out
+
+
+def _reference_step_size(optimizer: str, hp: dict, g: np.ndarray, updates: np.ndarray, lr):
+    """Each accumulator written out by hand in float64 from the run's gradients."""
+    lr, eps = lr[:, None], hp.get("eps", 0.0)
+    if optimizer == "adagrad":
+        return lr / (np.sqrt(np.cumsum(g * g, axis=0)) + eps)
+    if optimizer == "rmsprop":
+        return lr / (np.sqrt(_ewa_rows(g * g, hp["beta2"])) + eps)
+    if optimizer == "adam":
+        v = _ewa_rows(g * g, hp["beta2"])
+        if hp["bias_correction"]:
+            v = v / (1.0 - hp["beta2"] ** np.arange(1, len(g) + 1))[:, None]
+        return lr / np.sqrt(v + eps) if hp["eps_inside_sqrt"] else lr / (np.sqrt(v) + eps)
+    if optimizer == "adadelta":
+        s = _ewa_rows(g * g, hp["rho"])
+        u = _ewa_rows((updates / lr) ** 2, hp["rho"])
+        u_before = np.vstack([np.zeros((1, g.shape[1])), u[:-1]])
+        return lr * np.sqrt(u_before + eps) / np.sqrt(s + eps)
+    return np.broadcast_to(lr, g.shape)
+
+
+ADAPTIVE_SPECS = [
+    RunSpec("sgd", {"lr": 0.3}),
+    RunSpec("momentum", {"lr": 0.05}),
+    RunSpec("adagrad", {"lr": 0.5}),
+    RunSpec("rmsprop", {"lr": 0.01}),
+    RunSpec("adam", {"lr": 0.05}),
+    RunSpec("adam", {"lr": 0.05, "bias_correction": 0.0, "eps_inside_sqrt": 1.0, "eps": 0.01}),
+    RunSpec("adadelta", {"lr": 1.0}),
+]
+
+
+@pytest.mark.parametrize("spec", ADAPTIVE_SPECS, ids=lambda s: s.display_label)
+def test_step_sizes_match_the_accumulators_by_hand_and_reproduce_the_updates(spec):
+    surface = SURFACES["bowl"]
+    (traj,) = run_many(surface, [spec], surface.start, 37, {"kappa": 50.0})
+    hp = traj.spec.resolve()[0]
+    g, updates = traj.grads.astype(np.float64), traj.updates.astype(np.float64)
+    size = step_sizes(traj)
+    reference = _reference_step_size(spec.optimizer, hp, g, updates, traj.lr.astype(np.float64))
+    np.testing.assert_allclose(size, reference, rtol=2e-4)
+    if spec.optimizer == "momentum":
+        direction = states_along(traj)["velocity"]
+    elif spec.optimizer == "adam":
+        direction = states_along(traj)["m_hat"]
+    else:
+        direction = g
+    np.testing.assert_allclose(-size * direction, updates, rtol=2e-3, atol=1e-9)
+
+
+def test_adaptive_steps_favour_the_flat_coordinate():
+    surface = SURFACES["bowl"]
+    (traj,) = run_many(
+        surface, [RunSpec("adagrad", {"lr": 0.5})], surface.start, 50, {"kappa": 50.0}
+    )
+    size = step_sizes(traj)
+    assert np.all(size[:, 0] > 5 * size[:, 1])  # x is the flat direction of the bowl
+
+
+def test_state_along_a_run_needs_no_new_program_for_a_new_length():
+    surface = SURFACES["bowl"]
+    runs = [run_many(surface, [RunSpec("rmsprop")], surface.start, n)[0] for n in (40, 41, 50)]
+    states_along(runs[0])
+    before = _states_along._cache_size()
+    for traj in runs[1:]:
+        assert states_along(traj)["s"].shape == (len(traj.grads), 2)
+    assert _states_along._cache_size() == before  # the same step bucket
+
+
+def test_second_order_state_is_inspected_a_step_at_a_time():
+    surface = SURFACES["bowl"]
+    (traj,) = run_many(surface, [RunSpec("newton")], surface.start, 5)
+    with pytest.raises(ValueError, match="a step at a time"):
+        states_along(traj)

@@ -9,6 +9,7 @@ from optim_lab.figures.lines import loss_figure
 from optim_lab.figures.surface import paths_from_trajectories
 from optim_lab.optimizers import OPTIMIZERS
 from optim_lab.registry import HParam
+from optim_lab.step_inspector import states_along, step_sizes
 from optim_lab.surfaces import SURFACES
 from optim_lab.trajectory import RunSpec, best_known_loss
 from optim_lab.ui import cache, export, widgets
@@ -129,12 +130,7 @@ with section("The step size of each coordinate"):
         horizontal_radio=True,
     )
     if quantity == "size":
-        sizes = [
-            lessons.step_size_per_coordinate(
-                t.spec.optimizer, t.spec.resolve()[0], t.grads, t.updates, t.lr
-            )
-            for t in trajs
-        ]
+        sizes = [step_sizes(t) for t in trajs]
         y_title = "step size (log)"
     else:
         sizes = [lessons.step_ratio(t.grads, t.updates) for t in trajs]
@@ -211,12 +207,9 @@ with section("ε inside or outside the square root"):
     lr_adam = float(adam_hp["lr"])
     rms = np.geomspace(min(eps / 10, 1e-3), 10.0, 300)
     seen = []
+    v_hat = states_along(eps_runs[0])["v_hat"]
     for axis, col in (("x", 0), ("y", 1)):
-        g = np.asarray(eps_runs[0].grads[:, col], dtype=float)
-        v = lessons.step_size_per_coordinate(
-            "adam", {**adam_hp, "eps": 0.0}, eps_runs[0].grads, eps_runs[0].updates, np.ones(len(g))
-        )
-        root = 1.0 / v[:, col]  # √v̂ per step
+        root = np.sqrt(v_hat[:, col])
         root = root[np.isfinite(root) & (root > 0)]
         if root.size:
             seen.append((f"√v̂ seen in {axis}", float(root.min()), float(root.max())))
@@ -275,12 +268,7 @@ with section("ε inside or outside the square root"):
         all_runs,
         main_fig,
         extra=lambda: {
-            "step_size": [
-                lessons.step_size_per_coordinate(
-                    t.spec.optimizer, t.spec.resolve()[0], t.grads, t.updates, t.lr
-                )
-                for t in all_runs
-            ]
+            "step_size": [step_sizes(t) for t in all_runs]
         },
         figure_what="paths figure",
         figure_name="adaptive_paths",
