@@ -24,6 +24,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from optim_lab.cpu_tuning import available_cores
 from optim_lab.nn.generalization import (
     BatchSpec,
     fit_batch,
@@ -33,7 +34,6 @@ from optim_lab.nn.generalization import (
     prepare_data,
 )
 from optim_lab.nn.search import propose
-from optim_lab.pieces import available_cores
 
 
 def bench(

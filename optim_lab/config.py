@@ -1,5 +1,5 @@
-"""Process-wide JAX settings: float64 on request, the persistent compilation cache, and XLA's
-CPU compiler option for small loops (set on import, before JAX starts its backend)."""
+"""Process-wide JAX settings: float64 on request and the persistent compilation cache (importing
+it also sets the XLA flags of :mod:`optim_lab.cpu_tuning`, before JAX starts its backend)."""
 
 from __future__ import annotations
 
@@ -13,35 +13,11 @@ from pathlib import Path
 
 CACHE_ENV = "OPTIM_LAB_JAX_CACHE"
 
-# XLA:CPU compiles a while loop into a single kernel when one iteration touches fewer bytes than
-# this; any other loop runs each iteration as a graph of small kernels, scheduled on a thread pool,
-# which costs more than a small step itself. XLA's default (1 kB) misses a 2D run that returns its
-# gradients and a batch of a few runs; this covers them, while loops over real data or networks
-# (far more bytes per step) are unaffected.
-SMALL_LOOP_BYTES = 65536
-_SMALL_LOOP_OPTION = "xla_cpu_small_while_loop_byte_threshold"
-
-
-def _compile_small_loops_into_kernels() -> None:
-    """Adds :data:`SMALL_LOOP_BYTES` to ``XLA_FLAGS`` unless the user already chose a value. XLA
-    reads the flags once, when JAX first computes something: later changes have no effect."""
-    flags = os.environ.get("XLA_FLAGS", "")
-    if _SMALL_LOOP_OPTION in flags:
-        return
-    option = f"{_SMALL_LOOP_OPTION}={SMALL_LOOP_BYTES}"
-    extra = "--xla_backend_extra_options="
-    if extra in flags:  # one flag holds all extra options, comma-separated
-        flags = flags.replace(extra, f"{extra}{option},", 1)
-    else:
-        flags = f"{flags} {extra}{option}".strip()
-    os.environ["XLA_FLAGS"] = flags
-
-
-_compile_small_loops_into_kernels()
-
-import jax  # noqa: E402  (after the flags above)
+import jax  # noqa: E402
 from jax._src import compilation_cache as _jax_compilation_cache  # noqa: E402
 from jax._src import lru_cache as _jax_lru_cache  # noqa: E402
+
+from . import cpu_tuning  # noqa: F401, E402  (sets XLA's flags before JAX computes anything)
 
 _log = logging.getLogger(__name__)
 

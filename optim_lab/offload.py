@@ -56,7 +56,7 @@ PROCESSES_ENV = "OPTIM_LAB_COMPUTE_PROCESSES"
 
 def processes_wanted() -> int:
     """Helpers for a server: ``$OPTIM_LAB_COMPUTE_PROCESSES`` (0: none), else one per usable core."""
-    from .pieces import available_cores
+    from .cpu_tuning import available_cores
 
     text = os.environ.get(PROCESSES_ENV, "").strip()
     return int(text) if text.isdigit() else available_cores()

@@ -31,9 +31,9 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from .cpu_tuning import pieces_for_cores
 from .expr import Expression
 from .optimizers import OPTIMIZERS, make_optimizer
-from .pieces import available_cores, equal_pieces
 from .schedules import SCHEDULES, init_schedule_state, lr_at, observe_loss, traced_params
 from .surfaces import SurfaceEntry
 from .transforms import MODIFIER_PARAMS, Modifiers, apply_modifiers
@@ -353,7 +353,7 @@ def _single_run(program: Program, start, surface_params, run, lr_override=None, 
     """Scans one run: per-step outputs (no lr when it is constant) and ``diverged_at``
     (``steps + 1`` when it never diverged). Each step writes its outputs as one short vector: the
     fewer bytes a step touches, the likelier XLA:CPU compiles the whole loop into one kernel (see
-    :data:`optim_lab.config.SMALL_LOOP_BYTES`)."""
+    :data:`optim_lab.cpu_tuning.SMALL_LOOP_BYTES`)."""
     carry, step = _stepper(program, start, surface_params, run, lr_override, freeze)
     constant_lr = lr_override is None and program.schedules == ("constant",)
 
@@ -583,20 +583,6 @@ def _sweep_batch(program: Program, n_steps, start, surface_params, packed: Packe
     return jax.vmap(one)(packed)
 
 
-# A grid smaller than this runs in one piece.
-MIN_CELLS_TO_SPLIT = 2048
-
-
-def _split_for_cores(packed: PackedNumbers) -> list[PackedNumbers]:
-    """Equal pieces of a large batch, one per CPU core (see :func:`~optim_lab.pieces.equal_pieces`).
-    XLA runs each call on one core; pieces dispatched together run side by side. On a GPU the batch
-    stays whole."""
-    cores = min(available_cores(), 8)
-    if jax.default_backend() != "cpu" or cores < 2 or len(packed.seed) < MIN_CELLS_TO_SPLIT:
-        return [packed]
-    return equal_pieces(packed, cores)
-
-
 def sweep(
     surface: SurfaceEntry,
     base: RunSpec,
@@ -647,7 +633,7 @@ def sweep(
     )
     parts = [
         _sweep_batch(program, *rest, part, np.asarray(tol, dtype))  # dispatched, not awaited
-        for part in _split_for_cores(packed)
+        for part in pieces_for_cores(packed)
     ]
     final, first, diverged = (
         np.concatenate([np.asarray(part[i]) for part in parts])[: grid_x.size] for i in range(3)

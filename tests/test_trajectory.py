@@ -285,14 +285,14 @@ def test_every_schedule_drives_a_run():
 
 
 def test_a_large_sweep_split_across_cores_equals_the_whole(monkeypatch):
-    import optim_lab.trajectory as trajectory
+    from optim_lab import cpu_tuning
 
     bowl = SURFACES["bowl"]
     lrs = np.geomspace(1e-3, 3.0, 64)
     betas = np.linspace(0.0, 0.99, 40)  # 2560 cells: split (unevenly, into 3 padded pieces)
-    monkeypatch.setattr(trajectory, "available_cores", lambda: 3)
+    monkeypatch.setattr(cpu_tuning, "available_cores", lambda: 3)
     split = sweep(bowl, RunSpec("momentum"), "lr", lrs, "beta", betas, (1.5, 1.5), 60)
-    monkeypatch.setattr(trajectory, "MIN_CELLS_TO_SPLIT", 10**9)
+    monkeypatch.setattr(cpu_tuning, "MIN_RUNS_TO_SPLIT", 10**9)
     whole = sweep(bowl, RunSpec("momentum"), "lr", lrs, "beta", betas, (1.5, 1.5), 60)
     for a, b in zip(split[4:], whole[4:], strict=True):
         np.testing.assert_array_equal(a, b)

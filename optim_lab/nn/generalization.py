@@ -41,9 +41,9 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from ..cpu_tuning import available_cores, equal_pieces, trial_groups
 from ..ewa import bias_correct, ewa_update
 from ..optimizers import OPTIMIZERS
-from ..pieces import available_cores, equal_pieces
 from ..schedules import SCHEDULES, init_schedule_state, traced_params
 from .budget import check_training
 from .data import fit_preprocessor, make_dataset
@@ -404,7 +404,7 @@ def fit_batch(
     seeds = range(t) if seeds is None else seeds
     keys = np.array([[0, int(s) % (2**32)] for s in seeds], np.uint32)
     if groups is None:
-        groups = 2 * available_cores() if jax.default_backend() == "cpu" else 1
+        groups = trial_groups()
     parts = equal_pieces((flat0, hp, weights, pmask, keys), int(groups))
     shared = (jnp.asarray(x, jnp.float32), jnp.asarray(y, jnp.int32), weight_mask(spec.layout))
 

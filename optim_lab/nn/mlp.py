@@ -22,6 +22,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from ..cpu_tuning import output_matmul
 from .activations import ACTIVATIONS
 from .activations import act_params as default_act_params
 from .batchnorm import BNState, batchnorm_test, batchnorm_train
@@ -181,38 +182,11 @@ def apply_mlp(
         elif not train:
             h = dropout_test(h, dropout, dropout_mode)
     out = params[-1]
-    narrow = out["w"].shape[-1] <= NARROW_OUTPUTS
-    logits = (_narrow_matmul if narrow else jnp.matmul)(h, out["w"]) + out["b"]
+    logits = output_matmul(h, out["w"]) + out["b"]
     aux = {}
     if stats:
         aux = {k: jnp.stack(v) if v else jnp.zeros((0,), x.dtype) for k, v in collected.items()}
     return logits, new_bn, aux
-
-
-# Output layers with at most this many units differentiate through :func:`_narrow_matmul` (CPU
-# tuning: one small kernel per class pays off for a few classes, not for ten).
-NARROW_OUTPUTS = 4
-
-
-@jax.custom_jvp
-def _narrow_matmul(h: jax.Array, w: jax.Array) -> jax.Array:
-    r"""``h @ w`` for a weight matrix with few columns (an output layer of a few classes).
-
-    Only the derivative differs: its weight part is written column by column (one matrix-vector
-    product per class), so the weight gradient (its transpose) becomes one :math:`h^\top g_{:,j}`
-    per class. XLA:CPU computes the single contraction :math:`h^\top g` over the batch rows up to
-    four times as slowly for such a narrow :math:`g` (a broadcast multiply-and-sum, twice), and that
-    product alone cost a small network a sixth of its training step.
-    """
-    return h @ w
-
-
-@_narrow_matmul.defjvp
-def _narrow_matmul_jvp(primals, tangents):
-    h, w = primals
-    dh, dw = tangents
-    columns = [h @ dw[:, j] for j in range(w.shape[-1])]
-    return h @ w, dh @ w + jnp.stack(columns, axis=-1)
 
 
 def _hidden_widths(params: Params, activation: str) -> list[int]:

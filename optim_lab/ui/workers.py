@@ -62,7 +62,7 @@ COMPUTE_PROCESSES_ENV = "OPTIM_LAB_COMPUTE_PROCESSES"
 
 
 def usable_cores() -> int:
-    """CPU cores this process may run on (as optim_lab.pieces counts them, without importing JAX
+    """CPU cores this process may run on (as optim_lab.cpu_tuning counts them, without importing JAX
     into the supervisor)."""
     try:
         return len(os.sched_getaffinity(0))

@@ -267,9 +267,7 @@ with section("ε inside or outside the square root"):
         "adaptive_runs",
         all_runs,
         main_fig,
-        extra=lambda: {
-            "step_size": [step_sizes(t) for t in all_runs]
-        },
+        extra=lambda: {"step_size": [step_sizes(t) for t in all_runs]},
         figure_what="paths figure",
         figure_name="adaptive_paths",
         **context,

@@ -217,21 +217,3 @@ def test_losses():
     assert float(masked) == pytest.approx(first, rel=1e-6)  # the masked row does not count
     assert float(bce) == pytest.approx(np.mean(np.log1p(np.exp(-s[:, 0]))), rel=1e-5)
     assert float(mse) == pytest.approx(0.5 * (0.25 + 0.25) / 2)  # ½Σ(s − onehot)², averaged
-
-
-def test_narrow_output_layer_has_the_exact_derivatives_of_a_matmul():
-    # Gradients are covered by the float64 gradient checks; here: forward mode, second order
-    # (Newton's Hessian) and leading batch dimensions agree with a plain matmul.
-    from optim_lab.nn.mlp import _narrow_matmul
-
-    rng = np.random.default_rng(0)
-    h, w = rng.standard_normal((2, 5, 4)), rng.standard_normal((4, 3))
-    with jax.enable_x64(True):
-        for f in (jax.grad, jax.hessian):
-            ours = f(lambda w: jax.numpy.sum(jax.numpy.tanh(_narrow_matmul(h, w))))(w)
-            plain = f(lambda w: jax.numpy.sum(jax.numpy.tanh(h @ w)))(w)
-            np.testing.assert_allclose(ours, plain, rtol=1e-12, atol=1e-12)
-        ours = jax.jacfwd(_narrow_matmul, argnums=(0, 1))(h, w)
-        plain = jax.jacfwd(jax.numpy.matmul, argnums=(0, 1))(h, w)
-        for a, b in zip(ours, plain, strict=True):
-            np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
