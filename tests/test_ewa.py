@@ -19,13 +19,7 @@ from optim_lab.ewa import (
     worked_example,
 )
 
-
-@pytest.fixture(autouse=True, scope="module")
-def _float64():
-    previous = jax.config.jax_enable_x64
-    jax.config.update("jax_enable_x64", True)
-    yield
-    jax.config.update("jax_enable_x64", previous)
+pytestmark = pytest.mark.usefixtures("float64")
 
 
 def hand_loop(values, beta):

@@ -35,12 +35,7 @@ PROPERTY_SETTINGS = settings(
 )
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _float64():
-    previous = jax.config.jax_enable_x64
-    jax.config.update("jax_enable_x64", True)
-    yield
-    jax.config.update("jax_enable_x64", previous)
+pytestmark = pytest.mark.usefixtures("float64")
 
 
 def evaluate(text: str, x: float, y: float) -> float:

@@ -21,12 +21,7 @@ RTOL = 1e-10
 ATOL = 1e-12
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _float64():
-    previous = jax.config.jax_enable_x64
-    jax.config.update("jax_enable_x64", True)
-    yield
-    jax.config.update("jax_enable_x64", previous)
+pytestmark = pytest.mark.usefixtures("float64")
 
 
 # --------------------------------------------------------------------------------------------------
