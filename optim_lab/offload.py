@@ -10,6 +10,10 @@ return plain values and NumPy arrays.
 Each call is bounded: a helper that runs past ``timeout`` seconds or grows past ``memory_mb`` is
 killed and replaced, and the caller gets :class:`ComputeLimitError`; so does a caller whose helper
 died. The others' calls go on.
+
+Functions marked ``long`` (searches, ensembles: seconds each) never hold every helper at once: with
+two or more helpers, one is always left for the short computations of the other lessons, which
+would otherwise queue behind them.
 """
 
 from __future__ import annotations
@@ -36,8 +40,11 @@ class ComputeLimitError(RuntimeError):
     """A computation ran past its time or memory budget, or its helper process died."""
 
 
-def offloaded(function: F) -> F:
-    """Runs ``function`` in a helper process when a pool is started (see the module docstring)."""
+def offloaded(function: F | None = None, *, long: bool = False) -> Any:
+    """Runs ``function`` in a helper process when a pool is started (see the module docstring);
+    ``@offloaded(long=True)`` for one that takes seconds."""
+    if function is None:
+        return functools.partial(offloaded, long=long)
     name = f"{function.__module__}:{function.__qualname__}"
     _FUNCTIONS[name] = function
 
@@ -46,9 +53,9 @@ def offloaded(function: F) -> F:
         pool = _pool
         if pool is None:
             return function(*args, **kwargs)
-        return pool.call(name, args, kwargs)
+        return pool.call(name, args, kwargs, long=long)
 
-    return call  # type: ignore[return-value]
+    return call
 
 
 PROCESSES_ENV = "OPTIM_LAB_COMPUTE_PROCESSES"
@@ -165,6 +172,7 @@ class Pool:
         self._idle: queue.Queue[_Helper] = queue.Queue()
         self._helpers: list[_Helper] = []
         self._lock = threading.Lock()
+        self._long_calls = threading.BoundedSemaphore(max(1, processes - 1))
         for _ in range(max(1, processes)):
             self._add(_Helper(self._context))
 
@@ -183,7 +191,13 @@ class Pool:
         with self._lock:
             return [h.process.pid for h in self._helpers if h.process.pid is not None]
 
-    def call(self, name: str, args: tuple, kwargs: dict) -> Any:
+    def call(self, name: str, args: tuple, kwargs: dict, *, long: bool = False) -> Any:
+        if long:
+            with self._long_calls:
+                return self._call(name, args, kwargs)
+        return self._call(name, args, kwargs)
+
+    def _call(self, name: str, args: tuple, kwargs: dict) -> Any:
         helper = self._idle.get()
         try:
             helper.wait_ready()

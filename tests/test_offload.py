@@ -33,6 +33,12 @@ def sleep(seconds: float) -> float:
     return seconds
 
 
+@offloaded(long=True)
+def long_sleep(seconds: float) -> float:
+    time.sleep(seconds)
+    return seconds
+
+
 @offloaded
 def hold_megabytes(megabytes: int) -> int:
     block = np.ones(megabytes * 2**20 // 8)  # written, so resident
@@ -94,3 +100,29 @@ def test_a_helper_that_keeps_too_much_memory_is_replaced_after_its_call():
     finally:
         offload.stop()
     assert first != second
+
+
+@pytest.mark.slow
+def test_long_calls_always_leave_a_helper_for_short_ones():
+    """Two helpers: two long calls run one after the other, and a short call started meanwhile
+    runs at once instead of waiting behind them."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    offload.start(2)
+    try:
+        where_and_what(np.ones(1))  # both helpers ready
+        where_and_what(np.ones(1))
+        with ThreadPoolExecutor(3) as threads:
+            started = time.monotonic()
+            longs = [threads.submit(long_sleep, 1.5) for _ in range(2)]
+            time.sleep(0.3)
+            short = threads.submit(sleep, 0.1)
+            short.result()
+            short_done = time.monotonic() - started
+            for future in longs:
+                future.result()
+            longs_done = time.monotonic() - started
+    finally:
+        offload.stop()
+    assert short_done < 1.2  # not behind a long call
+    assert longs_done > 2.9  # the two long calls did not run side by side

@@ -118,7 +118,7 @@ def grad_check(activation: str, dataset: str, broken: bool, seed: int) -> dict:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-@offloaded
+@offloaded(long=True)
 def search_stage(
     dataset: str,
     method: str,
@@ -169,7 +169,7 @@ def search_stages(
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-@offloaded
+@offloaded(long=True)
 def ensemble_run(
     dataset: str,
     points: int,
@@ -290,26 +290,20 @@ def digits_size_curve(seed: int) -> dict:
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-@offloaded
-def transfer_pretrain(seed: int) -> float:
-    """Pre-trains the source network of :mod:`optim_lab.nn.transfer` (the weights stay in the
-    core's cache) and returns its source accuracy."""
-    from ..nn.transfer import pretrain
+@offloaded(long=True)
+def transfer_curves(seed: int, similarities: tuple[str, ...], sizes: tuple[int, ...]) -> dict:
+    """:func:`optim_lab.nn.transfer.transfer_curve` for each similarity, in one helper so that the
+    source network is pre-trained once: ``{similarity: {"sizes", "acc": {strategy: (S,)},
+    "loss": {strategy: (S, steps)}, "source_acc"}}`` as NumPy."""
+    from ..nn.transfer import transfer_curve
 
-    return pretrain(int(seed))[1]
-
-
-@st.cache_data(max_entries=32, show_spinner=False)
-@offloaded
-def transfer_curve(similarity: str, seed: int, sizes: tuple[int, ...]) -> dict:
-    """:func:`optim_lab.nn.transfer.transfer_curve`: ``{"sizes", "acc": {strategy: (S,)},
-    "loss": {strategy: (S, steps)}, "source_acc"}`` as NumPy."""
-    from ..nn.transfer import transfer_curve as curve
-
-    r = curve(sizes, similarity, int(seed))
-    return {
-        "sizes": np.asarray(r["sizes"]),
-        "acc": {k: np.asarray(v, float) for k, v in r["acc"].items()},
-        "loss": {k: np.asarray(v, float) for k, v in r["loss"].items()},
-        "source_acc": float(r["source_acc"]),
-    }
+    curves = {}
+    for similarity in similarities:
+        r = transfer_curve(sizes, similarity, int(seed))
+        curves[similarity] = {
+            "sizes": np.asarray(r["sizes"]),
+            "acc": {k: np.asarray(v, float) for k, v in r["acc"].items()},
+            "loss": {k: np.asarray(v, float) for k, v in r["loss"].items()},
+            "source_acc": float(r["source_acc"]),
+        }
+    return curves

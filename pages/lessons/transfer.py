@@ -102,18 +102,18 @@ seed = widgets.integer(
 little, lots = little_pc * TARGET_CLASSES, lots_pc * TARGET_CLASSES
 seeds = [seed + i for i in range(n_seeds)]
 
-jobs = [(sim, s) for s in seeds for sim in SIMILARITIES]
 progress = st.progress(0.0, text="Pre-training on the source digits…")
 source_acc = []
 results: dict[str, list[dict]] = {sim: [] for sim in SIMILARITIES}
-for i, (sim, s) in enumerate(jobs):
-    if sim == SIMILARITIES[0]:
-        progress.progress(i / len(jobs), text=f"Pre-training on the source digits (seed {s})…")
-        source_acc.append(nn_cache.transfer_pretrain(s))
+for i, s in enumerate(seeds):
     progress.progress(
-        (i + 0.5) / len(jobs), text=f"Training 4 strategies × {len(SIZES)} sizes ({sim}, seed {s})…"
+        i / len(seeds),
+        text=f"Pre-training, then 4 strategies × {len(SIZES)} sizes on both tasks (seed {s})…",
     )
-    results[sim].append(nn_cache.transfer_curve(sim, s, SIZES))
+    by_similarity = nn_cache.transfer_curves(s, SIMILARITIES, SIZES)
+    source_acc.append(by_similarity[SIMILARITIES[0]]["source_acc"])
+    for sim in SIMILARITIES:
+        results[sim].append(by_similarity[sim])
 progress.empty()
 
 curves = {
