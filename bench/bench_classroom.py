@@ -50,7 +50,7 @@ from urllib.parse import urlencode
 
 import websockets
 
-from optim_lab.presets import all_presets
+from optim_lab.lessons import all_presets
 from optim_lab.ui.layout import LESSONS
 from optim_lab.ui.ws_client import (
     AppServer,

@@ -9,6 +9,8 @@ entries instead of a value, so no NaN or infinity ever reaches the colour scale.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 
@@ -194,3 +196,26 @@ def sweep_heatmap(
     fig.update_yaxes(title=y_title, range=[ys[0] - dy, ys[-1] + dy])
     fig.update_layout(clickmode="event+select", dragmode=False)
     return fig
+
+
+def cell_from_selection(event: Mapping[str, Any] | None) -> tuple[float, float] | None:
+    """The (x, y) values of a clicked heat-map cell from a Streamlit Plotly selection event.
+
+    Cells carry ``customdata = [x, y]``; the browser sends it back as a list or as
+    ``{"0": x, "1": y}``. Points without such data (other traces) are ignored.
+
+    Returns:
+        The first selected cell's values, or ``None``.
+    """
+    selection = (event or {}).get("selection") or {}
+    for point in selection.get("points") or []:
+        data = point.get("customdata")
+        if isinstance(data, Mapping):
+            data = [data.get("0"), data.get("1")]
+        try:
+            x, y = float(data[0]), float(data[1])
+        except (TypeError, ValueError, IndexError, KeyError):
+            continue
+        if math.isfinite(x) and math.isfinite(y):
+            return x, y
+    return None

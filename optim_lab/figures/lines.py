@@ -82,3 +82,48 @@ def loss_figure(
         title=title,
         height=height,
     )
+
+
+def recolor_runs(fig: plain.Figure, colors: dict[str, str]) -> plain.Figure:
+    """Gives every trace whose legend name starts with a run label that run's colour.
+
+    Two runs of the same optimizer share its colour and differ only by dash; when they differ by
+    their schedule, the scheduled run takes the schedule's colour (as in the schedule chart) so the
+    pair reads apart even where noisy curves overlap.
+
+    Args:
+        fig: a figure built by :mod:`optim_lab.figures.surface` or :mod:`optim_lab.figures.lines`.
+        colors: run label → colour.
+    """
+    for trace in fig.data:
+        name = trace.get("name") or ""
+        for label, color in colors.items():
+            if name.startswith(label) and trace["type"] == "scatter":
+                plain.update(trace, line_color=color, marker_color=color)
+    return fig
+
+
+LOSS_FLOOR = 1e-12
+
+
+def loss_gap_figure(
+    paths: Sequence[Path],
+    losses: Sequence[np.ndarray],
+    minimum: float | None,
+    *,
+    floor: float = LOSS_FLOOR,
+    height: int = 320,
+) -> plain.Figure:
+    """Loss − minimum on a log axis, floored at ``floor``.
+
+    Runs that reach the minimum exactly (float32 often rounds the loss to 0 there) would otherwise
+    vanish from a log axis, or push :func:`~optim_lab.figures.lines.loss_figure` onto a linear one
+    where one early spike flattens every other curve. Without a known minimum this is the plain
+    loss figure.
+    """
+    if minimum is None:
+        return loss_figure(paths, losses, height=height)
+    gaps = [np.maximum(np.asarray(loss, dtype=float) - minimum, floor) for loss in losses]
+    return per_step_figure(
+        paths, gaps, y_title=f"loss − minimum (log, floor {floor:.0e})", log_y=True, height=height
+    )

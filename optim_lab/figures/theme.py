@@ -19,6 +19,8 @@ DASHES = ["solid", "dash", "dot", "dashdot"]
 SURFACE_SCALE = "Viridis"
 HEATMAP_SCALE = "Cividis"
 DIVERGED_COLOR = "#D55E00"
+#: Class colours of the network lessons (Okabe–Ito: colour-blind safe, light and dark backgrounds).
+CLASS_COLORS = OKABE_ITO
 FONT = dict(family="Inter, Source Sans Pro, Arial, sans-serif", size=14)
 
 
@@ -62,3 +64,9 @@ def base_layout(
         hovermode="closest",
     )
     return fig
+
+
+def hex_to_rgba(color: str, alpha: float) -> str:
+    """``#rrggbb`` with an opacity, for Plotly."""
+    r, g, b = (int(color[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r},{g},{b},{alpha})"

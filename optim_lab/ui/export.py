@@ -26,8 +26,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from ..exports import columns_csv, columns_json, json_ready, trajectories_columns, trajectories_json
 from ..figures.plain import Figure
-from ..lessons import columns_csv, columns_json, json_ready, trajectories_columns, trajectories_json
 
 CSV = "text/csv"
 JSON = "application/json"
@@ -169,7 +169,7 @@ def runs_export(
     **context: Any,
 ) -> None:
     """Optimizer runs as CSV (one row per run and point, see
-    :func:`~optim_lab.lessons.trajectories_columns`; ``extra`` adds per-step columns) and JSON
+    :func:`~optim_lab.exports.trajectories_columns`; ``extra`` adds per-step columns) and JSON
     (the CLI's fields, each run's settings, and ``context``), and ``fig`` as HTML and PNG.
 
     ``extra`` may be a function, called only when the CSV is downloaded (for columns that take

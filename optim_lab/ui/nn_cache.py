@@ -10,8 +10,9 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
+from ..lessons.preprocessing.experiment import correlated_cloud, sign_bias_sgd
+from ..lessons.sanity.experiment import initial_losses
 from ..nn import TrainConfig, curve, gradcheck_dataset, init_stats, train
-from ..nn.lessons import correlated_cloud, initial_losses, sign_bias_sgd
 from ..offload import offloaded
 
 
@@ -238,8 +239,8 @@ def ensemble_run(
 @st.cache_data(max_entries=8, show_spinner=False)
 @offloaded
 def penalty_sweep(seed: int) -> dict:
-    """L2, L1 and elastic net at every λ of the sweep (:func:`optim_lab.nn.reg_lessons.penalty_sweep`)."""
-    from ..nn.reg_lessons import penalty_sweep as run
+    """L2, L1 and elastic net at every λ of the sweep (:func:`optim_lab.lessons.regularization.experiment.penalty_sweep`)."""
+    from ..lessons.regularization.experiment import penalty_sweep as run
 
     return run(seed=seed)
 
@@ -248,7 +249,7 @@ def penalty_sweep(seed: int) -> dict:
 def neuron_samples(
     w: tuple[float, float], inputs: tuple[float, float], keep: float, samples: int, seed: int
 ) -> dict:
-    from ..nn.reg_lessons import neuron_samples as run
+    from ..lessons.regularization.experiment import neuron_samples as run
 
     return run(w, inputs, keep, samples, seed)
 
@@ -256,7 +257,7 @@ def neuron_samples(
 @st.cache_data(max_entries=8, show_spinner=False)
 @offloaded
 def dropout_gap(keeps: tuple[float, ...], mode: str, seed: int) -> dict:
-    from ..nn.reg_lessons import dropout_gap as run
+    from ..lessons.regularization.experiment import dropout_gap as run
 
     return run(keeps, mode, seed=seed)
 
@@ -264,7 +265,7 @@ def dropout_gap(keeps: tuple[float, ...], mode: str, seed: int) -> dict:
 @st.cache_data(max_entries=8, show_spinner=False)
 @offloaded
 def stopping_curves(seed: int) -> dict:
-    from ..nn.reg_lessons import stopping_curves as run
+    from ..lessons.regularization.experiment import stopping_curves as run
 
     return run(seed=seed)
 
@@ -272,7 +273,7 @@ def stopping_curves(seed: int) -> dict:
 @st.cache_data(max_entries=16, show_spinner=False)
 @offloaded
 def augmentation_compare(n_train: int, max_shift: float, noise: float, seed: int) -> dict:
-    from ..nn.reg_lessons import augmentation_compare as run
+    from ..lessons.regularization.experiment import augmentation_compare as run
 
     return run(n_train=n_train, max_shift=max_shift, noise=noise, seed=seed)
 

@@ -20,7 +20,7 @@ from typing import Any
 
 import streamlit as st
 
-from ..lessons import cell_from_selection
+from ..figures.heatmap import cell_from_selection
 
 _WRITTEN = "_url_written"
 _NOTICES = "_url_notices"

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from optim_lab.figures.activations import (
+from optim_lab.lessons.activations.figures import (
     ActivationCurve,
     activation_colour,
     activation_figure,

@@ -3,10 +3,10 @@
 import numpy as np
 import streamlit as st
 
-from optim_lab import lessons
-from optim_lab.figures.adaptive import bias_correction_figure, eps_figure, step_size_figure
 from optim_lab.figures.lines import loss_figure
 from optim_lab.figures.surface import paths_from_trajectories
+from optim_lab.lessons.adaptive import experiment
+from optim_lab.lessons.adaptive.figures import bias_correction_figure, eps_figure, step_size_figure
 from optim_lab.optimizers import OPTIMIZERS
 from optim_lab.registry import HParam
 from optim_lab.step_inspector import states_along, step_sizes
@@ -133,7 +133,7 @@ with section("The step size of each coordinate"):
         sizes = [step_sizes(t) for t in trajs]
         y_title = "step size (log)"
     else:
-        sizes = [lessons.step_ratio(t.grads, t.updates) for t in trajs]
+        sizes = [experiment.step_ratio(t.grads, t.updates) for t in trajs]
         y_title = "|Δθᵢ| / |gᵢ| (log)"
     st.plotly_chart(step_size_figure(paths, sizes, y_title=y_title), key="adaptive_sizes")
     st.caption(
@@ -164,8 +164,8 @@ with section("Adam's bias correction"):
     )
     bias_runs = cache.runs(surface_name, surface_params, bias_specs, start, steps)
     shown = min(BIAS_STEPS, steps)
-    factors = lessons.adam_bias_factors(b1, b2, shown)
-    lengths = [lessons.step_lengths(t.updates[:shown]) for t in bias_runs]
+    factors = experiment.adam_bias_factors(b1, b2, shown)
+    lengths = [experiment.step_lengths(t.updates[:shown]) for t in bias_runs]
     bias_fig = bias_correction_figure(factors, lengths[0], lengths[1], beta1=b1, beta2=b2)
     st.plotly_chart(bias_fig, key="adaptive_bias")
     st.markdown("**Uncorrected step length ÷ corrected step length** (measured on the two runs)")
@@ -217,8 +217,8 @@ with section("ε inside or outside the square root"):
         st.plotly_chart(
             eps_figure(
                 rms,
-                lessons.adam_step_multiplier(rms, lr_adam, eps, inside=False),
-                lessons.adam_step_multiplier(rms, lr_adam, eps, inside=True),
+                experiment.adam_step_multiplier(rms, lr_adam, eps, inside=False),
+                experiment.adam_step_multiplier(rms, lr_adam, eps, inside=True),
                 eps=eps,
                 lr=lr_adam,
                 seen=seen,

@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from optim_lab.figures.ensembles import (
+from optim_lab.lessons.ensembles.figures import (
     boundaries_figure,
     members_figure,
     polyak_figure,

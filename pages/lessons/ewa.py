@@ -3,9 +3,9 @@
 import numpy as np
 import streamlit as st
 
-from optim_lab import lessons
 from optim_lab.ewa import effective_window, worked_example
-from optim_lab.figures.ewa import ewa_figure, lag_weights_figure
+from optim_lab.lessons.ewa import experiment
+from optim_lab.lessons.ewa.figures import ewa_figure, lag_weights_figure
 from optim_lab.registry import HParam
 from optim_lab.ui import export, widgets
 from optim_lab.ui.layout import page_header, what_to_notice
@@ -60,7 +60,7 @@ with controls:
         seed = widgets.integer(
             state, "seed", "seed", 0, 0, 9999, help="Another seed draws another year of weather."
         )
-        values = lessons.temperature_series(seed)
+        values = experiment.temperature_series(seed)
         value_title = "temperature (°C)"
     elif source == "paste":
 
@@ -74,7 +74,7 @@ with controls:
             "numbers (commas, spaces or new lines)", key=key, height=140, max_chars=MAX_TEXT
         )
         try:
-            values = lessons.parse_numbers(text)
+            values = experiment.parse_numbers(text)
         except ValueError as error:
             st.error(  # the numbers may come from a link: their text is shown as plain text
                 f"Could not read your numbers: {plain_text(error, limit=300)}. "
@@ -89,7 +89,7 @@ with controls:
             st.info("Choose a file; until then the example numbers are shown.")
         else:
             try:
-                column = lessons.numbers_from_file(upload.getvalue())
+                column = experiment.numbers_from_file(upload.getvalue())
                 values = column.values
                 value_title = column.column
                 skipped = f", {column.skipped} non-numeric cells skipped" if column.skipped else ""
@@ -100,10 +100,10 @@ with controls:
                     "Showing the example numbers instead."
                 )
     if values is None:
-        values = lessons.parse_numbers(DEFAULT_TEXT)
+        values = experiment.parse_numbers(DEFAULT_TEXT)
     elif len(values) < 2:
         st.warning("At least two numbers are needed; showing the example numbers instead.")
-        values = lessons.parse_numbers(DEFAULT_TEXT)
+        values = experiment.parse_numbers(DEFAULT_TEXT)
 
     st.markdown("**Quick picks for β**")
     for column_slot, quick in zip(st.columns(len(QUICK_BETAS)), QUICK_BETAS, strict=True):
@@ -120,8 +120,8 @@ with controls:
     show_corrected = widgets.toggle(state, "corr", "bias-corrected EWA", True)
     show_window = widgets.toggle(state, "win", "sliding-window mean", True)
 
-window = lessons.window_for(beta)
-table = lessons.ewa_table(values, beta)
+window = experiment.window_for(beta)
+table = experiment.ewa_table(values, beta)
 fig = ewa_figure(
     table,
     beta,

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from optim_lab.presets import all_presets
+from optim_lab.lessons import all_presets
 from optim_lab.ui.layout import LESSONS, lesson_page, page_header
 from optim_lab.ui.sections import section
 

@@ -3,7 +3,11 @@
 import pandas as pd
 import streamlit as st
 
-from optim_lab.figures.init import grad_norm_figure, histograms_figure, layer_stats_figure
+from optim_lab.lessons.initialization.figures import (
+    grad_norm_figure,
+    histograms_figure,
+    layer_stats_figure,
+)
 from optim_lab.nn import ACTIVATIONS, INITS
 from optim_lab.ui import nn_cache, widgets
 from optim_lab.ui.export import export_row

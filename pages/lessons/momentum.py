@@ -3,10 +3,10 @@
 import numpy as np
 import streamlit as st
 
-from optim_lab import lessons
 from optim_lab.figures.heatmap import sweep_heatmap
 from optim_lab.figures.lines import loss_figure
 from optim_lab.figures.surface import paths_from_trajectories
+from optim_lab.lessons.momentum import experiment
 from optim_lab.optimizers import OPTIMIZERS
 from optim_lab.registry import HParam
 from optim_lab.surfaces import SURFACES
@@ -23,7 +23,7 @@ BETA_NAME = {"momentum": "beta", "heavy_ball": "rho", "nesterov": "rho"}
 METRICS = {"loss": "final loss (log colour)", "steps": "steps to reach the tolerance"}
 STEP_CHOICES = ("100", "200", "500", "1000")
 TOL = 1e-4
-LR_GRID, BETA_GRID = lessons.momentum_grid()
+LR_GRID, BETA_GRID = experiment.momentum_grid()
 LR = HParam(
     "lr",
     "learning rate α",
@@ -187,10 +187,10 @@ with section("Two ways to write momentum"):
     )
     if form == "momentum":
         lr_ewa = lr
-        lr_classic = lessons.classic_lr(lr, beta) if rescale else lr
+        lr_classic = experiment.classic_lr(lr, beta) if rescale else lr
     else:
         lr_classic = lr
-        lr_ewa = lessons.ewa_lr(lr, beta) if rescale else lr
+        lr_ewa = experiment.ewa_lr(lr, beta) if rescale else lr
     compare = [
         RunSpec("sgd", {"lr": lr_classic}, label=f"SGD (no momentum): α={lr_classic:.3g}"),
         RunSpec(

@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from optim_lab.figures.playground import boundary_figure, curves_figure, diagnostics_figure
+from optim_lab.figures.boundary import boundary_figure
+from optim_lab.lessons.playground.figures import curves_figure, diagnostics_figure
 from optim_lab.nn import ACTIVATIONS, DATASETS, INITS, MAX_COMPARE, TrainConfig, predict_grid
 from optim_lab.optimizers import OPTIMIZERS
 from optim_lab.registry import HParam

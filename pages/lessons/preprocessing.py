@@ -4,9 +4,9 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from optim_lab.figures.preprocessing import clouds_figure, sign_paths_figure
+from optim_lab.lessons.preprocessing.experiment import TRUE_WEIGHTS
+from optim_lab.lessons.preprocessing.figures import clouds_figure, sign_paths_figure
 from optim_lab.nn import pca_rotate, standardize, whiten, zero_center
-from optim_lab.nn.lessons import TRUE_WEIGHTS
 from optim_lab.registry import HParam
 from optim_lab.ui import nn_cache, widgets
 from optim_lab.ui.export import export_row

@@ -5,8 +5,9 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from optim_lab.figures.playground import boundary_figure
-from optim_lab.figures.regularization import (
+from optim_lab.figures.boundary import boundary_figure
+from optim_lab.lessons.regularization.experiment import PENALTIES, SWEEP_LAMBDAS, mask_table
+from optim_lab.lessons.regularization.figures import (
     augmentation_figure,
     digit_grid_figure,
     early_stopping_figure,
@@ -19,7 +20,6 @@ from optim_lab.figures.regularization import (
     size_figure,
     weight_hist_figure,
 )
-from optim_lab.nn.reg_lessons import PENALTIES, SWEEP_LAMBDAS, mask_table
 from optim_lab.nn.regularization import early_stopping_after
 from optim_lab.registry import HParam
 from optim_lab.ui import nn_cache, widgets

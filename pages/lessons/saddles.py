@@ -9,8 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import streamlit as st
 
-from optim_lab.figures.lines import per_step_figure
-from optim_lab.figures.schedules import loss_gap_figure, recolor_runs
+from optim_lab.figures.lines import loss_gap_figure, per_step_figure, recolor_runs
 from optim_lab.figures.surface import paths_from_trajectories
 from optim_lab.optimizers import OPTIMIZERS
 from optim_lab.registry import HParam

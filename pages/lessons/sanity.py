@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from optim_lab.figures.sanity import initial_loss_figure, lr_compare_figure, overfit_figure
 from optim_lab.figures.theme import OKABE_ITO
+from optim_lab.lessons.sanity.figures import initial_loss_figure, lr_compare_figure, overfit_figure
 from optim_lab.nn import ACTIVATIONS, INITS
 from optim_lab.optimizers import OPTIMIZERS
 from optim_lab.registry import HParam

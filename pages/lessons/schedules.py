@@ -10,16 +10,14 @@ from dataclasses import replace
 
 import streamlit as st
 
-from optim_lab.figures.lines import per_step_figure
-from optim_lab.figures.schedules import (
+from optim_lab.figures.lines import loss_gap_figure, per_step_figure, recolor_runs
+from optim_lab.figures.surface import paths_from_trajectories
+from optim_lab.lessons.schedules.figures import (
     ScheduleCurve,
-    loss_gap_figure,
     range_test_figure,
-    recolor_runs,
     schedule_color,
     schedule_figure,
 )
-from optim_lab.figures.surface import paths_from_trajectories
 from optim_lab.optimizers import OPTIMIZERS
 from optim_lab.schedules import SCHEDULES, schedule_values
 from optim_lab.surfaces import SURFACES

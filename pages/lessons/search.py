@@ -6,7 +6,7 @@ import math
 import pandas as pd
 import streamlit as st
 
-from optim_lab.figures.search import (
+from optim_lab.lessons.search.figures import (
     comparison_figure,
     cost_curves_figure,
     distinct_count,

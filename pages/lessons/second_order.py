@@ -15,10 +15,9 @@ from optim_lab.curvature import (
     path_hessians,
     scientific,
 )
-from optim_lab.figures.lines import per_step_figure
-from optim_lab.figures.schedules import loss_gap_figure
-from optim_lab.figures.second_order import damping_figure, memory_figure
+from optim_lab.figures.lines import loss_gap_figure, per_step_figure
 from optim_lab.figures.surface import paths_from_trajectories
+from optim_lab.lessons.second_order.figures import damping_figure, memory_figure
 from optim_lab.optimizers import OPTIMIZERS
 from optim_lab.registry import HParam
 from optim_lab.surfaces import SURFACES

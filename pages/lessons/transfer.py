@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from optim_lab.figures.transfer import STRATEGY_LABELS, curve_figure, table_figure, winner
+from optim_lab.lessons.transfer.figures import STRATEGY_LABELS, curve_figure, table_figure, winner
 from optim_lab.nn.transfer import (
     HIDDEN,
     LECTURE_ADVICE,

@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from optim_lab.presets import arena as arena_presets
+from optim_lab.lessons.arena import presets as arena_presets
 
 pytestmark = pytest.mark.e2e
 

@@ -1,5 +1,5 @@
 """Generalization claims checked on data (more data, augmentation) and the batched trainer's
-mechanics; the regularization lesson's claims are in test_reg_lessons.py."""
+mechanics; the regularization lesson's claims are in tests/lessons/test_regularization.py."""
 
 import numpy as np
 import pytest

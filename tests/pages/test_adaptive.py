@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from optim_lab.presets.adaptive import PRESETS
+from optim_lab.lessons.adaptive.presets import PRESETS
 from optim_lab.ui.export import png_available
 
 from .apptest import charts, open_page

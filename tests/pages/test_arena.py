@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from optim_lab.figures.surface import CLICK_GRID_TRACE
-from optim_lab.presets.arena import PRESETS
+from optim_lab.lessons.arena.presets import PRESETS
 from optim_lab.ui.arena_controls import CHART_KEY
 from optim_lab.ui.export import png_available
 
@@ -125,7 +125,7 @@ def test_3d_view_adds_the_surface_figure():
 
 
 def test_exports_hold_every_run_and_stop_at_divergence():
-    from optim_lab.lessons import columns_csv, trajectories_columns, trajectories_json
+    from optim_lab.exports import columns_csv, trajectories_columns, trajectories_json
     from optim_lab.surfaces import SURFACES
     from optim_lab.trajectory import RunSpec, run_many
 

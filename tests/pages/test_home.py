@@ -4,7 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from optim_lab.presets import all_presets
+from optim_lab.lessons import all_presets
 from optim_lab.ui.layout import LESSONS, plotly_script
 from tests.pages.apptest import open_page
 

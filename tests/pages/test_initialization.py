@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from optim_lab.presets.nn_lab import PRESETS
+from optim_lab.lessons.initialization.presets import PRESETS
 
 from .apptest import charts, open_page
 
@@ -38,9 +38,7 @@ def test_quick_button_switches_to_xavier_and_changes_figure():
     assert at.query_params["init"] in ("xavier", ["xavier"])
 
 
-@pytest.mark.parametrize(
-    "preset", [p for p in PRESETS if p.page == "pages/lessons/initialization.py"]
-)
+@pytest.mark.parametrize("preset", PRESETS)
 def test_presets_run(preset):
     at = open_page(PAGE, preset.params)
     assert not at.exception

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from optim_lab.presets.momentum import PRESETS
+from optim_lab.lessons.momentum.presets import PRESETS
 from optim_lab.ui.export import png_available
 
 from .apptest import charts, count_traces, open_page

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from optim_lab.presets.playground import PRESETS
+from optim_lab.lessons.playground.presets import PRESETS
 from optim_lab.ui.export import png_available
 
 from .apptest import charts, open_page

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from optim_lab.presets.nn_lab import PRESETS
+from optim_lab.lessons.regularization.presets import PRESETS
 
 from .apptest import charts, open_page
 
@@ -86,7 +86,7 @@ def test_malformed_link_shows_notice():
 
 @pytest.mark.parametrize(
     "preset",
-    [p for p in PRESETS if p.page == "pages/lessons/regularization.py"],
+    PRESETS,
     ids=lambda p: p.name,
 )
 def test_presets_run(preset):

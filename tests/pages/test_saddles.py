@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from optim_lab.presets.saddles import PRESETS
+from optim_lab.lessons.saddles.presets import PRESETS
 
 from .apptest import charts, count_traces, open_page
 

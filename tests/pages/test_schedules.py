@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from optim_lab.presets.schedules import PRESETS
+from optim_lab.lessons.schedules.presets import PRESETS
 
 from .apptest import count_traces, open_page
 

@@ -3,7 +3,7 @@ the whole server (keyed by the settings, with a bounded number of entries), not 
 
 from pathlib import Path
 
-from optim_lab.presets.arena import PRESETS
+from optim_lab.lessons.arena.presets import PRESETS
 from optim_lab.ui import cache
 
 from .apptest import open_page

@@ -1,0 +1,1 @@
+"""Activation functions and their derivatives. Its page: ``pages/lessons/activations.py``."""

@@ -1,0 +1,44 @@
+"""The adaptive lesson's quantities from finished runs: what multiplied each gradient, the lengths
+of the steps, and Adam's bias-correction factors."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def step_ratio(grads: np.ndarray, updates: np.ndarray, floor: float = 1e-12) -> np.ndarray:
+    r""":math:`|\Delta\theta_{t,i}| / |g_{t,i}|`, what actually multiplied each gradient component
+    (momentum included); NaN where the gradient component is below ``floor``."""
+    g = np.abs(np.asarray(grads, dtype=np.float64))
+    u = np.abs(np.asarray(updates, dtype=np.float64))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(g > floor, u / g, np.nan)
+
+
+def adam_bias_factors(beta1: float, beta2: float, steps: int) -> dict[str, np.ndarray]:
+    r"""How far the raw moments fall short of their corrected values at t = 1 … steps.
+
+    Returns:
+        ``t``; ``m`` = :math:`1-\beta_1^t` (raw m over corrected m̂); ``sqrt_v`` =
+        :math:`\sqrt{1-\beta_2^t}` (raw √v over √v̂); ``step`` = their ratio, the size of an
+        uncorrected step relative to a corrected one when ε is negligible (< 1: a slow start,
+        > 1: early steps too long).
+    """
+    t = np.arange(1, steps + 1, dtype=np.float64)
+    m = 1.0 - beta1**t
+    sqrt_v = np.sqrt(1.0 - beta2**t)
+    return {"t": t, "m": m, "sqrt_v": sqrt_v, "step": m / sqrt_v}
+
+
+def adam_step_multiplier(rms: np.ndarray, lr: float, eps: float, inside: bool) -> np.ndarray:
+    r"""Adam's per-coordinate step size as a function of the gradient's RMS :math:`\sqrt{\hat v}`:
+    :math:`\alpha/(\sqrt{\hat v}+\epsilon)` or, with ε inside the root, :math:`\alpha/\sqrt{\hat v+\epsilon}`."""
+    rms = np.asarray(rms, dtype=np.float64)
+    if inside:
+        return lr / np.sqrt(rms * rms + eps)
+    return lr / (rms + eps)
+
+
+def step_lengths(updates: np.ndarray) -> np.ndarray:
+    """Euclidean length of each step, ``(T, n) -> (T,)``."""
+    return np.linalg.norm(np.asarray(updates, dtype=np.float64), axis=1)

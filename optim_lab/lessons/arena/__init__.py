@@ -1,0 +1,1 @@
+"""The arena: optimizers side by side on one surface. Its page: ``pages/lessons/arena.py``."""

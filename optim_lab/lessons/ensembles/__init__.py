@@ -1,0 +1,1 @@
+"""Ensembles, snapshot ensembles and Polyak averaging. Its page: ``pages/lessons/ensembles.py``."""

@@ -1,0 +1,1 @@
+"""Weight initialization: activations layer by layer. Its page: ``pages/lessons/initialization.py``."""

@@ -1,0 +1,1 @@
+"""The network playground: live training of a small MLP. Its page: ``pages/lessons/playground.py``."""

@@ -1,0 +1,1 @@
+"""Regularization: weight penalties, dropout, early stopping, augmentation and more data. Its page: ``pages/lessons/regularization.py``."""

@@ -1,0 +1,1 @@
+"""Saddle points and plateaus. Its page: ``pages/lessons/saddles.py``."""
