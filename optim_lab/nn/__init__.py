@@ -49,7 +49,6 @@ from .training import (
     TrainState,
     evaluate,
     init_training,
-    iterations_per_epoch,
     make_hparams,
     predict_grid,
     predict_proba,
@@ -58,6 +57,7 @@ from .training import (
     train,
     train_chunk,
 )
+from .training_rules import iterations_per_epoch
 
 __all__ = [
     "ACTIVATIONS",

@@ -17,9 +17,9 @@ One step of trial :math:`i` on the mini-batch :math:`B_t` (weights :math:`w_n \i
         + \lambda_{1,i}\sum|W| + \tfrac{\lambda_{2,i}}{2}\sum W^2,\qquad
     \theta \leftarrow \theta + m_i \odot \mathrm{update}(\nabla J_i, \alpha_{i,t})
 
-A trial whose cost passes :math:`3\,J_i(\theta_0)` (the full-batch cost at the start; with
-mini-batches a bias-corrected running average of the batch costs) or becomes non-finite is
-**exploded**: it is frozen there and its later losses are NaN.
+Mini-batches and the explosion rule are those of every trainer (:mod:`.training_rules`): a trial
+whose cost passes :math:`3\,J_i(\theta_0)` or becomes non-finite is **exploded**: it is frozen
+there and its later losses are NaN.
 
 With ``proximal_l1`` the L1 term is not differentiated but applied as a soft-threshold after each
 step, :math:`W \leftarrow \mathrm{sign}(W)\max(|W| - \alpha\lambda_1, 0)`: this is what makes
@@ -59,9 +59,9 @@ from .mlp import (
     unflatten,
 )
 from .regularization import elastic_net
+from .training_rules import batch_at, epoch_order, iterations_per_epoch, watch_cost
 
 #: The "exploded" rule: cost above this many times the initial cost.
-EXPLODE_FACTOR = 3.0
 #: Python-level trace counter of :func:`fit_batch`'s compiled program (a retrace = a recompile).
 TRACE_COUNTS = {"fit": 0, "proba": 0}
 
@@ -252,17 +252,17 @@ def _one_trial(flat0, hp, weights, pmask, key, x, y, is_w, *, spec: BatchSpec):
         lambda p, xb, yb, wb: _objective(p, xb, yb, wb, hp, spec), spec.layout, has_aux=True
     )
 
-    beta_s = 0.9  # smoothing of mini-batch costs for the 3× rule
-    if spec.batch_size:  # every step's mini-batch drawn at once, not by a small draw per step
-        batches = jax.vmap(
-            lambda t: jax.random.randint(jax.random.fold_in(key, t), (spec.batch_size,), 0, n)
-        )(jnp.arange(spec.steps))
+    batch = min(spec.batch_size or n, n)
+    n_iter = iterations_per_epoch(n, batch)
+    if batch < n:  # every epoch's order drawn at once, not by a small draw per step
+        epochs = -(-spec.steps // n_iter)
+        orders = jax.vmap(lambda e: epoch_order(key, e, n, batch))(jnp.arange(epochs))
 
     def step(carry, t):
         flat, opt_state, avg, n_avg, smooth, exploded_at = carry
-        if spec.batch_size:
-            idx = batches[t]
-            xb, yb, wb = x[idx], y[idx], weights[idx]
+        if batch < n:
+            idx, mask = batch_at(orders[t // n_iter], t % n_iter, n, batch)
+            xb, yb, wb = x[idx], y[idx], weights[idx] if mask is None else weights[idx] * mask
         else:
             xb, yb, wb = x, y, weights
         (total, _), g = grad_fn(flat, xb, yb, wb)
@@ -273,15 +273,10 @@ def _one_trial(flat0, hp, weights, pmask, key, x, y, is_w, *, spec: BatchSpec):
         if spec.proximal_l1:
             shrunk = jnp.sign(new) * jnp.maximum(jnp.abs(new) - lr * hp["l1"], 0.0)
             new = jnp.where((is_w * pmask) > 0, shrunk, new)
-        smooth = beta_s * smooth + (1 - beta_s) * total
-        if spec.batch_size:
-            watched = smooth / (1 - beta_s ** (tf + 1))
-            warmed = t + 1 >= 10
-        else:
-            watched, warmed = total, True
+        smooth, too_high = watch_cost(smooth, total, ref, t, n=n, batch_size=batch)
         finite = jnp.isfinite(total) & jnp.all(jnp.isfinite(new))
         live = exploded_at < 0
-        blown = ~finite | (warmed & (watched > EXPLODE_FACTOR * ref))
+        blown = ~finite | too_high
         ok = live & ~blown
         flat = jnp.where(ok, new, flat)
         opt_state = jax.tree.map(lambda a, b: jnp.where(ok, a, b), new_opt, opt_state)

@@ -34,7 +34,6 @@ stops a run the same way and keeps its best weights.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -67,6 +66,7 @@ from .mlp import (
     unflatten,
 )
 from .regularization import EarlyStopping, early_stopping_init, early_stopping_update, elastic_net
+from .training_rules import batch_at, epoch_order, iterations_per_epoch, watch_cost
 
 #: Default number of steps per compiled chunk.
 CHUNK = 25
@@ -74,8 +74,6 @@ CHUNK = 25
 MAX_COMPARE = 4
 #: Newton's exact Hessian is only allowed for networks this small.
 NEWTON_MAX_PARAMS = 1500
-#: The "exploded" rule: loss above this many times the initial loss.
-EXPLODE_FACTOR = 3.0
 #: Python-level trace counter of the compiled chunk (a retrace = a recompilation).
 TRACE_COUNTS = {"chunk": 0, "init": 0}
 
@@ -294,17 +292,6 @@ class Spec(NamedTuple):
     @property
     def full_batch(self) -> bool:
         return self.batch_size >= self.n_train
-
-    @property
-    def smooth_beta(self) -> float:
-        """EWA decay of the loss watched by the 3× rule: a window of about one epoch."""
-        return 0.0 if self.full_batch else 1.0 - self.batch_size / self.n_train
-
-
-def iterations_per_epoch(n: int, batch_size: int | None) -> int:
-    r"""Iterations per epoch as in the lectures: :math:`\lceil N / B \rceil` (full batch: 1)."""
-    b = n if batch_size is None else min(int(batch_size), n)
-    return math.ceil(n / b)
 
 
 class Data(NamedTuple):
@@ -580,13 +567,6 @@ def _init_carry(flat, bn_state, data: Data, hparams, *, spec: Spec) -> Carry:
     )
 
 
-def _epoch_order(key, epoch, spec: Spec):
-    """A fresh permutation of the training set, padded (wrapping around) to I·B entries."""
-    perm = jax.random.permutation(jax.random.fold_in(key, epoch), spec.n_train).astype(jnp.int32)
-    n_pad = spec.iterations_per_epoch * spec.batch_size - spec.n_train
-    return jnp.concatenate([perm, perm[:n_pad]]) if n_pad else perm
-
-
 def _layer_norms(tree) -> jax.Array:
     return jnp.stack([jnp.sqrt(jnp.sum(jnp.square(layer["w"]))) for layer in tree])
 
@@ -656,11 +636,10 @@ def _step_run(spec: Spec, name: str, run: RunState, hp, batch, keys, t, active, 
     updates, opt_state = opt.update(modified, run.opt_state, run.params, {**hp["opt"], "lr": lr})
     new_params = run.params + updates
     finite = jnp.isfinite(total) & jnp.all(jnp.isfinite(new_params))
-    beta = spec.smooth_beta
-    smooth = beta * run.smooth + (1 - beta) * total
-    watched = smooth / (1 - beta ** (t + 1).astype(jnp.float32)) if beta > 0 else total
-    warmed_up = t + 1 >= min(spec.iterations_per_epoch, 10)
-    exploded = finite & warmed_up & (watched > EXPLODE_FACTOR * run.ref_loss)
+    smooth, blown = watch_cost(
+        run.smooth, total, run.ref_loss, t, n=spec.n_train, batch_size=spec.batch_size
+    )
+    exploded = finite & blown
     ok = live & finite & ~exploded
 
     def pick(new, old):
@@ -716,12 +695,11 @@ def _chunk(carry: Carry, data: Data, hparams, until, *, spec: Spec, n_steps: int
         else:
             it = t % n_iter
             perm = jax.lax.cond(
-                it == 0, lambda: _epoch_order(shuffle_base, t // n_iter, spec), lambda: carry.perm
+                it == 0,
+                lambda: epoch_order(shuffle_base, t // n_iter, spec.n_train, b),
+                lambda: carry.perm,
             )
-            idx = jax.lax.dynamic_slice(perm, (it * b,), (b,))
-            mask = None
-            if spec.n_train % b:
-                mask = ((it * b + jnp.arange(b)) < spec.n_train).astype(jnp.float32)
+            idx, mask = batch_at(perm, it, spec.n_train, b)
             batch = (data.x_train[idx], data.y_train[idx], mask)
         keys = (jax.random.fold_in(drop_base, t), jax.random.fold_in(noise_base, t))
         # Compare mode: a static Python loop over the optimizers. Each one is compiled once and runs

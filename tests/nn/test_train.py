@@ -9,10 +9,8 @@ from optim_lab.nn.training import (
     TRACE_COUNTS,
     History,
     TrainConfig,
-    _epoch_order,
     evaluate,
     init_training,
-    iterations_per_epoch,
     make_hparams,
     predict_grid,
     restart_key,
@@ -32,13 +30,6 @@ SMALL = TrainConfig(
     optimizer_params={"lr": 0.02},
 )
 CHUNK = 25
-
-
-def test_iterations_per_epoch_as_in_the_lectures():
-    assert iterations_per_epoch(1000, 100) == 10
-    assert iterations_per_epoch(1000, 128) == 8  # ceil(1000 / 128)
-    assert iterations_per_epoch(1000, None) == 1
-    assert iterations_per_epoch(1000, 1) == 1000
 
 
 def test_spiral_three_classes_trains_to_high_accuracy():
@@ -94,12 +85,6 @@ def test_chunks_continue_one_run_and_hparams_do_not_retrace():
     # A chunk that continues a run equals one long run (same batches, same masks).
     history = train(SMALL, 2 * CHUNK, chunk=CHUNK)
     np.testing.assert_allclose(history["loss"][0, :CHUNK], first["loss"][0], rtol=1e-6)
-
-
-def test_every_example_is_seen_once_per_epoch():
-    spec = init_training(SMALL).spec
-    order = np.asarray(_epoch_order(np.array([0, 5], np.uint32), 0, spec))
-    assert len(order) == 6 * 32 and sorted(set(order.tolist())) == list(range(180))
 
 
 def test_compare_mode_matches_training_alone():
