@@ -11,9 +11,9 @@ Each call is bounded: a helper that runs past ``timeout`` seconds or grows past 
 killed and replaced, and the caller gets :class:`ComputeLimitError`; so does a caller whose helper
 died. The others' calls go on.
 
-Functions marked ``long`` (searches, ensembles: seconds each) never hold every helper at once: with
-two or more helpers, one is always left for the short computations of the other lessons, which
-would otherwise queue behind them.
+Calls marked ``long`` (a search or an ensemble at its largest settings: tens of seconds) never
+hold every helper at once: with two or more helpers, one is always left for the short computations
+of the other lessons, which would otherwise queue behind them.
 """
 
 from __future__ import annotations
@@ -40,9 +40,10 @@ class ComputeLimitError(RuntimeError):
     """A computation ran past its time or memory budget, or its helper process died."""
 
 
-def offloaded(function: F | None = None, *, long: bool = False) -> Any:
-    """Runs ``function`` in a helper process when a pool is started (see the module docstring);
-    ``@offloaded(long=True)`` for one that takes seconds."""
+def offloaded(function: F | None = None, *, long: bool | Callable[..., bool] = False) -> Any:
+    """Runs ``function`` in a helper process when a pool is started (see the module docstring).
+    ``long``: whether a call takes many seconds, or a function of the call's arguments that says
+    so (``@offloaded(long=lambda trials, steps: trials * steps > 4000)``)."""
     if function is None:
         return functools.partial(offloaded, long=long)
     name = f"{function.__module__}:{function.__qualname__}"
@@ -53,7 +54,8 @@ def offloaded(function: F | None = None, *, long: bool = False) -> Any:
         pool = _pool
         if pool is None:
             return function(*args, **kwargs)
-        return pool.call(name, args, kwargs, long=long)
+        is_long = long(*args, **kwargs) if callable(long) else long
+        return pool.call(name, args, kwargs, long=is_long)
 
     return call
 

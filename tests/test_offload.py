@@ -33,7 +33,7 @@ def sleep(seconds: float) -> float:
     return seconds
 
 
-@offloaded(long=True)
+@offloaded(long=lambda seconds: seconds >= 1.0)
 def long_sleep(seconds: float) -> float:
     time.sleep(seconds)
     return seconds
@@ -116,7 +116,7 @@ def test_long_calls_always_leave_a_helper_for_short_ones():
             started = time.monotonic()
             longs = [threads.submit(long_sleep, 1.5) for _ in range(2)]
             time.sleep(0.3)
-            short = threads.submit(sleep, 0.1)
+            short = threads.submit(long_sleep, 0.1)  # the same function, short this time
             short.result()
             short_done = time.monotonic() - started
             for future in longs:

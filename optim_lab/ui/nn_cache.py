@@ -118,8 +118,13 @@ def grad_check(activation: str, dataset: str, broken: bool, seed: int) -> dict:
 # --------------------------------------------------------------------------- hyper-parameter search
 
 
+def _long_search(dataset, method, trials, stage, seed, lr_log, reg_log, steps, hidden) -> bool:
+    """A stage well past the page's defaults (16 trials of 200 steps) runs for many seconds."""
+    return trials * steps > 4000
+
+
 @st.cache_data(max_entries=64, show_spinner=False)
-@offloaded(long=True)
+@offloaded(long=_long_search)
 def search_stage(
     dataset: str,
     method: str,
@@ -169,8 +174,15 @@ def search_stages(
 # --------------------------------------------------------------------------- ensembles
 
 
+def _long_ensemble(dataset, points, noise, members, kind, seed, steps, *rest, **options) -> bool:
+    """Training well past the page's defaults (5 networks of 300 steps; a snapshot ensemble is one
+    network) runs for many seconds."""
+    networks = 1 if kind == "snapshot" else members
+    return networks * steps > 2000
+
+
 @st.cache_data(max_entries=32, show_spinner=False)
-@offloaded(long=True)
+@offloaded(long=_long_ensemble)
 def ensemble_run(
     dataset: str,
     points: int,
@@ -291,7 +303,7 @@ def digits_size_curve(seed: int) -> dict:
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-@offloaded(long=True)
+@offloaded
 def transfer_curves(seed: int, similarities: tuple[str, ...], sizes: tuple[int, ...]) -> dict:
     """:func:`optim_lab.nn.transfer.transfer_curve` for each similarity, in one helper so that the
     source network is pre-trained once: ``{similarity: {"sizes", "acc": {strategy: (S,)},
