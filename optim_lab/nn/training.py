@@ -35,7 +35,7 @@ stops a run the same way and keeps its best weights.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from functools import partial
 from typing import Any, NamedTuple
 
@@ -112,9 +112,24 @@ TRAIN_PARAMS = (
 )
 
 
+def _as_key(value: Any) -> Any:
+    """A field's value as part of a hashable key."""
+    if isinstance(value, Mapping):
+        return tuple(sorted((k, str(v)) for k, v in value.items()))
+    return tuple(value) if isinstance(value, list) else value
+
+
+# A field with this metadata starts the run afresh when it changes (new data, new weights or a new
+# compiled program); every other field is a traced value, taken by a running training. A function
+# under "restart" gives the part of the value that does (e.g. dropout on or off, not its p).
+RESTART = {"restart": _as_key}
+
+
 @dataclass(frozen=True)
 class TrainConfig:
-    """Everything that defines a training run (hyper-parameter values included).
+    """Everything that defines a training run (hyper-parameter values included). Each field says
+    whether a change restarts the run (``metadata=RESTART``: data, architecture, names, switches)
+    or is a traced value that a running training takes without recompiling (the rest).
 
     Attributes:
         dataset: registry name; ``dataset_params`` overrides ``points``/``noise``/``classes``.
@@ -139,35 +154,35 @@ class TrainConfig:
         val_fraction, test_fraction: split shares.
     """
 
-    dataset: str = "spiral"
-    dataset_params: Mapping[str, Any] = field(default_factory=dict)
-    seed: int = 0
-    preprocess: str = "standardize"
-    val_fraction: float = 0.2
-    test_fraction: float = 0.2
-    hidden: tuple[int, ...] = (64, 64)
-    activation: str = "relu"
+    dataset: str = field(default="spiral", metadata=RESTART)
+    dataset_params: Mapping[str, Any] = field(default_factory=dict, metadata=RESTART)
+    seed: int = field(default=0, metadata=RESTART)
+    preprocess: str = field(default="standardize", metadata=RESTART)
+    val_fraction: float = field(default=0.2, metadata=RESTART)
+    test_fraction: float = field(default=0.2, metadata=RESTART)
+    hidden: tuple[int, ...] = field(default=(64, 64), metadata=RESTART)
+    activation: str = field(default="relu", metadata=RESTART)
     activation_params: Mapping[str, Any] = field(default_factory=dict)
-    init: str = "he"
-    init_scale: float = 0.01
-    batchnorm: bool = False
+    init: str = field(default="he", metadata=RESTART)
+    init_scale: float = field(default=0.01, metadata=RESTART)
+    batchnorm: bool = field(default=False, metadata=RESTART)
     bn_momentum: float = 0.9
-    loss: str = "cross_entropy"
-    optimizer: str = "adam"
+    loss: str = field(default="cross_entropy", metadata=RESTART)
+    optimizer: str = "adam"  # restarts through the runs' names (see restart_key)
     optimizer_params: Mapping[str, Any] = field(default_factory=dict)
-    schedule: str = "constant"
+    schedule: str = field(default="constant", metadata=RESTART)
     schedule_params: Mapping[str, Any] = field(default_factory=dict)
-    batch_size: int | None = None
+    batch_size: int | None = field(default=None, metadata=RESTART)
     l1: float = 0.0
     l2: float = 0.0
     weight_decay: float = 0.0
     clip_norm: float = 0.0
     clip_value: float = 0.0
-    grad_noise: float = 0.0
-    dropout: float = 1.0
-    dropout_mode: str = "inverted"
+    grad_noise: float = field(default=0.0, metadata={"restart": lambda noise: noise > 0})
+    dropout: float = field(default=1.0, metadata={"restart": lambda keep: keep < 1})
+    dropout_mode: str = field(default="inverted", metadata=RESTART)
     patience: int = 0
-    eval_every: int = 1
+    eval_every: int = field(default=1, metadata=RESTART)
 
 
 RunSpecLike = str | tuple[str, Mapping[str, Any]]
@@ -246,29 +261,15 @@ def restart_key(config: TrainConfig, compare: Sequence[RunSpecLike] | None = Non
 
     When it changes, build a new state with :func:`init_training`; otherwise a running state takes
     the new values through ``train_chunk(state, make_hparams(config, compare))`` without
-    recompiling. (Dataset, seed, preprocessing, architecture, initialization, loss, optimizer and
-    schedule names, batch size, dropout and gradient noise on/off, ``eval_every``.)
+    recompiling. It is read from the fields marked ``RESTART`` on :class:`TrainConfig`, plus the
+    names of the runs' optimizers.
     """
-    return (
-        config.dataset,
-        tuple(sorted((k, str(v)) for k, v in config.dataset_params.items())),
-        config.seed,
-        config.val_fraction,
-        config.test_fraction,
-        config.preprocess,
-        tuple(config.hidden),
-        config.activation,
-        config.init,
-        config.init_scale,
-        config.batchnorm,
-        config.loss,
-        tuple(name for name, _ in _runs(config, compare)),
-        config.schedule,
-        config.batch_size,
-        "off" if config.dropout >= 1 else config.dropout_mode,
-        config.grad_noise > 0,
-        config.eval_every,
-    )
+    key = [
+        f.metadata["restart"](getattr(config, f.name))
+        for f in fields(config)
+        if "restart" in f.metadata
+    ]
+    return (*key, tuple(name for name, _ in _runs(config, compare)))
 
 
 class Spec(NamedTuple):

@@ -2,6 +2,7 @@
 
 from dataclasses import replace
 
+import jax
 import numpy as np
 import pytest
 
@@ -180,3 +181,63 @@ def test_statistics_every_k_steps_match_every_step_and_are_carried_between():
         np.testing.assert_allclose(measured[::4], carried[::4], rtol=1e-5, atol=1e-6)
         np.testing.assert_array_equal(measured[1:4], np.repeat(measured[:1], 3, axis=0))
     assert not np.allclose(every_4["act_std"][0][0], every_4["act_std"][0][4])
+
+
+# Every field of TrainConfig with another valid value: a restart field must change restart_key, a
+# traced one must not, and a running training takes all the traced ones without recompiling.
+OTHER_VALUES = {
+    "dataset": "moons",
+    "dataset_params": {"noise": 0.3},
+    "seed": 1,
+    "preprocess": "center",
+    "val_fraction": 0.25,
+    "test_fraction": 0.25,
+    "hidden": (16,),
+    "activation": "tanh",
+    "activation_params": {"slope": 0.2},
+    "init": "xavier",
+    "init_scale": 0.1,
+    "batchnorm": True,
+    "bn_momentum": 0.8,
+    "loss": "mse",
+    "optimizer": "sgd",
+    "optimizer_params": {"lr": 0.005, "beta1": 0.5},
+    "schedule": "step",
+    "schedule_params": {"lr": 0.01},
+    "batch_size": 16,
+    "l1": 1e-4,
+    "l2": 1e-3,
+    "weight_decay": 1e-4,
+    "clip_norm": 1.0,
+    "clip_value": 0.5,
+    "grad_noise": 0.1,
+    "dropout": 1.0,
+    "dropout_mode": "vanilla",
+    "patience": 50,
+    "eval_every": 5,
+}
+RESTARTS_THROUGH_RUN_NAMES = {"optimizer"}
+
+
+def test_every_field_is_either_a_restart_or_a_traced_value():
+    from dataclasses import fields
+
+    base = replace(SMALL, activation="leaky_relu")  # an activation with a parameter
+    assert set(OTHER_VALUES) == {f.name for f in fields(TrainConfig)}  # a new field is classified
+    restart = {f.name for f in fields(TrainConfig) if "restart" in f.metadata}
+    restart |= RESTARTS_THROUGH_RUN_NAMES
+    traced = {}
+    for name, value in OTHER_VALUES.items():
+        changed = restart_key(replace(base, **{name: value})) != restart_key(base)
+        assert changed == (name in restart), name
+        if name not in restart:
+            traced[name] = value
+            # ...and a traced field is really passed to the running training
+            before = jax.tree.leaves(make_hparams(base))
+            after = jax.tree.leaves(make_hparams(replace(base, **{name: value})))
+            assert any(not np.array_equal(x, y) for x, y in zip(before, after, strict=True)), name
+    state = init_training(base)
+    state, _ = train_chunk(state, n_steps=CHUNK)
+    traces = TRACE_COUNTS["chunk"]
+    train_chunk(state, make_hparams(replace(base, **traced)), n_steps=CHUNK)
+    assert TRACE_COUNTS["chunk"] == traces
