@@ -8,7 +8,9 @@ import pytest
 from optim_lab.lessons.preprocessing.experiment import (
     TRUE_WEIGHTS,
     correlated_cloud,
+    preprocessing_steps,
     sign_bias_sgd,
+    step_statistics,
 )
 
 
@@ -39,3 +41,16 @@ def test_sign_bias_divergence_is_data():
     assert np.all(np.isfinite(r["path"]))
     with pytest.raises(ValueError):
         sign_bias_sgd(False, lr=-1.0)
+
+
+def test_each_fix_does_what_the_page_says():
+    raw = correlated_cloud(400, seed=3)
+    stats = {row["step"]: row for row in step_statistics(preprocessing_steps(raw))}
+    assert abs(stats["raw (+ = origin)"]["mean x₁"]) > 0.5  # off-centre to begin with
+    for step in ("centred", "standardized", "PCA-rotated", "whitened"):
+        assert abs(stats[step]["mean x₁"]) < 1e-5 and abs(stats[step]["mean x₂"]) < 1e-5
+    assert stats["standardized"]["std x₁"] == pytest.approx(1.0, abs=1e-4)
+    assert abs(stats["standardized"]["correlation"]) > 0.3  # still tilted
+    assert abs(stats["PCA-rotated"]["correlation"]) < 1e-4
+    assert stats["whitened"]["std x₁"] == pytest.approx(1.0, abs=1e-4)
+    assert stats["whitened"]["std x₂"] == pytest.approx(1.0, abs=1e-4)

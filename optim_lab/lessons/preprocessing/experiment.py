@@ -5,8 +5,11 @@ all-positive or zero-centred inputs (why all-positive inputs force zig-zag updat
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import numpy as np
+
+from ...nn.data import pca_rotate, standardize, whiten, zero_center
 
 #: The unit's true weights: reaching them needs w₁ to grow while w₂ shrinks.
 TRUE_WEIGHTS = (1.0, -1.0)
@@ -124,3 +127,29 @@ def sign_bias_sgd(
         "x": x,
         "diverged_at": np.int64(diverged_at),
     }
+
+
+def preprocessing_steps(raw: np.ndarray) -> list[tuple[str, np.ndarray]]:
+    """The cloud after each fix, each fitted on the cloud itself: ``(title, points)``."""
+    return [
+        ("raw (+ = origin)", raw),
+        ("centred", zero_center(raw)[0]),
+        ("standardized", standardize(raw)[0]),
+        ("PCA-rotated", pca_rotate(raw)[0]),
+        ("whitened", whiten(raw)[0]),
+    ]
+
+
+def step_statistics(steps: Sequence[tuple[str, np.ndarray]]) -> list[dict]:
+    """Per step: the means and standard deviations of both features and their correlation."""
+    return [
+        {
+            "step": title,
+            "mean x₁": p[:, 0].mean(),
+            "mean x₂": p[:, 1].mean(),
+            "std x₁": p[:, 0].std(),
+            "std x₂": p[:, 1].std(),
+            "correlation": float(np.corrcoef(p.T)[0, 1]),
+        }
+        for title, p in steps
+    ]
