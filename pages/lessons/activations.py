@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from optim_lab.lessons.activations import text
 from optim_lab.lessons.activations.figures import (
     ActivationCurve,
     activation_colour,
@@ -28,14 +29,7 @@ def _label(name: str) -> str:
 
 
 state = UrlState("activations")
-page_header(
-    "Activation functions",
-    "Each hidden unit computes a weighted sum *z* of its inputs and passes it through a "
-    "non-linear function *f*. During backpropagation the gradient reaching that unit is multiplied "
-    "by the slope *f′(z)*. Where the curve is flat the slope is (nearly) zero, so almost nothing "
-    "flows back and the weights before it stop learning. Pick up to three functions and look at "
-    "where their slopes vanish.",
-)
+page_header(text.TITLE, text.INTRO)
 
 controls, chart = st.columns([1, 3], gap="medium")
 chosen: list[tuple[str, dict]] = []
@@ -88,11 +82,11 @@ with chart:
     st.plotly_chart(fig, key="act_curves")
     flat = [(c.label, describe_regions(c.x, c.dy, c.peak)) for c in curves]
     st.markdown(
-        "**Where the gradient (almost) vanishes** (shaded, |f′| < 5 % of its peak; 'dead' = "
-        "exactly 0):\n"
-        + "\n".join(f"- {label}: {text or 'nowhere on this range'}" for label, text in flat)
+        text.FLAT_REGIONS
+        + "\n"
+        + "\n".join(f"- {label}: {where or 'nowhere on this range'}" for label, where in flat)
     )
-    st.caption("Maxout is drawn with the example pieces z and −z/2.")
+    st.caption(text.MAXOUT_CAPTION)
 
 with section("The formulas"):
     for name, _ in chosen:
@@ -107,26 +101,10 @@ with section("What happens at x = −10, 0 and 10"):
         hide_index=True,
         width="stretch",
     )
-    st.caption(
-        "A slope of 0 (or 0.00005) at x = ±10 means a unit pushed that far gets no learning "
-        "signal: it is saturated, or for ReLU on the negative side, dead."
-    )
+    st.caption(text.PROBES_CAPTION)
 
 with section("So which one should I use?"):
-    st.markdown(
-        "- **Start with ReLU.** It is cheap, its slope is exactly 1 for every positive input so it "
-        "never saturates there, and networks with it usually train several times faster than with "
-        "sigmoid or tanh. Keep an eye on the learning rate: too large a step can push units into the "
-        "negative side for good (dead units).\n"
-        "- **Worth a try: Leaky ReLU, PReLU, ELU or maxout.** They keep a non-zero slope (or a "
-        "smooth one) for negative inputs, so units cannot die; ELU's outputs are also closer to zero "
-        "mean. Maxout doubles the number of weights per unit.\n"
-        "- **tanh is acceptable but not great.** It is zero-centred, but its flat tails still "
-        "block the gradient.\n"
-        "- **Avoid sigmoid in hidden layers.** Its flat tails stop the gradient, its outputs are "
-        "always positive (so the next layer's weight gradients all share one sign), and its largest "
-        "slope is only 0.25, so every layer shrinks the gradient by at least 4×."
-    )
+    st.markdown(text.ADVICE)
     st.markdown("**Every function at a glance**")
     st.dataframe(
         pd.DataFrame(
@@ -144,17 +122,7 @@ with section("So which one should I use?"):
         width="stretch",
     )
 
-    what_to_notice(
-        [
-            "Sigmoid's slope never exceeds 0.25 and is almost 0 beyond |x| ≈ 5: a chain of such "
-            "layers multiplies many small numbers together.",
-            "tanh is sigmoid stretched to (−1, 1): zero-centred, but with the same flat tails.",
-            "ReLU's slope is exactly 1 for x > 0 and exactly 0 for x < 0: no saturation on the right, "
-            "a dead zone on the left.",
-            "Leaky ReLU and ELU keep a small slope on the left; set the slope a to 0 and Leaky ReLU "
-            "becomes ReLU again.",
-        ]
-    )
+    what_to_notice(text.NOTICE)
 
 with section("Export"):
     export_row(
