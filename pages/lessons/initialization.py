@@ -3,6 +3,8 @@
 import pandas as pd
 import streamlit as st
 
+from optim_lab.lessons.initialization import text
+from optim_lab.lessons.initialization.experiment import verdict
 from optim_lab.lessons.initialization.figures import (
     grad_norm_figure,
     histograms_figure,
@@ -35,19 +37,8 @@ def _apply_quick(activation: str, init: str, scale: float) -> None:
 
 
 state = UrlState("initialization")
-page_header(
-    "Weight initialization",
-    "Before training starts, every weight needs a value. Push 1,000 random inputs through a deep "
-    "stack of identical layers and look at what comes out of each layer. If the weights are too "
-    "small, each layer shrinks the signal until the last layers output nothing but zeros, and the "
-    "gradients flowing back shrink the same way. If they are too large, tanh units are pinned at "
-    "±1 where their slope is 0. A good scale keeps the spread of the activations roughly the same "
-    "from layer to layer. Setting every weight to 0 fails differently: all units stay identical.",
-)
-st.latex(
-    r"h_0 = x \sim \mathcal N(0, I),\qquad h_\ell = f(h_{\ell-1} W_\ell),\qquad"
-    r"\operatorname{Var}(z) = \mathrm{fan}_{in}\,\operatorname{Var}(w)\,\operatorname{Var}(h)"
-)
+page_header(text.TITLE, text.INTRO)
+st.latex(text.FORMULA)
 
 st.markdown("**The lectures' cases**")
 for slot, (label, act, init, scale) in zip(st.columns(3) * 2, QUICK, strict=True):
@@ -99,24 +90,8 @@ with chart:
         f"Distribution of the activations of each of the {layers} hidden layers "
         f"(first 200 inputs). Same x range in every panel."
     )
-    if init == "zeros":
-        st.error(
-            "**Symmetry problem:** with every weight at 0, every unit of a layer computes the same "
-            f"value (spread across units = {stats['unit_spread'][0]:.3g}) and receives the same "
-            "gradient, so they stay identical forever: the layer behaves like a single unit."
-        )
-    elif std[-1] < 0.01:
-        st.warning(
-            f"**Vanishing activations:** the std falls from {std[0]:.3g} at layer 1 to "
-            f"{std[-1]:.2g} at layer {layers}; the last layers output (almost) only zeros."
-        )
-    elif activation in ("tanh", "sigmoid") and std[0] > 0.9 * (1 if activation == "tanh" else 0.5):
-        st.warning(
-            f"**Saturated units:** the std is ≈ {std[0]:.2f}, so most tanh outputs sit at ±1 "
-            "where the slope is 0: the gradients vanish."
-        )
-    else:
-        st.success(f"Std at layer 1: {std[0]:.3g}, at layer {layers}: {std[-1]:.3g}.")
+    kind, message = verdict(stats, activation, init)
+    {"error": st.error, "warning": st.warning, "success": st.success}[kind](message)
 
 table = pd.DataFrame(
     {
@@ -131,16 +106,12 @@ stats_fig = layer_stats_figure(mean, std)
 grad_fig = grad_norm_figure(stats["grad_norm"])
 middle, right = st.columns(2, gap="medium")
 with middle:
-    st.markdown("**Forward pass: mean and std of the activations**")
+    st.markdown(text.FORWARD_TITLE)
     st.plotly_chart(stats_fig, key="init_stats")
 with right:
-    st.markdown("**Backward pass: gradient of each layer's weights**")
+    st.markdown(text.BACKWARD_TITLE)
     st.plotly_chart(grad_fig, key="init_grads")
-    st.caption(
-        "A fixed random gradient is sent back from the last layer. A line that drops towards "
-        "layer 1 is a vanishing gradient; one that climbs is an exploding one. Compare the "
-        "magnitudes too: 10⁻⁵ means the weights will hardly move."
-    )
+    st.caption(text.BACKWARD_CAPTION)
 st.markdown("**Per-layer numbers**")
 st.dataframe(
     table.style.format(
@@ -151,18 +122,7 @@ st.dataframe(
 )
 
 st.markdown(f"**{INITS[init].label}**: {INITS[init].verdict}")
-what_to_notice(
-    [
-        "0.01·randn with tanh: the std is about 0.21 after layer 1 and keeps shrinking to "
-        "almost 0 by layer 10; the weight gradients of those layers are tiny too.",
-        "1.0·randn with tanh: the std jumps to about 0.98, every unit is at ±1 (the histograms "
-        "pile up at the edges), so the slopes and the gradients are ≈ 0.",
-        "Xavier with tanh: the std starts near 0.63 and decays only slowly (≈ 0.23 at layer 10).",
-        "Xavier with ReLU: ReLU zeros half the inputs, so the variance halves at every layer. "
-        "He's extra factor 2 makes up for that and the std stays flat.",
-        "Zeros: every unit gets the same value and the same update (spread across units = 0).",
-    ]
-)
+what_to_notice(text.NOTICE)
 with section("Export"):
     export_row(
         "initialization",
