@@ -114,3 +114,13 @@ def test_ewa_table_columns():
     # the lecture's worked example: v2 = 0.0196 θ1 + 0.02 θ2, corrected by 0.0396
     assert table["ewa"][1] == pytest.approx(0.0196 * 40 + 0.02 * 49)
     assert table["ewa_corrected"][1] == pytest.approx((0.0196 * 40 + 0.02 * 49) / 0.0396)
+
+
+def test_the_worked_example_uses_the_datas_first_values():
+    latex, sentence = ewa_lesson.worked_example_latex(0.9, 40.0, -2.0)
+    # v1 = 0.1·40 = 4; v2 = 0.09·40 + 0.1·(−2) = 3.4; 1 − β² = 0.19; v̂2 = 3.4 / 0.19
+    assert r"0.1\times40 = 4" in latex and "= 3.4" in latex
+    assert f"{3.4 / 0.19:.4g}" in latex and "0.19" in sentence
+    assert "(-2)" not in latex  # θ₂ enters through its coefficient only
+    latex, sentence = ewa_lesson.worked_example_latex(0.0, 5.0, -3.0)
+    assert "nothing to correct" in sentence and r"\hat v_2" not in latex

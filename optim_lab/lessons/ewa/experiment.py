@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ...ewa import ewa_series
+from ...ewa import ewa_series, worked_example
 
 MAX_VALUES = 10_000
 """Most numbers a user may paste or upload (plots stay fast, the EWA loop stays instant)."""
@@ -197,3 +197,37 @@ def ewa_table(values: np.ndarray, beta: float) -> dict[str, np.ndarray]:
         "ewa_corrected": corrected,
         "window_mean": sliding_window_mean(values, window_for(beta)),
     }
+
+
+def _factor(x: float) -> str:
+    """A number for a LaTeX product (negative numbers in parentheses)."""
+    return f"({x:g})" if x < 0 else f"{x:g}"
+
+
+def worked_example_latex(beta: float, theta1: float, theta2: float) -> tuple[str, str]:
+    r"""The first two steps from :math:`v_0 = 0` with the data's own first values: the LaTeX of
+    :math:`v_1`, :math:`v_2` (and :math:`\hat v_2`), and a sentence on what the correction does."""
+    ex = worked_example(beta)
+    v1 = (1 - beta) * theta1
+    v2 = ex["coef_theta1"] * theta1 + ex["coef_theta2"] * theta2
+    lines = [
+        rf"v_1 &= (1-\beta)\,\theta_1 = {1 - beta:.4g}\times{_factor(theta1)} = {v1:.4g}",
+        r"v_2 &= \beta\,v_1 + (1-\beta)\,\theta_2 = \beta(1-\beta)\,\theta_1 + (1-\beta)\,\theta_2",
+        rf"&= {ex['coef_theta1']:.4g}\,\theta_1 + {ex['coef_theta2']:.4g}\,\theta_2 = {v2:.4g}",
+    ]
+    if beta == 0:
+        sentence = "With β = 0 the average is just the newest value: nothing to correct."
+    else:
+        lines += [
+            rf"1-\beta^2 &= {ex['correction']:.4g}",
+            rf"\hat v_2 &= \frac{{v_2}}{{1-\beta^2}} = \frac{{{v2:.4g}}}{{{ex['correction']:.4g}}}"
+            rf" = {v2 / ex['correction']:.4g}",
+        ]
+        w1 = ex["coef_theta1"] / ex["correction"]
+        sentence = (
+            f"The raw v₂ puts a total weight of only {ex['correction']:.4g} on the data; the "
+            f"rest, β² = {beta**2:.4g}, went to the starting value v₀ = 0. After correction the "
+            f"weights add up to one ({w1:.3f}·θ₁ + {1 - w1:.3f}·θ₂), so v̂₂ is a proper "
+            "average of what has been seen."
+        )
+    return r"\begin{aligned}" + r"\\".join(lines) + r"\end{aligned}", sentence
