@@ -28,11 +28,10 @@ from ..figures.surface import CLICK_GRID_TRACE
 from ..figures.theme import optimizer_color
 from ..optimizers import OPTIMIZERS
 from ..schedules import SCHEDULES
-from ..step_inspector import StepInspection, inspect_step
 from ..surfaces import SURFACES, SurfaceEntry
 from ..trajectory import RunSpec
 from . import widgets
-from .cache import EXPR_PREFIX, compute, get_surface
+from .cache import EXPR_PREFIX, get_surface
 from .state import UrlState, plain_text, verbatim
 
 PAGE = "arena"
@@ -294,20 +293,3 @@ def run_controls(state: UrlState, index: int, surface: SurfaceEntry, seed: int) 
         seed=int(seed),
         label=run_label(index, opt, hparams["lr"], schedule),
     )
-
-
-# ------------------------------------------------------------------------------------------------
-# Cached core calls
-
-
-@st.cache_data(max_entries=256, show_spinner=False)
-def inspect_cached(
-    surface_key: str,
-    surface_params: dict,
-    spec: RunSpec,
-    start: tuple[float, float],
-    steps: int,
-    k: int,
-) -> StepInspection:
-    """:func:`optim_lab.step_inspector.inspect_step`, cached."""
-    return compute(inspect_step, surface_key, spec, start, k, steps, surface_params)
