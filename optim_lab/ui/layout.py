@@ -198,3 +198,11 @@ def stopped_run_notice(
             + (f" {hint}" if hint else ""),
             icon=":material/warning:",
         )
+
+
+def notice(kind: str, message: str, where=st) -> None:
+    """A lesson's reading of a result as a coloured box: ``kind`` is ``success``, ``info``,
+    ``warning`` or ``error`` (as the lessons' experiments return them)."""
+    {"success": where.success, "info": where.info, "warning": where.warning, "error": where.error}[
+        kind
+    ](message)

@@ -20,7 +20,7 @@ import numpy as np
 import streamlit as st
 
 from ..optimizers import OPTIMIZERS
-from ..registry import MAX_LIST_ITEMS, Entry, HParam
+from ..registry import MAX_LIST_ITEMS, Entry, HParam, Registry
 from ..schedules import SCHEDULES
 from ..transforms import MODIFIER_PARAMS
 from .state import Adjusted, UrlState
@@ -237,6 +237,23 @@ def choice(
             label, options, key=key, format_func=format_func, help=help, horizontal=True
         )
     return container.selectbox(label, options, key=key, format_func=format_func, help=help)
+
+
+def entry_choice(
+    state: UrlState,
+    url_key: str,
+    label: str,
+    registry: Registry,
+    default: str,
+    *,
+    names: Sequence[str] | None = None,
+    **options: Any,
+) -> str:
+    """A :func:`choice` among a registry's entries (or ``names`` of them), shown by their labels."""
+    names = registry.names() if names is None else list(names)
+    return choice(
+        state, url_key, label, names, default, format_func=lambda n: registry[n].label, **options
+    )
 
 
 def int_choice(

@@ -55,13 +55,13 @@ for name in ADAPTIVE:
 
 with section("Four adaptive optimizers on one surface"):
     c1, c2, c3 = st.columns([2, 4, 1])
-    surface_name = widgets.choice(
+    surface_name = widgets.entry_choice(
         state,
         "surf",
         "surface",
-        list(SURFACE_CHOICES),
+        SURFACES,
         "bowl",
-        format_func=lambda n: SURFACES[n].label,
+        names=list(SURFACE_CHOICES),
         container=c1,
     )
     surface = SURFACES[surface_name]

@@ -68,13 +68,13 @@ st.latex(
     r"\qquad\qquad \bar\theta_t = \beta\,\bar\theta_{t-1} + (1-\beta)\,\theta_t"
 )
 c1, c2, c3, c4, c5 = st.columns([1.3, 1.2, 1, 1.2, 1])
-dataset = widgets.choice(
+dataset = widgets.entry_choice(
     state,
     "data",
     "data set",
-    list(DATASETS),
+    DATA_REGISTRY,
     "spiral",
-    format_func=lambda n: DATA_REGISTRY[n].label,
+    names=list(DATASETS),
     container=c1,
 )
 two_d = dataset != "digits"

@@ -13,7 +13,7 @@ from optim_lab.lessons.initialization.figures import (
 from optim_lab.nn import ACTIVATIONS, INITS
 from optim_lab.ui import nn_cache, widgets
 from optim_lab.ui.export import export_row
-from optim_lab.ui.layout import page_header, what_to_notice
+from optim_lab.ui.layout import notice, page_header, what_to_notice
 from optim_lab.ui.sections import section
 from optim_lab.ui.state import UrlState
 
@@ -52,21 +52,20 @@ for slot, (label, act, init, scale) in zip(st.columns(3) * 2, QUICK, strict=True
 
 controls, chart = st.columns([1, 3], gap="medium")
 with controls:
-    activation = widgets.choice(
+    activation = widgets.entry_choice(
         state,
         "act",
         "activation",
-        [n for n in ACTIVATIONS.names() if n != "prelu"],
+        ACTIVATIONS,
         "tanh",
-        format_func=lambda n: ACTIVATIONS[n].label,
+        names=[n for n in ACTIVATIONS.names() if n != "prelu"],
     )
-    init = widgets.choice(
+    init = widgets.entry_choice(
         state,
         "init",
         "initialization",
-        INITS.names(),
+        INITS,
         "normal",
-        format_func=lambda n: INITS[n].label,
     )
     scale = float(
         widgets.number(state, "scale", INITS["normal"].param("scale"), disabled=init != "normal")
@@ -91,7 +90,7 @@ with chart:
         f"(first 200 inputs). Same x range in every panel."
     )
     kind, message = verdict(stats, activation, init)
-    {"error": st.error, "warning": st.warning, "success": st.success}[kind](message)
+    notice(kind, message)
 
 table = pd.DataFrame(
     {

@@ -31,13 +31,13 @@ RESOLUTION = 60  # decision-boundary grid (static shape: never recompiles)
 
 sb = st.sidebar
 sb.header("Data")
-dataset = w.choice(
+dataset = w.entry_choice(
     state,
     "ds",
     "dataset",
-    DATASET_NAMES,
+    DATASETS,
     "spiral",
-    format_func=lambda n: DATASETS[n].label,
+    names=DATASET_NAMES,
     container=sb,
 )
 data_params = w.entry_params(
@@ -54,22 +54,20 @@ seed = w.seed_control(state, container=sb)
 sb.header("Network")
 layers = w.integer(state, "layers", "hidden layers", 2, 0, 4, container=sb)
 units = w.integer(state, "units", "units per layer", 12, 1, 64, container=sb)
-activation = w.choice(
+activation = w.entry_choice(
     state,
     "act",
     "activation",
-    ACTIVATIONS.names(),
+    ACTIVATIONS,
     "relu",
-    format_func=lambda n: ACTIVATIONS[n].label,
     container=sb,
 )
-init = w.choice(
+init = w.entry_choice(
     state,
     "init",
     "initialization",
-    INITS.names(),
+    INITS,
     "he",
-    format_func=lambda n: INITS[n].label,
     container=sb,
 )
 batchnorm = w.toggle(state, "bn", "batch norm", False, container=sb)

@@ -186,13 +186,12 @@ st.markdown(
 formula_slot = st.empty()  # the surface's formula, full width (some are long)
 controls, contour_col, lines_col = st.columns([1, 2.4, 2])
 with controls:
-    surface_key = w.choice(
+    surface_key = w.entry_choice(
         state,
         "surface",
         "surface",
-        SURFACES.names(),
+        SURFACES,
         "least_squares",
-        format_func=lambda n: SURFACES[n].label,
     )
     surface = SURFACES[surface_key]
     surface_params = w.entry_params(state, "sp", surface)
@@ -200,13 +199,12 @@ with controls:
     hparams = w.entry_params(
         state, opt, OPTIMIZERS[opt], defaults={"lr": 0.1} if opt == "sgd" else None
     )
-    sched = w.choice(
+    sched = w.entry_choice(
         state,
         "r.sched",
         "lr schedule",
-        SCHEDULES.names(),
+        SCHEDULES,
         "cosine",
-        format_func=lambda n: SCHEDULES[n].label,
     )
     sched_params = w.entry_params(
         state,

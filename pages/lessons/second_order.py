@@ -78,13 +78,13 @@ page_header(
 # 1. The race
 # ------------------------------------------------------------------------------------------------
 st.header("1 · Newton and L-BFGS against first-order methods")
-surface_key = w.choice(
+surface_key = w.entry_choice(
     state,
     "surface",
     "surface",
-    list(DEFAULTS),
+    SURFACES,
     "rosenbrock",
-    format_func=lambda n: SURFACES[n].label,
+    names=list(DEFAULTS),
     horizontal_radio=True,
 )
 surface = SURFACES[surface_key]

@@ -11,7 +11,7 @@ from optim_lab.lessons.transfer.figures import STRATEGY_LABELS, curve_figure, ta
 from optim_lab.nn.transfer import HIDDEN, SIMILARITIES, STRATEGIES, TARGET_CLASSES
 from optim_lab.ui import nn_cache, widgets
 from optim_lab.ui.export import export_row
-from optim_lab.ui.layout import page_header, what_to_notice
+from optim_lab.ui.layout import notice, page_header, what_to_notice
 from optim_lab.ui.sections import section
 from optim_lab.ui.state import UrlState
 
@@ -102,7 +102,7 @@ st.caption(
     f"Chance on the target task: {1 / TARGET_CLASSES:.2f}."
 )
 kind, message = probe_verdict(rows, little)
-(st.success if kind == "success" else st.info)(message)
+notice(kind, message)
 
 # ---------------------------------------------------------------- 2. accuracy vs examples
 st.header(text.CURVES_TITLE)

@@ -14,3 +14,31 @@ def test_initial_loss_is_ln_c_with_small_weights():
     np.testing.assert_allclose(out["loss"], np.log([2, 5, 10]), atol=0.01)
     big = initial_losses(classes=(10,), init="normal", scale=1.0)
     assert big["loss"][0] > np.log(10) + 0.3
+
+
+def test_verdicts_of_the_checks():
+    from optim_lab.lessons.sanity.experiment import (
+        bug_caught,
+        check_table,
+        check_verdict,
+        initial_loss_verdict,
+    )
+
+    assert initial_loss_verdict(np.log([2.0, 10.0]), np.log([2.0, 10.0]) + 0.01)[0] == "success"
+    kind, message = initial_loss_verdict(np.log([2.0, 10.0]) + 0.5, np.log([2.0, 10.0]))
+    assert kind == "warning" and "0.50 away from ln C" in message
+    assert [check_verdict(e) for e in (1e-9, 1e-4, 0.2)] == ["pass", "check", "FAIL"]
+    good = {"per_param": {"W1": 1e-9}, "ok": True, "max_rel_error": 1e-9}
+    bad = {"per_param": {"W1": 0.3}, "ok": False, "max_rel_error": 0.3}
+    assert check_table(good, bad) == [
+        {
+            "tensor": "W1",
+            "correct backprop": 1e-9,
+            "verdict": "pass",
+            "backprop without f′(z)": 0.3,
+            "verdict (bug)": "FAIL",
+        }
+    ]
+    assert bug_caught(good, bad)[0] == "success"
+    assert bug_caught(good, good)[0] == "info"  # the bug changed nothing
+    assert bug_caught(bad, bad)[0] == "warning"

@@ -17,7 +17,7 @@ def test_page_runs_all_four_checks_and_reacts_to_widgets():
     assert len(at.get("plotly_chart")) == 3
     assert any("matches ln C" in s.value for s in at.success)
     assert any(m.value == "100%" for m in at.metric)  # the 20 examples are memorised
-    assert any("exploded at step" in e.value for e in at.error)  # lr = 10
+    assert any("diverged at step" in w.value for w in at.warning)  # lr = 10
     assert any("planted bug is caught" in s.value for s in at.success)
     verdicts = at.dataframe[0].value
     assert set(verdicts["verdict"]) == {"pass"} and "FAIL" in set(verdicts["verdict (bug)"])

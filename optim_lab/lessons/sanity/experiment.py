@@ -59,3 +59,56 @@ def initial_losses(
         losses.append(float(-log_p[np.arange(len(x)), labels].mean()))
     ks = np.asarray(list(classes), int)
     return {"classes": ks, "loss": np.asarray(losses), "expected": np.log(ks)}
+
+
+# Relative-error bands of a float64 gradient check.
+PASS, WARN = 1e-6, 1e-3
+
+
+def initial_loss_verdict(loss: np.ndarray, expected: np.ndarray) -> tuple[str, str]:
+    """``(kind, message)``: whether the losses at step 0 match ln C (within 0.05)."""
+    gap = float(np.max(np.abs(np.asarray(loss) - np.asarray(expected))))
+    if gap < 0.05:
+        return "success", f"Loss at step 0 matches ln C (largest gap {gap:.3f})."
+    return "warning", (
+        f"Loss at step 0 is up to {gap:.2f} away from ln C: the initial weights already "
+        "make confident (random) predictions. Try smaller weights."
+    )
+
+
+def check_verdict(error: float) -> str:
+    """A gradient check's relative error read: ``pass``, ``check`` (look closer) or ``FAIL``."""
+    if error < PASS:
+        return "pass"
+    return "check" if error < WARN else "FAIL"
+
+
+def check_table(correct: dict, broken: dict) -> list[dict]:
+    """Per tensor: the relative error of the correct backward pass and of the broken one, read."""
+    return [
+        {
+            "tensor": name,
+            "correct backprop": error,
+            "verdict": check_verdict(error),
+            "backprop without f′(z)": broken["per_param"][name],
+            "verdict (bug)": check_verdict(broken["per_param"][name]),
+        }
+        for name, error in correct["per_param"].items()
+    ]
+
+
+def bug_caught(correct: dict, broken: dict) -> tuple[str, str]:
+    """``(kind, message)``: whether the check passes the correct gradient and catches the bug."""
+    if correct["ok"] and not broken["ok"]:
+        return "success", (
+            f"The correct gradient passes (worst error {correct['max_rel_error']:.1e}); the planted "
+            f"bug is caught (worst error {broken['max_rel_error']:.1e})."
+        )
+    if broken["ok"]:
+        return "info", (
+            "The planted bug is invisible here: this activation's derivative is 1 wherever the "
+            "check looks, so forgetting it changes nothing."
+        )
+    return "warning", (
+        f"The correct gradient gives an error of {correct['max_rel_error']:.1e}: look closer."
+    )
