@@ -56,13 +56,7 @@ for name in ADAPTIVE:
 with section("Four adaptive optimizers on one surface"):
     c1, c2, c3 = st.columns([2, 4, 1])
     surface_name = widgets.entry_choice(
-        state,
-        "surf",
-        "surface",
-        SURFACES,
-        "bowl",
-        names=list(SURFACE_CHOICES),
-        container=c1,
+        state, "surf", "surface", SURFACES, "bowl", names=list(SURFACE_CHOICES), container=c1
     )
     surface = SURFACES[surface_name]
     with c2:

@@ -69,13 +69,7 @@ st.latex(
 )
 c1, c2, c3, c4, c5 = st.columns([1.3, 1.2, 1, 1.2, 1])
 dataset = widgets.entry_choice(
-    state,
-    "data",
-    "data set",
-    DATA_REGISTRY,
-    "spiral",
-    names=list(DATASETS),
-    container=c1,
+    state, "data", "data set", DATA_REGISTRY, "spiral", names=list(DATASETS), container=c1
 )
 two_d = dataset != "digits"
 points = widgets.int_choice(

@@ -60,13 +60,7 @@ with controls:
         "tanh",
         names=[n for n in ACTIVATIONS.names() if n != "prelu"],
     )
-    init = widgets.entry_choice(
-        state,
-        "init",
-        "initialization",
-        INITS,
-        "normal",
-    )
+    init = widgets.entry_choice(state, "init", "initialization", INITS, "normal")
     scale = float(
         widgets.number(state, "scale", INITS["normal"].param("scale"), disabled=init != "normal")
     )

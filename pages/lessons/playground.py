@@ -32,13 +32,7 @@ RESOLUTION = 60  # decision-boundary grid (static shape: never recompiles)
 sb = st.sidebar
 sb.header("Data")
 dataset = w.entry_choice(
-    state,
-    "ds",
-    "dataset",
-    DATASETS,
-    "spiral",
-    names=DATASET_NAMES,
-    container=sb,
+    state, "ds", "dataset", DATASETS, "spiral", names=DATASET_NAMES, container=sb
 )
 data_params = w.entry_params(
     state, f"d.{dataset}", DATASETS[dataset], container=sb, defaults={"points": 200}
@@ -54,22 +48,8 @@ seed = w.seed_control(state, container=sb)
 sb.header("Network")
 layers = w.integer(state, "layers", "hidden layers", 2, 0, 4, container=sb)
 units = w.integer(state, "units", "units per layer", 12, 1, 64, container=sb)
-activation = w.entry_choice(
-    state,
-    "act",
-    "activation",
-    ACTIVATIONS,
-    "relu",
-    container=sb,
-)
-init = w.entry_choice(
-    state,
-    "init",
-    "initialization",
-    INITS,
-    "he",
-    container=sb,
-)
+activation = w.entry_choice(state, "act", "activation", ACTIVATIONS, "relu", container=sb)
+init = w.entry_choice(state, "init", "initialization", INITS, "he", container=sb)
 batchnorm = w.toggle(state, "bn", "batch norm", False, container=sb)
 
 sb.header("Optimization")

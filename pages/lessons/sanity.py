@@ -52,12 +52,7 @@ st.latex(text.INITIAL_FORMULA)
 c_controls, c_chart = st.columns([1, 3], gap="medium")
 with c_controls:
     init = widgets.entry_choice(
-        state,
-        "init",
-        "initialization",
-        INITS,
-        "normal",
-        names=list(INIT_CHOICES),
+        state, "init", "initialization", INITS, "normal", names=list(INIT_CHOICES)
     )
     scale = float(
         widgets.number(state, "scale", INITS["normal"].param("scale"), disabled=init != "normal")
@@ -130,13 +125,7 @@ st.markdown(text.GRADCHECK)
 st.latex(text.GRADCHECK_FORMULA)
 g_controls, g_table = st.columns([1, 3], gap="medium")
 with g_controls:
-    g_act = widgets.entry_choice(
-        state,
-        "gact",
-        "activation",
-        ACTIVATIONS,
-        "tanh",
-    )
+    g_act = widgets.entry_choice(state, "gact", "activation", ACTIVATIONS, "tanh")
     g_data = widgets.choice(state, "gdata", "data (50 examples)", list(CHECK_DATA), "spiral")
     g_seed = widgets.integer(state, "gseed", "seed", 0, 0, 9999)
 with st.spinner("Checking gradients in float64…"):

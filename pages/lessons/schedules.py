@@ -186,26 +186,14 @@ st.markdown(
 formula_slot = st.empty()  # the surface's formula, full width (some are long)
 controls, contour_col, lines_col = st.columns([1, 2.4, 2])
 with controls:
-    surface_key = w.entry_choice(
-        state,
-        "surface",
-        "surface",
-        SURFACES,
-        "least_squares",
-    )
+    surface_key = w.entry_choice(state, "surface", "surface", SURFACES, "least_squares")
     surface = SURFACES[surface_key]
     surface_params = w.entry_params(state, "sp", surface)
     opt = w.optimizer_picker(state, "opt", "sgd")
     hparams = w.entry_params(
         state, opt, OPTIMIZERS[opt], defaults={"lr": 0.1} if opt == "sgd" else None
     )
-    sched = w.entry_choice(
-        state,
-        "r.sched",
-        "lr schedule",
-        SCHEDULES,
-        "cosine",
-    )
+    sched = w.entry_choice(state, "r.sched", "lr schedule", SCHEDULES, "cosine")
     sched_params = w.entry_params(
         state,
         f"r.{sched}",

@@ -79,13 +79,7 @@ page_header(
 # ------------------------------------------------------------------------------------------------
 st.header("1 · Newton and L-BFGS against first-order methods")
 surface_key = w.entry_choice(
-    state,
-    "surface",
-    "surface",
-    SURFACES,
-    "rosenbrock",
-    names=list(DEFAULTS),
-    horizontal_radio=True,
+    state, "surface", "surface", SURFACES, "rosenbrock", names=list(DEFAULTS), horizontal_radio=True
 )
 surface = SURFACES[surface_key]
 formula_slot = st.empty()
