@@ -203,6 +203,6 @@ def stopped_run_notice(
 def notice(kind: str, message: str, where=st) -> None:
     """A lesson's reading of a result as a coloured box: ``kind`` is ``success``, ``info``,
     ``warning`` or ``error`` (as the lessons' experiments return them)."""
-    {"success": where.success, "info": where.info, "warning": where.warning, "error": where.error}[
-        kind
-    ](message)
+    if kind not in ("success", "info", "warning", "error"):
+        raise ValueError(f"unknown notice kind {kind!r}")
+    getattr(where, kind)(message)

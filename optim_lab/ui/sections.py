@@ -9,8 +9,7 @@ from collections.abc import Iterator
 
 import streamlit as st
 
-from optim_lab.offload import ComputeLimitError
-
+from ..offload import ComputeLimitError
 from . import STOPPED_ON_ERROR
 
 _log = logging.getLogger("optim_lab")
