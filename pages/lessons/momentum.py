@@ -6,14 +6,14 @@ import streamlit as st
 from optim_lab.figures.heatmap import sweep_heatmap
 from optim_lab.figures.lines import loss_figure
 from optim_lab.figures.surface import paths_from_trajectories
-from optim_lab.lessons.momentum import experiment
+from optim_lab.lessons.momentum import experiment, text
 from optim_lab.optimizers import OPTIMIZERS
 from optim_lab.registry import HParam
 from optim_lab.surfaces import SURFACES
 from optim_lab.trajectory import RunSpec
 from optim_lab.ui import cache, export, widgets
 from optim_lab.ui.contour import run_contour
-from optim_lab.ui.layout import page_header, stopped_run_notice, what_to_notice
+from optim_lab.ui.layout import notice, page_header, stopped_run_notice, what_to_notice
 from optim_lab.ui.sections import section
 from optim_lab.ui.state import UrlState, select_cell
 
@@ -46,24 +46,12 @@ MAP_KEY = "momentum_map"
 state = UrlState("momentum")
 
 
-page_header(
-    "Momentum",
-    "Plain gradient descent only looks at the slope under its feet, so in a long narrow valley it "
-    "zig-zags across the steep walls while inching along the flat floor. Momentum keeps a "
-    "*velocity*: a running average of recent gradients. Components that keep the same sign add "
-    "up and speed the descent along the valley; components that flip sign cancel out. But a "
-    "heavy ball also overshoots: with too much momentum the iterate swings around the minimum "
-    "and momentum makes oscillations of its own.",
-)
+page_header(text.TITLE, text.INTRO)
 for name in FORMS:
     st.latex(rf"\text{{{OPTIMIZERS[name].label}:}}\quad " + OPTIMIZERS[name].latex)
 
-with section("Where momentum converges: the (α, β) map"):
-    st.markdown(
-        "Every cell of the map is a full run on the ill-conditioned bowl (curvature 1 across the "
-        "valley, 1/κ along it), all from the same start. Choose the form and how the map is coloured, "
-        "then **click a cell** to watch that run."
-    )
+with section(text.MAP_TITLE):
+    st.markdown(text.MAP)
     c1, c2, c3, c4 = st.columns(4)
     form = widgets.choice(
         state,
@@ -164,20 +152,9 @@ with section("Where momentum converges: the (α, β) map"):
             key="momentum_run_loss",
         )
 
-with section("Two ways to write momentum"):
-    st.markdown(
-        "Textbooks write momentum two ways. The **EWA form** averages the gradients, so the velocity "
-        "has the size of a gradient. The **classic form** (PyTorch's `SGD(momentum=ρ)`) adds them up, "
-        "so its velocity grows to about 1/(1−ρ) gradients. They are the same method: with ρ = β, the "
-        "classic velocity is the EWA velocity divided by 1−β, so the classic learning rate must be "
-        "α(1−β) to take identical steps. Nesterov evaluates the step with the velocity it is about to "
-        "have, which damps the overshoot."
-    )
-    st.latex(
-        r"u_t = \frac{v_t}{1-\beta}\quad\Longrightarrow\quad"
-        r"\alpha_{\text{classic}}\,u_t = \alpha_{\text{EWA}}\,v_t"
-        r"\iff \alpha_{\text{classic}} = \alpha_{\text{EWA}}\,(1-\beta)"
-    )
+with section(text.FORMS_TITLE):
+    st.markdown(text.FORMS)
+    st.latex(text.FORMS_FORMULA)
     rescale = widgets.toggle(
         state,
         "rescale",
@@ -185,38 +162,9 @@ with section("Two ways to write momentum"):
         True,
         help="Off: both forms use the same α, and the classic one takes steps 1/(1−β) times larger.",
     )
-    if form == "momentum":
-        lr_ewa = lr
-        lr_classic = experiment.classic_lr(lr, beta) if rescale else lr
-    else:
-        lr_classic = lr
-        lr_ewa = experiment.ewa_lr(lr, beta) if rescale else lr
-    compare = [
-        RunSpec("sgd", {"lr": lr_classic}, label=f"SGD (no momentum): α={lr_classic:.3g}"),
-        RunSpec(
-            "heavy_ball",
-            {"lr": lr_classic, "rho": beta},
-            label=f"classic: α={lr_classic:.3g}, ρ={beta:g}",
-        ),
-        RunSpec(
-            "nesterov",
-            {"lr": lr_classic, "rho": beta},
-            label=f"Nesterov: α={lr_classic:.3g}, ρ={beta:g}",
-        ),
-    ]
-    lr_max = OPTIMIZERS["momentum"].param("lr").max
-    if lr_ewa <= lr_max:
-        compare.insert(
-            1,
-            RunSpec(
-                "momentum", {"lr": lr_ewa, "beta": beta}, label=f"EWA: α={lr_ewa:.3g}, β={beta:g}"
-            ),
-        )
-    else:
-        st.info(
-            f"The EWA form would need α = {lr_ewa:.3g}, above its maximum of {lr_max:g}; "
-            "it is left out. Pick a smaller α or β."
-        )
+    compare, left_out = experiment.forms_compared(form, lr, beta, rescale)
+    if left_out:
+        st.info(left_out)
     trajs = cache.runs(SURFACE, surface_params, tuple(compare), start, steps)
     paths = paths_from_trajectories(trajs)
     for path in paths:  # dashed classic path drawn over the solid EWA one: overlap stays visible
@@ -231,41 +179,13 @@ with section("Two ways to write momentum"):
             loss_figure(paths, [t.loss for t in trajs], minimum=0.0, height=300),
             key="momentum_compare_loss",
         )
-        by_name = {t.spec.optimizer: t for t in trajs}
-        if "momentum" in by_name:
-            a, b = by_name["momentum"], by_name["heavy_ball"]
-            n = min(len(a.finite_points), len(b.finite_points))
-            gap = float(np.max(np.linalg.norm(a.points[:n] - b.points[:n], axis=1)))
-            scale = float(np.max(np.abs(a.points[:n]))) or 1.0
-            if gap <= 1e-4 * scale:
-                st.success(
-                    f"EWA and classic paths coincide: largest distance {gap:.1e} (rounding only)."
-                )
-            else:
-                st.info(
-                    f"EWA and classic paths differ (largest distance {gap:.3g}): "
-                    + (
-                        "turn on the rescaling to make them identical."
-                        if not rescale
-                        else "one of them diverged."
-                    )
-                )
+        agreement = experiment.forms_agree(trajs, rescale)
+        if agreement:
+            notice(*agreement)
         for t in trajs:
             stopped_run_notice(t.label, t.diverged_at)
 
-    what_to_notice(
-        [
-            "The map has a sharp edge: past it every run diverges. In the classic form that edge sits "
-            "at α ≈ 2(1+ρ): momentum *allows larger* learning rates than plain descent (α < 2).",
-            "The fastest cells are not at β = 0: on a narrow valley they pair a large α with "
-            f"ρ ≈ ((√κ−1)/(√κ+1))² = {((kappa**0.5 - 1) / (kappa**0.5 + 1)) ** 2:.2f} for κ = {kappa:g} "
-            "(classic form; theory for quadratics).",
-            "Close to β = 1 the iterate spirals: the velocity remembers too much and carries the "
-            "point past the minimum again and again (try the 'momentum creates oscillations' preset).",
-            "With the rescaling on, the EWA and classic paths lie exactly on top of each other; "
-            "Nesterov with the same α and ρ overshoots less.",
-        ]
-    )
+    what_to_notice(text.notice(kappa))
 
     st.markdown("#### Export")
     grid_table = {

@@ -8,6 +8,7 @@ import pytest
 
 from optim_lab.figures import heatmap
 from optim_lab.lessons.momentum import experiment as momentum_lesson
+from optim_lab.optimizers import OPTIMIZERS
 from optim_lab.surfaces import SURFACES
 from optim_lab.trajectory import RunSpec, run_many
 
@@ -48,3 +49,20 @@ def test_classic_and_ewa_forms_take_identical_steps():
 )
 def test_cell_from_selection(event, cell):
     assert heatmap.cell_from_selection(event) == cell
+
+
+@pytest.mark.parametrize("rescale, kind", [(True, "success"), (False, "info")])
+def test_the_two_forms_coincide_exactly_when_the_rate_is_rescaled(rescale, kind):
+    specs, left_out = momentum_lesson.forms_compared("momentum", 0.5, 0.9, rescale)
+    assert left_out == "" and [s.optimizer for s in specs][:2] == ["sgd", "momentum"]
+    bowl = SURFACES["bowl"]
+    trajs = run_many(bowl, specs, bowl.start, 100, {"kappa": 20.0})
+    found, message = momentum_lesson.forms_agree(trajs, rescale)
+    assert found == kind, message
+
+
+def test_an_ewa_rate_past_its_range_is_left_out_with_a_note():
+    lr_max = OPTIMIZERS["momentum"].param("lr").max
+    specs, left_out = momentum_lesson.forms_compared("heavy_ball", lr_max, 0.99, True)
+    assert "momentum" not in [s.optimizer for s in specs] and "above its maximum" in left_out
+    assert momentum_lesson.forms_agree([], True) is None

@@ -3,7 +3,12 @@ the EWA and classic forms of momentum take the same path."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
+
+from ...optimizers import OPTIMIZERS
+from ...trajectory import RunSpec, Trajectory
 
 
 def momentum_grid(
@@ -28,3 +33,56 @@ def classic_lr(lr_ewa: float, beta: float) -> float:
 def ewa_lr(lr_classic: float, beta: float) -> float:
     r"""The inverse of :func:`classic_lr`: :math:`\alpha_c / (1-\beta)`."""
     return lr_classic / (1.0 - beta)
+
+
+def forms_compared(form: str, lr: float, beta: float, rescale: bool) -> tuple[list[RunSpec], str]:
+    """The runs of the two-forms comparison for the map's chosen cell (``form`` at ``lr``,
+    ``beta``): plain SGD, the EWA form (when its α is allowed), the classic form and Nesterov,
+    with α translated between the forms when ``rescale``. Also a note when the EWA form is left
+    out ("" otherwise)."""
+    if form == "momentum":
+        lr_ewa, lr_classic = lr, (classic_lr(lr, beta) if rescale else lr)
+    else:
+        lr_classic, lr_ewa = lr, (ewa_lr(lr, beta) if rescale else lr)
+    runs = [
+        RunSpec("sgd", {"lr": lr_classic}, label=f"SGD (no momentum): α={lr_classic:.3g}"),
+        RunSpec(
+            "heavy_ball",
+            {"lr": lr_classic, "rho": beta},
+            label=f"classic: α={lr_classic:.3g}, ρ={beta:g}",
+        ),
+        RunSpec(
+            "nesterov",
+            {"lr": lr_classic, "rho": beta},
+            label=f"Nesterov: α={lr_classic:.3g}, ρ={beta:g}",
+        ),
+    ]
+    lr_max = OPTIMIZERS["momentum"].param("lr").max
+    if lr_ewa > lr_max:
+        note = (
+            f"The EWA form would need α = {lr_ewa:.3g}, above its maximum of {lr_max:g}; "
+            "it is left out. Pick a smaller α or β."
+        )
+        return runs, note
+    ewa = RunSpec(
+        "momentum", {"lr": lr_ewa, "beta": beta}, label=f"EWA: α={lr_ewa:.3g}, β={beta:g}"
+    )
+    return [runs[0], ewa, *runs[1:]], ""
+
+
+def forms_agree(trajectories: Sequence[Trajectory], rescale: bool) -> tuple[str, str] | None:
+    """``(kind, message)`` on whether the EWA and classic paths coincide (None without an EWA run)."""
+    by_name = {t.spec.optimizer: t for t in trajectories}
+    if "momentum" not in by_name:
+        return None
+    a, b = by_name["momentum"], by_name["heavy_ball"]
+    n = min(len(a.finite_points), len(b.finite_points))
+    gap = float(np.max(np.linalg.norm(a.points[:n] - b.points[:n], axis=1)))
+    scale = float(np.max(np.abs(a.points[:n]))) or 1.0
+    if gap <= 1e-4 * scale:
+        return (
+            "success",
+            f"EWA and classic paths coincide: largest distance {gap:.1e} (rounding only).",
+        )
+    why = "one of them diverged." if rescale else "turn on the rescaling to make them identical."
+    return "info", f"EWA and classic paths differ (largest distance {gap:.3g}): {why}"

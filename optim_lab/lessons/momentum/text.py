@@ -1,0 +1,47 @@
+"""What the momentum lesson says, beside the controls and figures it explains."""
+
+TITLE = "Momentum"
+INTRO = (
+    "Plain gradient descent only looks at the slope under its feet, so in a long narrow valley it "
+    "zig-zags across the steep walls while inching along the flat floor. Momentum keeps a "
+    "*velocity*: a running average of recent gradients. Components that keep the same sign add "
+    "up and speed the descent along the valley; components that flip sign cancel out. But a "
+    "heavy ball also overshoots: with too much momentum the iterate swings around the minimum "
+    "and momentum makes oscillations of its own."
+)
+MAP_TITLE = "Where momentum converges: the (α, β) map"
+MAP = (
+    "Every cell of the map is a full run on the ill-conditioned bowl (curvature 1 across the "
+    "valley, 1/κ along it), all from the same start. Choose the form and how the map is coloured, "
+    "then **click a cell** to watch that run."
+)
+FORMS_TITLE = "Two ways to write momentum"
+FORMS = (
+    "Textbooks write momentum two ways. The **EWA form** averages the gradients, so the velocity "
+    "has the size of a gradient. The **classic form** (PyTorch's `SGD(momentum=ρ)`) adds them up, "
+    "so its velocity grows to about 1/(1−ρ) gradients. They are the same method: with ρ = β, the "
+    "classic velocity is the EWA velocity divided by 1−β, so the classic learning rate must be "
+    "α(1−β) to take identical steps. Nesterov evaluates the step with the velocity it is about to "
+    "have, which damps the overshoot."
+)
+FORMS_FORMULA = (
+    r"u_t = \frac{v_t}{1-\beta}\quad\Longrightarrow\quad"
+    r"\alpha_{\text{classic}}\,u_t = \alpha_{\text{EWA}}\,v_t"
+    r"\iff \alpha_{\text{classic}} = \alpha_{\text{EWA}}\,(1-\beta)"
+)
+
+
+def notice(kappa: float) -> list[str]:
+    """What to notice, with the best classic ρ for this condition number."""
+    best_rho = ((kappa**0.5 - 1) / (kappa**0.5 + 1)) ** 2
+    return [
+        "The map has a sharp edge: past it every run diverges. In the classic form that edge sits "
+        "at α ≈ 2(1+ρ): momentum *allows larger* learning rates than plain descent (α < 2).",
+        "The fastest cells are not at β = 0: on a narrow valley they pair a large α with "
+        f"ρ ≈ ((√κ−1)/(√κ+1))² = {best_rho:.2f} for κ = {kappa:g} (classic form; theory for "
+        "quadratics).",
+        "Close to β = 1 the iterate spirals: the velocity remembers too much and carries the "
+        "point past the minimum again and again (try the 'momentum creates oscillations' preset).",
+        "With the rescaling on, the EWA and classic paths lie exactly on top of each other; "
+        "Nesterov with the same α and ρ overshoots less.",
+    ]
