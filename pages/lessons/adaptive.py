@@ -5,11 +5,11 @@ import streamlit as st
 
 from optim_lab.figures.lines import loss_figure
 from optim_lab.figures.surface import paths_from_trajectories
-from optim_lab.lessons.adaptive import experiment
+from optim_lab.lessons.adaptive import experiment, text
 from optim_lab.lessons.adaptive.figures import bias_correction_figure, eps_figure, step_size_figure
 from optim_lab.optimizers import OPTIMIZERS
 from optim_lab.registry import HParam
-from optim_lab.step_inspector import states_along, step_sizes
+from optim_lab.step_inspector import step_sizes
 from optim_lab.surfaces import SURFACES
 from optim_lab.trajectory import RunSpec, best_known_loss
 from optim_lab.ui import cache, export, widgets
@@ -41,15 +41,7 @@ BIAS_STEPS = 60  # first steps shown in the bias-correction comparison
 
 
 state = UrlState("adaptive")
-page_header(
-    "Adaptive methods",
-    "One learning rate for every parameter is a compromise: a coordinate whose gradient is large "
-    "needs small steps, one whose gradient is tiny needs large ones. Adaptive methods keep, for "
-    "every coordinate, a record of how large its gradients have been and divide the step by it. "
-    "AdaGrad adds up all past squared gradients (its steps only shrink), RMSprop and Adam use a "
-    "weighted average that forgets, Adam also averages the gradient itself (momentum), and "
-    "Adadelta replaces the learning rate by the typical size of its own recent steps.",
-)
+page_header(text.TITLE, text.INTRO)
 for name in ADAPTIVE:
     st.latex(rf"\text{{{OPTIMIZERS[name].label}:}}\quad " + OPTIMIZERS[name].latex)
 
@@ -137,21 +129,11 @@ with section("The step size of each coordinate"):
         "Adadelta's grow from about √ε as its record of past steps fills up."
     )
 
-with section("Adam's bias correction"):
+with section(text.BIAS_TITLE):
     adam_hp = dict(next(t.spec.hparams for t in trajs if t.spec.optimizer == "adam"))
     b1, b2 = float(adam_hp["beta1"]), float(adam_hp["beta2"])
-    st.markdown(
-        "Adam's two averages start at 0, so early on *m* is only a fraction 1−β₁ᵗ of the average "
-        "gradient and *v* a fraction 1−β₂ᵗ of the average squared gradient. The correction divides "
-        "both back up. Without it the step is off by the ratio of the two shortfalls: a slow start "
-        "when √v recovers faster than m (β₂ ≤ β₁), oversized first steps when it recovers more "
-        "slowly (the usual β₂ = 0.999 > β₁ = 0.9). Change β₁ and β₂ in Adam's column above."
-    )
-    st.latex(
-        r"\hat m_t = \frac{m_t}{1-\beta_1^t},\quad \hat v_t = \frac{v_t}{1-\beta_2^t}"
-        r"\qquad\Longrightarrow\qquad \frac{\text{step without correction}}{\text{step with it}}"
-        r"\approx \frac{1-\beta_1^t}{\sqrt{1-\beta_2^t}}"
-    )
+    st.markdown(text.BIAS)
+    st.latex(text.BIAS_FORMULA)
     bias_specs = (
         RunSpec("adam", {**adam_hp, "bias_correction": 1.0}, label="Adam, corrected"),
         RunSpec("adam", {**adam_hp, "bias_correction": 0.0}, label="Adam, uncorrected"),
@@ -175,22 +157,13 @@ with section("Adam's bias correction"):
     for t in bias_runs:
         stopped_run_notice(t.label, t.diverged_at)
 
-with section("ε inside or outside the square root"):
-    st.markdown(
-        "Adam's paper adds ε after the square root, √v̂ + ε; some libraries and the lecture put it "
-        "inside, √(v̂ + ε). With ε = 10⁻⁸ that only matters for gradients smaller than about √ε = "
-        "10⁻⁴ (inside) or 10⁻⁸ (outside), where ε caps the step size. With a large ε the two "
-        "differ as soon as gradients get small, for example near the minimum, and both behave more "
-        "like plain momentum SGD with learning rate α/√ε or α/ε."
-    )
+with section(text.EPS_TITLE):
+    st.markdown(text.EPS)
     eps_col, eps_text_col = st.columns([1, 2], gap="medium")
     with eps_col:
         eps = float(widgets.number(state, "eps", EPS_DEMO))
     with eps_text_col:
-        st.latex(
-            r"\text{outside: }\frac{\alpha\,\hat m}{\sqrt{\hat v}+\epsilon}\qquad"
-            r"\text{inside: }\frac{\alpha\,\hat m}{\sqrt{\hat v+\epsilon}}"
-        )
+        st.latex(text.EPS_FORMULA)
     eps_fig_col, eps_path_col = st.columns(2, gap="medium")
     eps_specs = (
         RunSpec("adam", {**adam_hp, "eps": eps, "eps_inside_sqrt": 0.0}, label="ε outside √"),
@@ -200,13 +173,7 @@ with section("ε inside or outside the square root"):
     eps_paths = paths_from_trajectories(eps_runs)
     lr_adam = float(adam_hp["lr"])
     rms = np.geomspace(min(eps / 10, 1e-3), 10.0, 300)
-    seen = []
-    v_hat = states_along(eps_runs[0])["v_hat"]
-    for axis, col in (("x", 0), ("y", 1)):
-        root = np.sqrt(v_hat[:, col])
-        root = root[np.isfinite(root) & (root > 0)]
-        if root.size:
-            seen.append((f"√v̂ seen in {axis}", float(root.min()), float(root.max())))
+    seen = experiment.sqrt_v_hat_ranges(eps_runs[0])
     with eps_fig_col:
         st.plotly_chart(
             eps_figure(
@@ -235,22 +202,7 @@ with section("ε inside or outside the square root"):
         gap = float(np.max(np.linalg.norm(eps_runs[0].points - eps_runs[1].points, axis=1)))
         st.caption(f"Largest distance between the two paths: {gap:.3g}.")
 
-    what_to_notice(
-        [
-            "On the axis-aligned bowl the adaptive methods head almost straight for the minimum: "
-            "the flat coordinate, whose gradients are small, gets a step many times larger than the "
-            "steep one. Rotate the bowl (angle 45°) and that advantage fades, because each "
-            "coordinate now mixes both curvatures.",
-            "AdaGrad's step size only ever decreases (the sum of squares keeps growing); on long "
-            "runs it can stall before reaching the minimum, which is what RMSprop's forgetting fixes.",
-            "Adadelta needs no real learning rate (α = 1), but its first steps are tiny: they start "
-            "at about √ε and grow as it records its own steps.",
-            "Without bias correction Adam's first steps are wrong by the factor (1−β₁ᵗ)/√(1−β₂ᵗ): "
-            "too long with the default β's, too short when β₂ ≤ β₁.",
-            "ε decides the largest step a coordinate can get: α/√ε inside the root, α/ε outside. "
-            "Only for large ε or tiny gradients does the choice change the path.",
-        ]
-    )
+    what_to_notice(text.NOTICE)
 
     st.markdown("#### Export")
     all_runs = [*trajs, *bias_runs, *eps_runs]

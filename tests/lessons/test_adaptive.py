@@ -8,6 +8,8 @@ import numpy as np
 import pytest
 
 from optim_lab.lessons.adaptive import experiment as adaptive_lesson
+from optim_lab.surfaces import SURFACES
+from optim_lab.trajectory import RunSpec, run_many
 
 
 def test_step_ratio_hides_zero_gradients():
@@ -30,3 +32,15 @@ def test_adam_step_multiplier_caps():
     inside = adaptive_lesson.adam_step_multiplier(rms, 0.1, 1e-2, inside=True)
     assert outside[0] == pytest.approx(0.1 / 1e-2) and inside[0] == pytest.approx(0.1 / 0.1)
     assert outside[2] == pytest.approx(inside[2], rel=1e-3)
+
+
+def test_the_range_of_sqrt_v_hat_is_read_from_adams_state():
+    bowl = SURFACES["bowl"]
+    (adam,) = run_many(bowl, [RunSpec("adam", {"lr": 0.05})], bowl.start, 40, {"kappa": 50.0})
+    ranges = dict(
+        (label, (low, high)) for label, low, high in adaptive_lesson.sqrt_v_hat_ranges(adam)
+    )
+    # at step 1, v̂ = g² exactly: the first gradient's size lies within each range
+    for label, g in zip(("√v̂ seen in x", "√v̂ seen in y"), np.abs(adam.grads[0]), strict=True):
+        low, high = ranges[label]
+        assert low <= g * (1 + 1e-5) and g <= high * (1 + 1e-5)

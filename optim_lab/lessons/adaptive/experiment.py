@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from ...step_inspector import states_along
+from ...trajectory import Trajectory
+
 
 def step_ratio(grads: np.ndarray, updates: np.ndarray, floor: float = 1e-12) -> np.ndarray:
     r""":math:`|\Delta\theta_{t,i}| / |g_{t,i}|`, what actually multiplied each gradient component
@@ -42,3 +45,16 @@ def adam_step_multiplier(rms: np.ndarray, lr: float, eps: float, inside: bool) -
 def step_lengths(updates: np.ndarray) -> np.ndarray:
     """Euclidean length of each step, ``(T, n) -> (T,)``."""
     return np.linalg.norm(np.asarray(updates, dtype=np.float64), axis=1)
+
+
+def sqrt_v_hat_ranges(adam_run: Trajectory) -> list[tuple[str, float, float]]:
+    """The smallest and largest √v̂ an Adam run met, per coordinate (read from its state):
+    ``(label, low, high)``, for the ε figure."""
+    v_hat = states_along(adam_run)["v_hat"]
+    ranges = []
+    for axis, col in (("x", 0), ("y", 1)):
+        root = np.sqrt(v_hat[:, col])
+        root = root[np.isfinite(root) & (root > 0)]
+        if root.size:
+            ranges.append((f"√v̂ seen in {axis}", float(root.min()), float(root.max())))
+    return ranges
