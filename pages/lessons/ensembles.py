@@ -5,6 +5,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from optim_lab.lessons.ensembles import text
 from optim_lab.lessons.ensembles.figures import (
     boundaries_figure,
     members_figure,
@@ -54,19 +55,10 @@ def _gain_message(ensemble: float, members: list[float], what: str) -> None:
 
 state = UrlState("ensembles")
 page_header(
-    "Ensembles",
-    "Train several networks instead of one and let them vote: average their predicted class "
-    "probabilities. Each network makes its own mistakes, partly because it started from other "
-    "random weights and saw the mini-batches in another order; the average cancels part of those "
-    "mistakes, so the ensemble usually beats its average member by a few percent. Two cheaper "
-    "variants need only one training run: a **snapshot ensemble** keeps the weights at the end "
-    "of each cycle of a restarting learning-rate schedule, and **Polyak averaging** tests with "
-    "a running average of the weights instead of the last, noisy ones.",
+    text.TITLE,
+    text.INTRO,
 )
-st.latex(
-    r"\bar p(y\mid x) = \frac1K\sum_{k=1}^K p_k(y\mid x)"
-    r"\qquad\qquad \bar\theta_t = \beta\,\bar\theta_{t-1} + (1-\beta)\,\theta_t"
-)
+st.latex(text.FORMULAS)
 c1, c2, c3, c4, c5 = st.columns([1.3, 1.2, 1, 1.2, 1])
 dataset = widgets.entry_choice(
     state, "data", "data set", DATA_REGISTRY, "spiral", names=list(DATASETS), container=c1
@@ -97,13 +89,7 @@ st.caption(
 
 # ---------------------------------------------------------------- 1. independent members
 st.header("1. K independent models")
-st.markdown(
-    "K networks with different initial weights and mini-batch orders, all trained together in "
-    "one vectorised run. The line shows the ensemble of the first k members, the dots "
-    "each member alone and the dashed line the average of those k members alone. Accuracy counts only the winning class; the log-loss also rewards "
-    "putting high probability on the right class. Because −ln is convex, the averaged "
-    "prediction's log-loss can never be above the average member's (Jensen's inequality)."
-)
+st.markdown(text.INDEPENDENT)
 with st.spinner(f"Training {members} networks in one run…"):
     ind = nn_cache.ensemble_run(
         dataset, points, noise, members, "independent", seed, steps, HIDDEN, LR
@@ -123,12 +109,7 @@ if ind["grid"] is None:
     st.info("Decision boundaries need a 2-D data set: choose spiral, moons or circles above.")
     boundary_fig = None
 else:
-    st.markdown(
-        "Each panel colours the plane by the predicted class (faded where the model is unsure), "
-        "with the test points on top. The members agree where the data is dense and disagree in "
-        "the gaps and at the edges; the ensemble (last panel) keeps what they agree on "
-        "and is unsure where they are not, so its boundary is smoother than any member's."
-    )
+    st.markdown(text.BOUNDARIES)
     shown = min(members, MAX_PANELS)
     grid = {
         "x": ind["grid"]["x"],
@@ -147,17 +128,8 @@ else:
 
 # ---------------------------------------------------------------- 3. snapshot ensembles
 st.header("3. Snapshot ensembles: one run, K members")
-st.markdown(
-    "Train **one** network with cosine annealing and warm restarts (SGDR): the learning rate "
-    "falls from α₀ to 0 along a cosine, then jumps back up, K times. At the end of each cycle "
-    "the rate is near 0 and the weights sit in a minimum: save them (★). The jump that follows "
-    "kicks the network out towards another minimum, so the snapshots differ like independent "
-    "members, for the price of a single training run."
-)
-st.latex(
-    r"\alpha_t = \tfrac12\,\alpha_0\left(1 + \cos\frac{\pi\,(t \bmod T)}{T}\right),"
-    r"\qquad T = \frac{\text{total steps}}{K}"
-)
+st.markdown(text.SNAPSHOT)
+st.latex(text.SNAPSHOT_FORMULA)
 s_controls, s_chart = st.columns([1, 3], gap="medium")
 with s_controls:
     snap_steps = widgets.int_choice(
@@ -185,13 +157,7 @@ if snap_steps // members < 60:
 
 # ---------------------------------------------------------------- 4. Polyak averaging
 st.header("4. Polyak averaging: average the weights, not the predictions")
-st.markdown(
-    "With mini-batches the weights never settle: they jitter around a minimum, and the last "
-    "iterate θ_T is just one random point of that jitter. Polyak averaging keeps an "
-    "exponentially weighted average θ̄ of the weights seen during training (here from half-way "
-    "on, bias-corrected) and tests with θ̄: nearer the centre of the jitter, at no extra "
-    "training cost. K runs (as in section 1, with the learning rate chosen here) are each scored both ways."
-)
+st.markdown(text.POLYAK)
 p_controls, p_chart = st.columns([1, 3], gap="medium")
 with p_controls:
     beta = float(
@@ -231,22 +197,7 @@ st.markdown(
     f"**{better} of {members}** runs."
 )
 
-what_to_notice(
-    [
-        "The ensemble's log-loss (right panels) is never above the dashed line, the average "
-        "log-loss of the same k members alone: averaging probabilities can only help it. "
-        "Accuracy usually follows, but on a small test set it moves in steps of one point.",
-        "Each extra member helps less than the one before: the ensemble's curves flatten as k "
-        "grows, while the cost grows linearly with k.",
-        "In the boundary panels the members' odd bulges and islands differ; the ensemble keeps "
-        "only what most members agree on.",
-        "The snapshot stars sit at the bottoms of the cosine cycles; the later snapshots are "
-        "better trained, yet the ensemble of all of them still gains from the early ones' "
-        "different mistakes when the cycles are long enough.",
-        "Polyak averaging changes only which weights are tested, not the training: with a "
-        "large β it smooths away the mini-batch jitter, with a small β it is close to θ_T.",
-    ]
-)
+what_to_notice(text.NOTICE)
 
 with section("Export"):
     table = pd.DataFrame(

@@ -6,6 +6,7 @@ import math
 import pandas as pd
 import streamlit as st
 
+from optim_lab.lessons.search import text
 from optim_lab.lessons.search.figures import (
     comparison_figure,
     cost_curves_figure,
@@ -43,21 +44,10 @@ def _trial_table(trials: list[dict]) -> pd.DataFrame:
 
 state = UrlState("search")
 page_header(
-    "Hyper-parameter search",
-    "The learning rate, the regularization strength and friends are not learned by gradient "
-    "descent: we pick them by training many networks and keeping the one with the best "
-    "**validation** accuracy. Two choices make this cheap and effective. Search on a **log "
-    "scale** (10⁻⁴ and 10⁻³ are as different as 10⁻² and 10⁻¹), and sample the trials at "
-    "**random** rather than on a grid. Then search in stages, **coarse → fine**: a few short runs "
-    "over a wide box, then more runs in a smaller box around the best ones. Runs whose cost blows "
-    "up are stopped at once. Here every trial of a stage trains together in one vectorised run.",
+    text.TITLE,
+    text.INTRO,
 )
-st.latex(
-    r"\text{random: }\log_{10}\alpha \sim \mathcal U(a_0, a_1),\ "
-    r"\log_{10}\lambda_2 \sim \mathcal U(r_0, r_1)"
-    r"\qquad \text{grid: } k = \lfloor\sqrt N\rfloor \text{ values per axis}"
-    r"\qquad \text{stop if } J_t > 3\,J_0"
-)
+st.latex(text.FORMULA)
 top = st.columns(3)
 dataset = widgets.choice(
     state,
@@ -96,16 +86,8 @@ st.caption(
 )
 
 # ---------------------------------------------------------------- 1. grid vs random
-st.header("1. Grid vs random search, same budget")
-st.markdown(
-    "Give both methods the same number of trials N. A grid tries every combination of "
-    "√N values per parameter, so with N = 9 it tries only **3 learning rates**. Random search "
-    "draws every trial afresh, so it tries **9 different learning rates** (and 9 values of λ₂). "
-    "When one parameter matters much more than the other (here usually the learning rate), the "
-    "grid wastes most of its budget repeating the same few values of the important one "
-    "(Bergstra & Bengio, 2012). The top row projects the trials onto the learning-rate axis: "
-    "that one-dimensional picture is all that counts if λ₂ hardly matters."
-)
+st.header(text.COMPARE_TITLE)
+st.markdown(text.COMPARE)
 budget = widgets.int_choice(
     state,
     "budget",
@@ -147,14 +129,8 @@ if len(compare["grid"]) < budget:
     )
 
 # ---------------------------------------------------------------- 2. coarse → fine
-st.header("2. Coarse → fine")
-st.markdown(
-    "Stage 1 searches the whole box. Each next stage keeps the best quarter of the previous "
-    "stage's trials and searches only their bounding box (at least a quarter of the previous width "
-    "per axis), so later trials land where the accuracy is high. A trial whose training cost "
-    "passes 3× its starting cost is stopped at that step (✕): it will not recover, and its "
-    "remaining steps would be wasted."
-)
+st.header(text.STAGES_TITLE)
+st.markdown(text.STAGES)
 c1, c2, c3 = st.columns(3)
 method = widgets.choice(
     state, "method", "method", list(METHODS), "random", format_func=METHODS.get, container=c1
@@ -257,21 +233,7 @@ st.dataframe(
 )
 
 n_lr = {name: distinct_count([t["lr"] for t in trials]) for name, trials in compare.items()}
-what_to_notice(
-    [
-        f"Same budget, different coverage: the grid tried {n_lr['grid']} learning rates, "
-        f"random search {n_lr['random']}. "
-        "In the top row, the grid's points stand in a few columns; random search fills the axis.",
-        "Accuracy depends mostly on the learning rate: moving along the λ₂ axis changes little "
-        "until λ₂ gets large, moving along α changes everything.",
-        "The trials at the largest learning rates explode (✕) within a few steps and are stopped: "
-        "their cost curves end early, and they never count as the best.",
-        "Each stage's box (dashed) sits inside the previous one, around the best trials; the "
-        "later stages' points crowd where the colour is brightest.",
-        "The best trial was chosen on the validation split; report its accuracy on a separate "
-        "test split, since picking the maximum of many noisy scores flatters it.",
-    ]
-)
+what_to_notice(text.notice(n_lr["grid"], n_lr["random"]))
 
 with section("Export"):
     export_row(
