@@ -3,6 +3,7 @@
 import streamlit as st
 
 from optim_lab.figures.boundary import boundary_figure
+from optim_lab.lessons.playground import text
 from optim_lab.lessons.playground.figures import curves_figure, diagnostics_figure
 from optim_lab.nn import ACTIVATIONS, DATASETS, INITS, MAX_COMPARE, TrainConfig, predict_grid
 from optim_lab.optimizers import OPTIMIZERS
@@ -18,11 +19,7 @@ from optim_lab.ui.state import UrlState
 state = UrlState("playground")
 page_header(
     "Training playground",
-    "Pick a dataset, shape a small network and press **Run**: every fraction of a second the "
-    "network takes a few more gradient steps and the picture is redrawn. The shaded background is "
-    "the class the network would predict at each point (paler where it is unsure); dots are "
-    "training examples, crosses are validation examples it never trains on. Turn on *compare* to "
-    "train up to four optimizers from the very same initial weights on the very same batches.",
+    text.INTRO,
 )
 
 DATASET_NAMES = [n for n in DATASETS.names() if n != "digits"]  # digits has no 2D boundary
@@ -297,10 +294,7 @@ with st.expander("The update rules in this run", expanded=False):
     st.markdown(f"**Schedule: {SCHEDULES[schedule].label}**")
     st.latex(SCHEDULES[schedule].latex)
     st.markdown("**The loss being minimized** (data loss on batch $B$ plus the penalties)")
-    st.latex(
-        r"J(\theta) = \frac{1}{|B|}\sum_{i \in B} L(f_\theta(x_i), y_i)"
-        r" + \lambda_1 \sum |W| + \frac{\lambda_2}{2} \sum W^2"
-    )
+    st.latex(text.OBJECTIVE)
     st.markdown(
         f"**Activation: {ACTIVATIONS[activation].label}**, **initialization: {INITS[init].label}**"
     )
@@ -329,18 +323,5 @@ if session.history is not None and session.history.steps and not session.running
                 key="pg",
             )
 
-what_to_notice(
-    [
-        "Full batch gives smooth curves; mini-batches and single examples make them noisy, but each "
-        "iteration is cheaper — compare the iteration count per epoch.",
-        "A healthy update/weight ratio sits near 10⁻³ (the green band): far above it the learning rate "
-        "is too large, far below it training crawls.",
-        "With ReLU and a large learning rate, units can die (the middle panel rises) and the boundary "
-        "stops changing in their region.",
-        "When the validation curve (dotted) turns up while the training curve keeps falling, the network "
-        "is overfitting: try L2, dropout or fewer units.",
-        "In compare mode every optimizer starts from the same weights and sees the same batches: any "
-        "difference comes from the update rule alone.",
-    ]
-)
+what_to_notice(text.NOTICE)
 state.finish()

@@ -11,6 +11,7 @@ import streamlit as st
 
 from optim_lab.figures.lines import loss_gap_figure, per_step_figure, recolor_runs
 from optim_lab.figures.surface import paths_from_trajectories
+from optim_lab.lessons.saddles import text
 from optim_lab.optimizers import OPTIMIZERS
 from optim_lab.registry import HParam
 from optim_lab.surfaces import SURFACES
@@ -160,12 +161,7 @@ CLIP_LATEX = (
 state = UrlState("saddles")
 page_header(
     "Saddles, plateaus & cliffs",
-    "Bad local minima are rarely what slows training down. In many dimensions the common trouble "
-    "spots are **saddle points** (uphill in some directions, downhill in others), **plateaus** "
-    "(where the gradient almost vanishes) and **cliffs** (where it suddenly explodes). Plain "
-    "gradient descent takes steps proportional to the gradient, so it crawls where the gradient "
-    "is tiny and jumps where it is huge. Pick a scenario and watch the size of the gradient ‖g‖ "
-    "next to the path.",
+    text.INTRO,
 )
 
 key = w.choice(

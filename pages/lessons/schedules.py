@@ -12,6 +12,7 @@ import streamlit as st
 
 from optim_lab.figures.lines import loss_gap_figure, per_step_figure, recolor_runs
 from optim_lab.figures.surface import paths_from_trajectories
+from optim_lab.lessons.schedules import text
 from optim_lab.lessons.schedules.figures import (
     ScheduleCurve,
     range_test_figure,
@@ -49,12 +50,7 @@ ARENA = "pages/lessons/arena.py"
 state = UrlState("schedules")
 page_header(
     "Learning-rate schedules & the range test",
-    "The learning rate does not have to stay fixed. Early on, big steps cover ground quickly; near "
-    "a minimum, the same big steps make the run bounce around it (especially with noisy minibatch "
-    "gradients), and only a smaller step lets it settle. A **schedule** writes the learning rate as "
-    "a function of the step t. Decays shrink it over time; cyclical schedules raise it again on "
-    "purpose, so that big steps can carry the run across flat regions. Before choosing a schedule "
-    "you still need a good base rate: the **LR range test** finds one in a single short run.",
+    text.INTRO,
 )
 
 
@@ -140,10 +136,7 @@ if shown:
                     )
                 )
             if entry.needs_loss:
-                st.info(
-                    "Reduce-on-plateau watches the loss of a run, so on its own it stays flat. "
-                    "Pick it in section 2 to see it react."
-                )
+                st.info(text.PLATEAU_ALONE)
         try:
             lr = schedule_values(name, values, step_bucket(n_steps))[:n_steps]
         except ValueError as error:
@@ -163,26 +156,13 @@ if shown:
 else:
     chart_slot.info("Pick at least one schedule to draw.")
 
-what_to_notice(
-    [
-        "Step and multi-step decay cut the rate suddenly; exponential and 1/t decay shrink it a "
-        "little at every step (on a log axis exponential decay is a straight line).",
-        "Cosine annealing stays high for a while, then falls smoothly to α_min at T_max; after "
-        "T_max it climbs back, as PyTorch's `CosineAnnealingLR` does.",
-        "Cyclical and warm-restart schedules raise the rate again on purpose: a burst of large "
-        "steps can push a run over a saddle or across a plateau.",
-    ]
-)
+what_to_notice(text.EXPLORER_NOTICE)
 
 # ------------------------------------------------------------------------------------------------
 # 2. A schedule in a run
 # ------------------------------------------------------------------------------------------------
 st.header("2 · A schedule in a run")
-st.markdown(
-    "The same optimizer twice, from the same start: once at a **constant** learning rate α, once "
-    "with the **schedule** you pick (starting from the same α). On the default surface, minibatch "
-    "least squares, the gradient is noisy, so a constant rate never settles."
-)
+st.markdown(text.RUNS)
 formula_slot = st.empty()  # the surface's formula, full width (some are long)
 controls, contour_col, lines_col = st.columns([1, 2.4, 2])
 with controls:
@@ -256,28 +236,13 @@ if trajectories:
         schedule_params=sched_params,
     )
 
-what_to_notice(
-    [
-        "With noisy minibatch gradients, a constant α keeps the run jittering around the minimum: "
-        "the loss curve stays thick. Each cut of the rate shrinks the jitter, and the loss settles "
-        "lower.",
-        "Decaying too early or too fast freezes the run before it arrives: try γ = 0.1 every 10 "
-        "steps.",
-        "On the plateau, a cyclical rate (α_max = 3) walks across the flat region during its high "
-        "phases, where a small constant α barely moves.",
-    ]
-)
+what_to_notice(text.RUNS_NOTICE)
 
 # ------------------------------------------------------------------------------------------------
 # 3. The LR range test
 # ------------------------------------------------------------------------------------------------
 st.header("3 · The LR range test")
-st.markdown(
-    "Run the optimizer once while raising α exponentially at every step, from a tiny value to a "
-    "huge one, and watch the loss. Too small: nothing happens. Good: the loss drops quickly. Too "
-    "large: the loss jumps up and the test stops. A good rate is where the (smoothed) loss falls "
-    "fastest. It uses the surface and optimizer of section 2 (its own α is ignored)."
-)
+st.markdown(text.RANGE_TEST)
 st.latex(r"\alpha_t = \alpha_{min}\left(\frac{\alpha_{max}}{\alpha_{min}}\right)^{t/(T-1)}")
 controls, chart = st.columns([1, 3])
 with controls:
@@ -377,15 +342,6 @@ if result is not None and len(result.loss):
 elif result is not None:
     chart.warning("The loss blew up at the very first step: lower α_min.")
 
-what_to_notice(
-    [
-        "The left part is flat: α is too small to move. The useful range is where the curve dives; "
-        "the suggestion sits at its steepest point, well below where it turns up again.",
-        "The suggestion depends on the surface and the start: Rosenbrock's steep walls allow a far "
-        "smaller α than the bowl.",
-        "Cyclical schedules use the same picture: α_min and α_max can be read off as the start "
-        "and the end of the steep part.",
-    ]
-)
+what_to_notice(text.RANGE_TEST_NOTICE)
 
 state.finish()

@@ -17,6 +17,7 @@ from optim_lab.curvature import (
 )
 from optim_lab.figures.lines import loss_gap_figure, per_step_figure
 from optim_lab.figures.surface import paths_from_trajectories
+from optim_lab.lessons.second_order import text
 from optim_lab.lessons.second_order.figures import damping_figure, memory_figure
 from optim_lab.optimizers import OPTIMIZERS
 from optim_lab.registry import HParam
@@ -65,13 +66,7 @@ MAX_PARAMS = 10**12
 state = UrlState("second_order")
 page_header(
     "Second-order methods",
-    "Gradient descent knows only the slope. **Newton's method** also uses the curvature: the "
-    "Hessian H, the matrix of second derivatives. It fits a quadratic bowl to the loss at the "
-    "current point and jumps straight to that bowl's bottom, Δθ = −H⁻¹g. Each direction is "
-    "divided by its own curvature, so a long narrow valley costs Newton no more than a round one, "
-    "and the natural step is α = 1, with nothing to tune. **L-BFGS** gets most of that "
-    "benefit without ever forming H: it estimates H⁻¹g from the last m steps and gradient "
-    "changes. The catch is the price, in section 2.",
+    text.INTRO,
 )
 
 # ------------------------------------------------------------------------------------------------
@@ -178,32 +173,14 @@ if trajectories:
             st.markdown(f"**{LABELS.get(tag, OPTIMIZERS[optimizer].label)}**")
             st.latex(OPTIMIZERS[optimizer].latex)
 
-what_to_notice(
-    [
-        "On the bowl Newton lands on the minimum in a single step, whatever κ: the quadratic "
-        "model is exact. Gradient descent needs more steps the larger κ is.",
-        "On Rosenbrock κ(H) reaches the thousands in the curved valley: gradient descent, limited "
-        "by the steep walls, crawls along the floor; Newton takes a handful of steps, L-BFGS a "
-        "few dozen, Adam many hundreds.",
-        "L-BFGS has no Hessian at all: it learns the curvature from its own last m steps, so its "
-        "first steps look like gradient descent and it speeds up once the history fills.",
-    ]
-)
+what_to_notice(text.NEWTON_NOTICE)
 
 # ------------------------------------------------------------------------------------------------
 # Damping
 # ------------------------------------------------------------------------------------------------
 with section("Damping λ"):
-    st.markdown(
-        "Far from the minimum the quadratic model can be poor, and where H has a negative eigenvalue "
-        "Newton's step heads for a saddle or a maximum instead of a minimum. Adding λI to H blends "
-        "Newton with gradient descent: small λ gives pure Newton, large λ gives (α/λ)·g, a small "
-        "gradient step. The damped matrix is also better conditioned."
-    )
-    st.latex(
-        r"\Delta\theta = -\alpha\,(H + \lambda I)^{-1} g,\qquad "
-        r"\kappa(H + \lambda I) = \frac{|\mu_{max} + \lambda|}{|\mu_{min} + \lambda|}"
-    )
+    st.markdown(text.DAMPING)
+    st.latex(text.DAMPING_FORMULA)
     newton_hp = specs[2].hparams
     damping = float(newton_hp["damping"])
     start_h = path_hessians(surface, np.asarray([surface.start]), surface_params)
@@ -244,26 +221,13 @@ with section("Damping λ"):
             ),
             key="damping",
         )
-    what_to_notice(
-        [
-            "Small λ keeps Newton's few-step convergence; once λ passes the Hessian's smallest "
-            "curvatures the steps shrink towards α/λ·g and the step count climbs like gradient "
-            "descent's.",
-            "Each point of the curve is a whole Newton run with that λ (same α, same start), computed "
-            "together in one batched call.",
-        ]
-    )
+    what_to_notice(text.DAMPING_NOTICE)
 
     # ------------------------------------------------------------------------------------------------
     # 2. What curvature costs
     # ------------------------------------------------------------------------------------------------
     st.header("2 · What curvature costs")
-    st.markdown(
-        "On these 2-D surfaces H is a 2×2 matrix. A network with N parameters has an N×N Hessian: "
-        "N² numbers to store and about N³ operations to solve with it (Gaussian elimination or an "
-        "inverse), at every step, after N gradient-sized passes to build it. L-BFGS stores only m "
-        "pairs of N-vectors and spends about 4mN operations per step. Type any N."
-    )
+    st.markdown(text.COST)
 
     N_BOUNDS = w.Bounds(1, MAX_PARAMS, integer=True)  # the input's range, and a link's
 
@@ -309,16 +273,6 @@ with section("Damping λ"):
     st.plotly_chart(
         memory_figure(n_params, history=history, bytes_per_number=costs.bytes_per_number)
     )
-    what_to_notice(
-        [
-            "The slides' 100,000-parameter network: 10¹⁰ Hessian entries, 40 GB in float32, and about "
-            "10¹⁵ operations (a peta-scale amount of arithmetic) to solve with it, at every step.",
-            "Memory grows like N² and work like N³: ten times more parameters costs a hundred times "
-            "more memory and a thousand times more arithmetic. Modern networks have 10⁸ to 10¹² "
-            "parameters.",
-            "L-BFGS grows like N, just m times the gradient, but it needs clean gradients to estimate "
-            "curvature: with noisy minibatches its curvature pairs are unreliable.",
-        ]
-    )
+    what_to_notice(text.COST_NOTICE)
 
     state.finish()

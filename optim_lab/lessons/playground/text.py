@@ -1,0 +1,25 @@
+"""What the network playground says, beside the controls and figures it explains."""
+
+INTRO = (
+    "Pick a dataset, shape a small network and press **Run**: every fraction of a second the "
+    "network takes a few more gradient steps and the picture is redrawn. The shaded background is "
+    "the class the network would predict at each point (paler where it is unsure); dots are "
+    "training examples, crosses are validation examples it never trains on. Turn on *compare* to "
+    "train up to four optimizers from the very same initial weights on the very same batches."
+)
+OBJECTIVE = (
+    r"J(\theta) = \frac{1}{|B|}\sum_{i \in B} L(f_\theta(x_i), y_i)"
+    r" + \lambda_1 \sum |W| + \frac{\lambda_2}{2} \sum W^2"
+)
+NOTICE = [
+    "Full batch gives smooth curves; mini-batches and single examples make them noisy, but each "
+    "iteration is cheaper — compare the iteration count per epoch.",
+    "A healthy update/weight ratio sits near 10⁻³ (the green band): far above it the learning rate "
+    "is too large, far below it training crawls.",
+    "With ReLU and a large learning rate, units can die (the middle panel rises) and the boundary "
+    "stops changing in their region.",
+    "When the validation curve (dotted) turns up while the training curve keeps falling, the network "
+    "is overfitting: try L2, dropout or fewer units.",
+    "In compare mode every optimizer starts from the same weights and sees the same batches: any "
+    "difference comes from the update rule alone.",
+]
