@@ -104,8 +104,10 @@ def test_a_formula_too_complex_for_newton_gets_a_message(server):
         async with Session(server.url, timeout=60) as session:
             return await session.run("arena", f"surface=custom&n=1&r1.opt=newton&f={formula}")
 
+    memory_before = server.rss_mb()
     result = run_blocking(asyncio.wait_for(visit(), 90))
-    assert result.ok
+    assert result.ok and result.seconds < 20  # refused before anything compiles
+    assert server.rss_mb() - memory_before < 300  # (the unbounded program took 2 GB)
     shown = [e.replace("\\", "") for e in result.errors]  # as written, Markdown-escaped
     assert any("formula too complex" in e and "first-order optimizer" in e for e in shown), shown
     assert server.log_problems() == []
