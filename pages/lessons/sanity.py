@@ -13,6 +13,7 @@ from optim_lab.lessons.sanity.experiment import (
     bug_caught,
     check_table,
     initial_loss_verdict,
+    stop_reason,
 )
 from optim_lab.lessons.sanity.figures import initial_loss_figure, lr_compare_figure, overfit_figure
 from optim_lab.nn import ACTIVATIONS, INITS
@@ -113,9 +114,12 @@ lr_fig = lr_compare_figure(
 with l_chart:
     st.plotly_chart(lr_fig, key="sanity_lr")
     cols = st.columns(3)
-    for slot, label, run_loss, stop in zip(cols, labels, runs["loss"], exploded, strict=True):
-        if stop is not None:
-            stopped_run_notice(label, stop, where=slot)
+    for slot, label, run_loss, status in zip(
+        cols, labels, runs["loss"], runs["status"], strict=True
+    ):
+        if status["diverged_at"] is not None:
+            hint = stop_reason(status)
+            stopped_run_notice(label, status["diverged_at"], hint=hint, where=slot)
         else:
             slot.info(f"{label}: loss {run_loss[0]:.4f} → {run_loss[-1]:.4f} in {LR_STEPS} steps")
 

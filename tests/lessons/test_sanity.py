@@ -42,3 +42,10 @@ def test_verdicts_of_the_checks():
     assert bug_caught(good, bad)[0] == "success"
     assert bug_caught(good, good)[0] == "info"  # the bug changed nothing
     assert bug_caught(bad, bad)[0] == "warning"
+
+
+def test_why_a_run_stopped():
+    from optim_lab.lessons.sanity.experiment import stop_reason
+
+    assert "3×" in stop_reason({"exploded_at": 2, "nonfinite_at": None, "diverged_at": 2})
+    assert "NaN" in stop_reason({"exploded_at": None, "nonfinite_at": 1, "diverged_at": 1})

@@ -112,3 +112,10 @@ def bug_caught(correct: dict, broken: dict) -> tuple[str, str]:
     return "warning", (
         f"The correct gradient gives an error of {correct['max_rel_error']:.1e}: look closer."
     )
+
+
+def stop_reason(status: dict) -> str:
+    """Why a training run stopped early, from its status: the 3× rule or a NaN."""
+    if status["exploded_at"] is not None and status["exploded_at"] == status["diverged_at"]:
+        return "Stopped: its loss passed 3× its start."
+    return "Stopped: its loss became NaN."
