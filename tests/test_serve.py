@@ -21,3 +21,38 @@ def test_preload_loads_the_lazy_modules_and_lapack():
         [sys.executable, "-c", CHECK], capture_output=True, text=True, timeout=120, check=True
     )
     assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+FORGET = """
+import ctypes, os
+from optim_lab.config import enable_compile_cache
+from optim_lab.offload import process_rss_mb
+from optim_lab.surfaces import SURFACES
+from optim_lab.trajectory import RunSpec, run_many
+from optim_lab.ui.serve import forget_programs_if_grown
+
+enable_compile_cache()
+baseline = process_rss_mb(os.getpid())
+for name in ("bowl", "rosenbrock", "beale"):
+    for optimizer in ("sgd", "momentum", "adam", "rmsprop", "adagrad"):
+        for steps in (50, 100, 200, 500):
+            run_many(SURFACES[name], [RunSpec(optimizer)], SURFACES[name].start, steps)
+grown = process_rss_mb(os.getpid()) - baseline
+kept = forget_programs_if_grown(baseline, budget_mb=grown + 50)
+dropped = forget_programs_if_grown(baseline, budget_mb=grown / 2)
+ctypes.CDLL("libc.so.6").malloc_trim(0)
+after = process_rss_mb(os.getpid()) - baseline
+(trajectory,) = run_many(SURFACES["bowl"], [RunSpec("adam")], SURFACES["bowl"].start, 50)
+print(kept, dropped, round(grown), round(after), bool(trajectory.loss[-1] < trajectory.loss[0]))
+"""
+
+
+def test_compiled_programs_past_the_budget_are_dropped_and_come_back():
+    """60 programs hold well over 100 MB; dropped, most of it returns to the system, and a run
+    afterwards compiles (or loads) its program again."""
+    out = subprocess.run(
+        [sys.executable, "-c", FORGET], capture_output=True, text=True, timeout=300, check=True
+    )
+    kept, dropped, grown, after, still_runs = out.stdout.split()[-5:]
+    assert (kept, dropped, still_runs) == ("False", "True", "True")
+    assert int(grown) > 100 and int(after) < int(grown) / 2, (grown, after)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import ctypes
 import gc
 import logging
+import os
 import sys
 import threading
 import time
@@ -20,6 +21,7 @@ from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web import cli
 
 from optim_lab import offload
+from optim_lab.offload import process_rss_mb
 
 # Beside the package in a checkout; an installed package (a container image) runs from the folder
 # that holds app.py and pages/.
@@ -78,12 +80,31 @@ def preload() -> None:
 _M_ARENA_MAX = -8
 
 
+# The app process keeps every program it has compiled, about 3 MB each, and a class exploring many
+# settings compiles hundreds. Past this much growth since the start they are all dropped; the next
+# run of each loads it again from the on-disk compile cache (tens of milliseconds).
+PROGRAMS_BUDGET_MB = 200.0
+
+
+def forget_programs_if_grown(baseline_mb: float, budget_mb: float = PROGRAMS_BUDGET_MB) -> bool:
+    """Drops JAX's compiled programs and traces when this process holds more than ``budget_mb``
+    above ``baseline_mb``; returns whether it did."""
+    if process_rss_mb(os.getpid()) <= baseline_mb + budget_mb:
+        return False
+    import jax
+
+    jax.clear_caches()
+    gc.collect()
+    return True
+
+
 def return_freed_memory(every: float = 5.0) -> None:
     """Keeps the server's memory flat as page runs come and go.
 
     Every page run is a new thread, and the arrays it frees can stay in glibc's per-thread arenas
     instead of going back to the system. Two arenas, and a trim every ``every`` seconds on a thread
-    of its own (the call releases the GIL), return them. Nothing happens where the C library is not
+    of its own (the call releases the GIL), return them; compiled programs past
+    :data:`PROGRAMS_BUDGET_MB` are dropped first. Nothing happens where the C library is not
     glibc."""
     try:
         libc = ctypes.CDLL("libc.so.6")
@@ -91,10 +112,12 @@ def return_freed_memory(every: float = 5.0) -> None:
         trim = libc.malloc_trim
     except (OSError, AttributeError):
         return
+    baseline = process_rss_mb(os.getpid())
 
     def trim_forever() -> None:
         while True:
             time.sleep(every)
+            forget_programs_if_grown(baseline)
             trim(0)
 
     threading.Thread(target=trim_forever, name="malloc-trim", daemon=True).start()
