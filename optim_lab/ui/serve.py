@@ -81,9 +81,10 @@ _M_ARENA_MAX = -8
 
 
 # The app process keeps every program it has compiled, about 3 MB each, and a class exploring many
-# settings compiles hundreds. Past this much growth since the start they are all dropped; the next
-# run of each loads it again from the on-disk compile cache (tens of milliseconds).
-PROGRAMS_BUDGET_MB = 200.0
+# settings compiles hundreds. Past this much growth since the start (or since the last drop) they
+# are all dropped and traced again when next used (from the on-disk compile cache): a pause of a
+# second or two for the pages in use, so the bound is set for a long day of classes, not an hour.
+PROGRAMS_BUDGET_MB = 1000.0
 
 
 def forget_programs_if_grown(baseline_mb: float, budget_mb: float = PROGRAMS_BUDGET_MB) -> bool:
@@ -115,10 +116,13 @@ def return_freed_memory(every: float = 5.0) -> None:
     baseline = process_rss_mb(os.getpid())
 
     def trim_forever() -> None:
+        nonlocal baseline
         while True:
             time.sleep(every)
-            forget_programs_if_grown(baseline)
+            dropped = forget_programs_if_grown(baseline)
             trim(0)
+            if dropped:  # the next budget counts from here: what stays is not programs
+                baseline = process_rss_mb(os.getpid())
 
     threading.Thread(target=trim_forever, name="malloc-trim", daemon=True).start()
 
