@@ -83,8 +83,7 @@ with chart:
         f"Distribution of the activations of each of the {layers} hidden layers "
         f"(first 200 inputs). Same x range in every panel."
     )
-    kind, message = verdict(stats, activation, init)
-    notice(kind, message)
+    notice(*verdict(stats, activation, init))
 
 table = pd.DataFrame(
     {

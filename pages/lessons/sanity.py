@@ -13,9 +13,15 @@ from optim_lab.lessons.sanity.experiment import (
     bug_caught,
     check_table,
     initial_loss_verdict,
+    last_finite,
     stop_reason,
 )
-from optim_lab.lessons.sanity.figures import initial_loss_figure, lr_compare_figure, overfit_figure
+from optim_lab.lessons.sanity.figures import (
+    initial_loss_figure,
+    lr_compare_figure,
+    overfit_figure,
+    verdict_style,
+)
 from optim_lab.nn import ACTIVATIONS, INITS
 from optim_lab.optimizers import OPTIMIZERS
 from optim_lab.registry import HParam
@@ -35,12 +41,7 @@ LOW_LR = HParam("low", "too low", 1e-6, SGD_LR.min, 1e-2, log=True, help="SGD le
 GOOD_LR = HParam("good", "about right", 0.5, 1e-3, 2.0, log=True, help="SGD learning rate.")
 HIGH_LR = HParam("high", "too high", 10.0, 0.5, 10.0, log=True, help="SGD learning rate.")
 CHECK_DATA = ("spiral", "moons", "xor", "circles")
-
-
-def _colour(verdict: str) -> str:
-    # translucent fills stay readable in the light and the dark theme
-    fill = {"pass": "rgba(0,158,115,0.30)", "check": "rgba(230,159,0,0.35)"}
-    return f"background-color: {fill.get(verdict, 'rgba(213,94,0,0.40)')}"
+RATE_NAMES = ("too low", "about right", "too high")
 
 
 state = UrlState("sanity")
@@ -63,8 +64,7 @@ first = nn_cache.first_losses(init, scale, hidden0, 0)
 init_fig = initial_loss_figure(first["classes"], first["loss"], first["expected"])
 with c_chart:
     st.plotly_chart(init_fig, key="sanity_init")
-    kind, message = initial_loss_verdict(first["loss"], first["expected"])
-    notice(kind, message)
+    notice(*initial_loss_verdict(first["loss"], first["expected"]))
 
 # ---------------------------------------------------------------- 2. overfit
 st.header(text.OVERFIT_TITLE)
@@ -81,12 +81,10 @@ with st.spinner("Training on 20 examples…"):
 overfit_fig = overfit_figure(overfit["loss"], overfit["acc"])
 with o_chart:
     st.plotly_chart(overfit_fig, key="sanity_overfit")
-    acc = overfit["acc"][np.isfinite(overfit["acc"])]
-    final = float(acc[-1]) if acc.size else 0.0
+    final, final_loss = last_finite(overfit["acc"], 0.0), last_finite(overfit["loss"], None)
     m1, m2 = st.columns(2)
     m1.metric(f"training accuracy on {overfit['examples']} examples", f"{final:.0%}")
-    loss_ok = overfit["loss"][np.isfinite(overfit["loss"])]
-    m2.metric("final training loss", f"{float(loss_ok[-1]):.3g}" if loss_ok.size else "—")
+    m2.metric("final training loss", "—" if final_loss is None else f"{final_loss:.3g}")
     stopped_run_notice("The run", overfit["status"]["diverged_at"])
     if overfit["status"]["diverged_at"] is None and final < 1.0:
         st.info(text.OVERFIT_SHORT)
@@ -104,10 +102,7 @@ with l_controls:
 with st.spinner("Training three learning rates…"):
     runs = nn_cache.lr_runs(lrs, LR_STEPS, 0)
 exploded = [s["diverged_at"] for s in runs["status"]]
-labels = [
-    f"{name}: lr = {lr:g}"
-    for name, lr in zip(("too low", "about right", "too high"), lrs, strict=True)
-]
+labels = [f"{name}: lr = {lr:g}" for name, lr in zip(RATE_NAMES, lrs, strict=True)]
 lr_fig = lr_compare_figure(
     runs["loss"], labels, exploded, [OKABE_ITO[0], OKABE_ITO[2], OKABE_ITO[3]]
 )
@@ -139,7 +134,7 @@ check = pd.DataFrame(check_table(good, bad))
 with g_table:
     st.dataframe(
         check.style.format({"correct backprop": "{:.2e}", "backprop without f′(z)": "{:.2e}"}).map(
-            _colour, subset=["verdict", "verdict (bug)"]
+            verdict_style, subset=["verdict", "verdict (bug)"]
         ),
         hide_index=True,
         width="stretch",
@@ -149,28 +144,23 @@ with g_table:
         f"Green: error < {PASS:g} (correct); amber: < {WARN:g} (look closer, e.g. kinks of ReLU); "
         "red: a bug."
     )
-    kind, message = bug_caught(good, bad)
-    notice(kind, message)
+    notice(*bug_caught(good, bad))
 
 what_to_notice(text.NOTICE)
 
 with section("Export"):
-    lr_table = pd.DataFrame({"step": np.arange(runs["loss"].shape[1])})
-    for label, run_loss in zip(labels, runs["loss"], strict=True):
-        lr_table[label] = run_loss
+    lr_table = pd.DataFrame(
+        {"step": np.arange(runs["loss"].shape[1]), **dict(zip(labels, runs["loss"], strict=True))}
+    )
+    checks = {
+        "initial_loss": first,
+        "overfit": overfit,
+        "gradcheck": {"correct": good, "broken": bad},
+    }
     export_row(
         "sanity",
         lr_table,
-        {
-            "initial_loss": first,
-            "overfit": {
-                "loss": overfit["loss"],
-                "acc": overfit["acc"],
-                "status": overfit["status"],
-            },
-            "learning_rates": {"lr": lrs, "loss": runs["loss"], "status": runs["status"]},
-            "gradcheck": {"correct": good, "broken": bad},
-        },
+        {**checks, "learning_rates": {"lr": lrs, "loss": runs["loss"], "status": runs["status"]}},
         lr_fig,
         key="sanity_export",
     )

@@ -101,8 +101,7 @@ st.caption(
     f"({'seed ' + str(seed) if n_seeds == 1 else f'mean of {n_seeds} seeds'}). "
     f"Chance on the target task: {1 / TARGET_CLASSES:.2f}."
 )
-kind, message = probe_verdict(rows, little)
-notice(kind, message)
+notice(*probe_verdict(rows, little))
 
 # ---------------------------------------------------------------- 2. accuracy vs examples
 st.header(text.CURVES_TITLE)

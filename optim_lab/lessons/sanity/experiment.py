@@ -119,3 +119,10 @@ def stop_reason(status: dict) -> str:
     if status["exploded_at"] is not None and status["exploded_at"] == status["diverged_at"]:
         return "Stopped: its loss passed 3× its start."
     return "Stopped: its loss became NaN."
+
+
+def last_finite(values: np.ndarray, empty):
+    """The last finite value of a training curve (a float), or ``empty`` when it has none."""
+    finite = np.asarray(values, float)
+    finite = finite[np.isfinite(finite)]
+    return float(finite[-1]) if finite.size else empty

@@ -141,3 +141,13 @@ def lr_compare_figure(
     base_layout(fig, height=360)
     fig.update_layout(margin=dict(t=60))
     return fig
+
+
+# Gradient-check verdicts as table fills: translucent, readable in the light and the dark theme.
+VERDICT_FILLS = {"pass": "rgba(0,158,115,0.30)", "check": "rgba(230,159,0,0.35)"}
+FAIL_FILL = "rgba(213,94,0,0.40)"
+
+
+def verdict_style(verdict: str) -> str:
+    """The CSS of a verdict cell in the gradient-check table."""
+    return f"background-color: {VERDICT_FILLS.get(verdict, FAIL_FILL)}"
