@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from optim_lab.lessons.ensembles import text
+from optim_lab.lessons.ensembles.experiment import ensemble_gain
 from optim_lab.lessons.ensembles.figures import (
     boundaries_figure,
     members_figure,
@@ -16,7 +17,7 @@ from optim_lab.nn.data import DATASETS as DATA_REGISTRY
 from optim_lab.registry import HParam
 from optim_lab.ui import nn_cache, widgets
 from optim_lab.ui.export import export_row
-from optim_lab.ui.layout import page_header, what_to_notice
+from optim_lab.ui.layout import notice, page_header, what_to_notice
 from optim_lab.ui.sections import section
 from optim_lab.ui.state import UrlState
 
@@ -33,31 +34,8 @@ NOISE = HParam("noise", "noise", 0.5, 0.0, 1.0, help="How much the classes blur 
 MAX_PANELS = 5  # members drawn as decision boundaries (plus the ensemble)
 
 
-def _gain_message(ensemble: float, members: list[float], what: str) -> None:
-    mean = float(np.mean(members))
-    if ensemble > mean + 1e-9:
-        st.success(
-            f"{what}: {ensemble:.1%} test accuracy vs {mean:.1%} for the average member "
-            f"(best member {max(members):.1%})."
-        )
-    elif ensemble >= mean - 1e-9:
-        st.info(
-            f"{what}: {ensemble:.1%}, the same as the average member. The members make the "
-            "same mistakes here; more noise or fewer points make them disagree."
-        )
-    else:
-        st.warning(
-            f"{what}: {ensemble:.1%} vs {mean:.1%} for the average member. On a small test "
-            "set a single point moves the accuracy by several percent; the log-loss on the "
-            "right is the steadier judge."
-        )
-
-
 state = UrlState("ensembles")
-page_header(
-    text.TITLE,
-    text.INTRO,
-)
+page_header(text.TITLE, text.INTRO)
 st.latex(text.FORMULAS)
 c1, c2, c3, c4, c5 = st.columns([1.3, 1.2, 1, 1.2, 1])
 dataset = widgets.entry_choice(
@@ -96,7 +74,7 @@ with st.spinner(f"Training {members} networks in one run…"):
     )
 ind_fig = members_figure(ind["member_acc"], ind["curve"], ind["member_loss"], ind["loss_curve"])
 st.plotly_chart(ind_fig, key="ens_members")
-_gain_message(ind["ensemble_acc"], ind["member_acc"], f"Ensemble of {members}")
+notice(*ensemble_gain(ind["ensemble_acc"], ind["member_acc"], f"Ensemble of {members}"))
 mean_loss = float(np.mean(ind["member_loss"]))
 st.caption(
     f"Log-loss: ensemble {ind['loss_curve'][-1]:.3f} vs average member {mean_loss:.3f} "
@@ -151,7 +129,7 @@ snap_fig = members_figure(
     member_label="snapshot k alone",
 )
 st.plotly_chart(snap_fig, key="ens_snapshot_members")
-_gain_message(snap["ensemble_acc"], snap["member_acc"], f"Snapshot ensemble of {members}")
+notice(*ensemble_gain(snap["ensemble_acc"], snap["member_acc"], f"Snapshot ensemble of {members}"))
 if snap_steps // members < 60:
     st.info("Short cycles: the early snapshots are barely trained. Add steps or fewer members.")
 
