@@ -32,7 +32,7 @@ from ..surfaces import SURFACES, SurfaceEntry
 from ..trajectory import RunSpec
 from . import widgets
 from .cache import EXPR_PREFIX, get_surface
-from .state import UrlState, plain_text, verbatim
+from .state import UrlState, format_value, plain_text, verbatim
 
 PAGE = "arena"
 CHART_KEY = "arena_contour"
@@ -293,3 +293,18 @@ def run_controls(state: UrlState, index: int, surface: SurfaceEntry, seed: int) 
         seed=int(seed),
         label=run_label(index, opt, hparams["lr"], schedule),
     )
+
+
+def arena_link(surface_name: str, params: dict, optimizer: str, lr: float) -> dict[str, str]:
+    """The arena's URL parameters for ``surface_name`` (its non-default parameters too) with run 1
+    = ``optimizer`` at ``lr``: how other lessons open the arena on what they show."""
+    defaults = SURFACES[surface_name].defaults()
+    query = {"surface": surface_name, "r1.opt": optimizer, f"r1.{optimizer}.lr": f"{lr:g}"}
+    query.update(
+        {
+            f"s.{k}": format_value(v)
+            for k, v in params.items()
+            if format_value(v) != format_value(defaults[k])
+        }
+    )
+    return query

@@ -256,6 +256,32 @@ def entry_choice(
     )
 
 
+def entry_multiselect(
+    state: UrlState,
+    url_key: str,
+    label: str,
+    registry: Registry,
+    default: Sequence[str],
+    *,
+    container: Any = st,
+    help: str | None = None,
+) -> list[str]:
+    """Several of a registry's entries at once, shown by their labels and written in the URL as
+    ``name,name``."""
+
+    def parse(text: str) -> list[str]:
+        names = [n for n in text.split(",") if n]
+        for name in names:
+            if name not in registry:
+                raise ValueError(f"{name!r} is not one of the choices")
+        return list(dict.fromkeys(names))
+
+    key = state.prepare(url_key, list(default), parse)
+    return container.multiselect(
+        label, registry.names(), key=key, format_func=lambda n: registry[n].label, help=help
+    )
+
+
 def int_choice(
     state: UrlState,
     url_key: str,

@@ -25,9 +25,10 @@ from optim_lab.surfaces import SURFACES
 from optim_lab.trajectory import RunSpec, best_known_loss, step_bucket
 from optim_lab.ui import cache, export
 from optim_lab.ui import widgets as w
+from optim_lab.ui.arena_controls import arena_link
 from optim_lab.ui.contour import run_contour
 from optim_lab.ui.layout import page_header, stopped_run_notice, what_to_notice
-from optim_lab.ui.state import UrlState, format_value, plain_text
+from optim_lab.ui.state import UrlState, plain_text
 
 # Explorer defaults chosen so that every schedule shows its shape within the default 200 steps.
 EXPLORER_DEFAULTS = {
@@ -66,48 +67,20 @@ def slider_entry(entry):
     return replace(entry, params=tuple(capped(p) for p in entry.params))
 
 
-def schedule_multiselect(url_key: str, default: list[str], container=st) -> list[str]:
-    """Several schedules at once, written in the URL as ``name,name``."""
-
-    def parse(text: str) -> list[str]:
-        names = [n for n in text.split(",") if n]
-        for name in names:
-            if name not in SCHEDULES:
-                raise ValueError(f"unknown schedule {name!r}")
-        return list(dict.fromkeys(names))
-
-    key = state.prepare(url_key, default, parse)
-    return container.multiselect(
-        "schedules to compare",
-        SCHEDULES.names(),
-        key=key,
-        format_func=lambda n: SCHEDULES[n].label,
-        help="Pick one or several: each is drawn in its own colour.",
-    )
-
-
-def arena_params(surface_name: str, params: dict, optimizer: str, lr: float) -> dict[str, str]:
-    """The arena's URL for this surface (non-default parameters too) with run 1 = ``optimizer`` at
-    ``lr``. The arena's keys: ``surface``, ``s.<param>``, ``r1.opt``, ``r1.<optimizer>.lr``."""
-    defaults = SURFACES[surface_name].defaults()
-    query = {"surface": surface_name, "r1.opt": optimizer, f"r1.{optimizer}.lr": f"{lr:g}"}
-    query.update(
-        {
-            f"s.{k}": format_value(v)
-            for k, v in params.items()
-            if format_value(v) != format_value(defaults[k])
-        }
-    )
-    return query
-
-
 # ------------------------------------------------------------------------------------------------
 # 1. The schedules
 # ------------------------------------------------------------------------------------------------
 st.header("1 · The schedules")
 controls, chart = st.columns([1, 3])
 with controls:
-    shown = schedule_multiselect("show", ["step", "cosine", "cyclic", "warm_restarts"])
+    shown = w.entry_multiselect(
+        state,
+        "show",
+        "schedules to compare",
+        SCHEDULES,
+        ["step", "cosine", "cyclic", "warm_restarts"],
+        help="Pick one or several: each is drawn in its own colour.",
+    )
     n_steps = w.integer(state, "steps", "steps shown", 200, 10, MAX_STEPS_SHOWN)
     log_y = w.toggle(
         state, "logy", "log scale", False, help="Decays look like straight lines on a log axis."
@@ -319,7 +292,7 @@ if result is not None and len(result.loss):
                 disabled=not usable,
             ):
                 st.switch_page(
-                    ARENA, query_params=arena_params(surface_key, surface_params, opt, suggested)
+                    ARENA, query_params=arena_link(surface_key, surface_params, opt, suggested)
                 )
     with chart:
         columns = {

@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from optim_lab.lessons.search import text
+from optim_lab.lessons.search.experiment import trial_rows
 from optim_lab.lessons.search.figures import (
     comparison_figure,
     cost_curves_figure,
@@ -26,20 +27,6 @@ STEPS = ("100", "200", "400")
 BUDGETS = ("4", "9", "16", "25")
 TRIALS = ("9", "16", "25", "36")
 METHODS = {"random": "random (log-uniform)", "grid": "grid"}
-
-
-def _trial_table(trials: list[dict]) -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "stage": [t["stage"] + 1 for t in trials],
-            "learning rate": [t["lr"] for t in trials],
-            "L2 λ₂": [t["reg"] for t in trials],
-            "val. accuracy": [t["val_acc"] for t in trials],
-            "final cost": [t["train_loss"] for t in trials],
-            "exploded": [bool(t["exploded"]) for t in trials],
-            "stopped at step": pd.array([t["exploded_at"] for t in trials], dtype="Int64"),
-        }
-    )
 
 
 state = UrlState("search")
@@ -216,7 +203,7 @@ cost_fig = cost_curves_figure(result.losses, all_trials)
 st.plotly_chart(cost_fig, key="search_costs")
 
 st.markdown("**All trials** (click a column header to sort)")
-table = _trial_table(all_trials)
+table = pd.DataFrame(trial_rows(all_trials)).astype({"stopped at step": "Int64"})
 st.dataframe(
     table.style.format(
         {
