@@ -1,8 +1,6 @@
 """Second-order methods: Newton and L-BFGS against gradient descent and Adam, the Hessian's condition
 number along the paths, Newton's damping, and what the Hessian costs for N parameters."""
 
-import math
-
 import numpy as np
 import streamlit as st
 
@@ -18,11 +16,18 @@ from optim_lab.curvature import (
 from optim_lab.figures.lines import loss_gap_figure, per_step_figure
 from optim_lab.figures.surface import paths_from_trajectories
 from optim_lab.lessons.second_order import text
+from optim_lab.lessons.second_order.experiment import (
+    DEFAULTS,
+    LABELS,
+    RUNS,
+    SKIP_SURFACE_PARAMS,
+    race_table,
+)
 from optim_lab.lessons.second_order.figures import damping_figure, memory_figure
 from optim_lab.optimizers import OPTIMIZERS
 from optim_lab.registry import HParam
 from optim_lab.surfaces import SURFACES
-from optim_lab.trajectory import RunSpec, steps_to_tolerance
+from optim_lab.trajectory import RunSpec
 from optim_lab.ui import cache, export
 from optim_lab.ui import widgets as w
 from optim_lab.ui.contour import run_contour
@@ -30,26 +35,6 @@ from optim_lab.ui.layout import page_header, stopped_run_notice, what_to_notice
 from optim_lab.ui.sections import section
 from optim_lab.ui.state import UrlState, plain_text
 
-# (URL tag, optimizer) of the four runs, and their defaults per surface.
-RUNS = (("gd", "sgd"), ("adam", "adam"), ("newton", "newton"), ("lbfgs", "lbfgs"))
-DEFAULTS = {
-    "rosenbrock": {
-        "gd": {"lr": 0.001},
-        "adam": {"lr": 0.05},
-        "newton": {"lr": 1.0, "damping": 1e-3},
-        # no line search: α < 1 keeps the early curvature guesses from flinging the run away
-        "lbfgs": {"lr": 0.5, "history": 10},
-    },
-    "bowl": {
-        "gd": {"lr": 1.0},
-        "adam": {"lr": 0.05},
-        "newton": {"lr": 1.0, "damping": 1e-3},
-        "lbfgs": {"lr": 1.0, "history": 10},
-    },
-}
-# Rosenbrock's `a` moves the minimum away from the listed (1, 1): this lesson keeps it at 1.
-SKIP_SURFACE_PARAMS = {"rosenbrock": ("a",), "bowl": ()}
-LABELS = {"gd": "Gradient descent"}
 TOL_SPEC = HParam(
     "tol",
     "tolerance (loss − minimum)",
@@ -64,10 +49,7 @@ GPU_FLOPS = 1e13  # a large GPU's sustained float32 rate (10 TFLOP/s), for the t
 MAX_PARAMS = 10**12
 
 state = UrlState("second_order")
-page_header(
-    "Second-order methods",
-    text.INTRO,
-)
+page_header("Second-order methods", text.INTRO)
 
 # ------------------------------------------------------------------------------------------------
 # 1. The race
@@ -130,24 +112,9 @@ if trajectories:
             key="kappa",
         )
 
-    rows = []
-    for traj, kappa in zip(trajectories, kappas, strict=True):
-        hit = steps_to_tolerance(traj.loss, minimum, tol, traj.diverged_at)
-        end = len(traj.finite_points) - 1
+    for traj in trajectories:
         stopped_run_notice(traj.label, traj.diverged_at)
-        if traj.diverged_at is not None:
-            status = f"diverged at step {traj.diverged_at}"
-        else:
-            status = "converged" if hit is not None else f"not within {steps} steps"
-        rows.append(
-            {
-                "method": traj.label,
-                f"steps to loss − min ≤ {tol:g}": "not reached" if hit is None else str(hit),
-                "final loss − min": float(traj.loss[end] - minimum),
-                "κ(H) at its last point": float(kappa[-1]) if len(kappa) else math.nan,
-                "status": status,
-            }
-        )
+    rows = race_table(trajectories, kappas, minimum, tol, steps)
     st.dataframe(
         rows,
         hide_index=True,
