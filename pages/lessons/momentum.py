@@ -1,6 +1,5 @@
 """Lesson: momentum. The (α, β) convergence map, EWA vs classic form, and Nesterov."""
 
-import numpy as np
 import streamlit as st
 
 from optim_lab.figures.heatmap import sweep_heatmap
@@ -96,16 +95,7 @@ with section(text.MAP_TITLE):
         steps,
         TOL,
     )
-    if metric == "loss":
-        values, missing, log_values = result.final_loss, None, True
-        value_title = "final loss"
-    else:
-        values, missing, log_values = (
-            result.steps_to_tol.astype(float),
-            result.steps_to_tol < 0,
-            False,
-        )
-        value_title = "steps to tolerance"
+    values, missing, log_values, value_title = experiment.map_colours(result, metric)
     heat = sweep_heatmap(
         result.x_values,
         result.y_values,
@@ -188,13 +178,7 @@ with section(text.FORMS_TITLE):
     what_to_notice(text.notice(kappa))
 
     st.markdown("#### Export")
-    grid_table = {
-        "lr": np.tile(result.x_values, len(result.y_values)),
-        beta_name: np.repeat(result.y_values, len(result.x_values)),
-        "final_loss": result.final_loss.ravel(),
-        "steps_to_tol": result.steps_to_tol.ravel(),
-        "diverged": result.diverged.ravel(),
-    }
+    grid_table = experiment.map_table(result, beta_name)
     runs_shown = [selected, *trajs]
     context = dict(surface=SURFACE, kappa=kappa, start=list(start), steps=steps)
     export.columns_export(

@@ -66,3 +66,28 @@ def test_an_ewa_rate_past_its_range_is_left_out_with_a_note():
     specs, left_out = momentum_lesson.forms_compared("heavy_ball", lr_max, 0.99, True)
     assert "momentum" not in [s.optimizer for s in specs] and "above its maximum" in left_out
     assert momentum_lesson.forms_agree([], True) is None
+
+
+def test_the_map_is_coloured_by_the_chosen_measure_and_exported_cell_by_cell():
+    from optim_lab.trajectory import sweep
+
+    bowl = SURFACES["bowl"]
+    result = sweep(
+        bowl,
+        RunSpec("momentum"),
+        "lr",
+        [0.1, 1.0, 3.0],
+        "beta",
+        [0.0, 0.9],
+        bowl.start,
+        100,
+        tol=1e-4,
+    )
+    values, missing, log_scale, title = momentum_lesson.map_colours(result, "loss")
+    assert values is result.final_loss and missing is None and log_scale and title == "final loss"
+    values, missing, log_scale, _ = momentum_lesson.map_colours(result, "steps")
+    assert not log_scale and np.array_equal(missing, result.steps_to_tol < 0)
+    table = momentum_lesson.map_table(result, "beta")
+    assert list(table["lr"]) == [0.1, 1.0, 3.0, 0.1, 1.0, 3.0]
+    assert list(table["beta"]) == [0.0, 0.0, 0.0, 0.9, 0.9, 0.9]
+    assert table["final_loss"][4] == result.final_loss[1, 1]  # (β = 0.9, α = 1)

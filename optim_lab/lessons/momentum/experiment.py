@@ -86,3 +86,23 @@ def forms_agree(trajectories: Sequence[Trajectory], rescale: bool) -> tuple[str,
         )
     why = "one of them diverged." if rescale else "turn on the rescaling to make them identical."
     return "info", f"EWA and classic paths differ (largest distance {gap:.3g}): {why}"
+
+
+def map_colours(result, metric: str) -> tuple[np.ndarray, np.ndarray | None, bool, str]:
+    """What colours the (α, β) map of a sweep: ``(values, missing, log scale, title)``. ``loss``:
+    the final loss, on a log scale; ``steps``: the first step within the tolerance, cells that
+    never get there marked missing."""
+    if metric == "loss":
+        return result.final_loss, None, True, "final loss"
+    return result.steps_to_tol.astype(float), result.steps_to_tol < 0, False, "steps to tolerance"
+
+
+def map_table(result, beta_name: str) -> dict[str, np.ndarray]:
+    """The sweep as columns, one row per cell (α varying fastest)."""
+    return {
+        "lr": np.tile(result.x_values, len(result.y_values)),
+        beta_name: np.repeat(result.y_values, len(result.x_values)),
+        "final_loss": result.final_loss.ravel(),
+        "steps_to_tol": result.steps_to_tol.ravel(),
+        "diverged": result.diverged.ravel(),
+    }
