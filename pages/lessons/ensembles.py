@@ -6,7 +6,12 @@ import pandas as pd
 import streamlit as st
 
 from optim_lab.lessons.ensembles import text
-from optim_lab.lessons.ensembles.experiment import ensemble_gain
+from optim_lab.lessons.ensembles.experiment import (
+    boundary_panels,
+    ensemble_gain,
+    members_table,
+    polyak_summary,
+)
 from optim_lab.lessons.ensembles.figures import (
     boundaries_figure,
     members_figure,
@@ -88,15 +93,7 @@ if ind["grid"] is None:
     boundary_fig = None
 else:
     st.markdown(text.BOUNDARIES)
-    shown = min(members, MAX_PANELS)
-    grid = {
-        "x": ind["grid"]["x"],
-        "y": ind["grid"]["y"],
-        "members": ind["grid"]["members"][:shown],
-        "ensemble": ind["grid"]["ensemble"],
-    }
-    titles = [f"member {k + 1}: {ind['member_acc'][k]:.0%}" for k in range(shown)]
-    titles.append(f"<b>ensemble of {members}: {ind['ensemble_acc']:.0%}</b>")
+    grid, titles, shown = boundary_panels(ind, MAX_PANELS)
     boundary_fig = boundaries_figure(
         grid, ind["x_test"], ind["y_test"], titles, n_classes=ind["n_classes"]
     )
@@ -168,29 +165,12 @@ pol_fig = polyak_figure(
 )
 with p_chart:
     st.plotly_chart(pol_fig, key="ens_polyak")
-better = sum(b < a for a, b in zip(pol["member_loss"], pol["polyak_loss"], strict=True))
-st.markdown(
-    f"Mean test accuracy: last iterate **{np.mean(pol['member_acc']):.1%}**, Polyak average "
-    f"**{np.mean(pol['polyak_acc']):.1%}**. The average has the lower log-loss in "
-    f"**{better} of {members}** runs."
-)
+st.markdown(polyak_summary(pol))
 
 what_to_notice(text.NOTICE)
 
 with section("Export"):
-    table = pd.DataFrame(
-        {
-            "k": np.arange(1, members + 1),
-            "member acc (independent)": ind["member_acc"],
-            "ensemble of 1..k acc": ind["curve"],
-            "member log-loss": ind["member_loss"],
-            "ensemble of 1..k log-loss": ind["loss_curve"],
-            "snapshot acc": snap["member_acc"],
-            "snapshot ensemble of 1..k acc": snap["curve"],
-            "last iterate acc": pol["member_acc"],
-            "Polyak acc": pol["polyak_acc"],
-        }
-    )
+    table = pd.DataFrame(members_table(ind, snap, pol))
     export_row(
         "ensembles",
         table,

@@ -11,3 +11,43 @@ def test_the_ensemble_is_judged_against_its_average_member(ensemble, kind):
     assert found == kind and message.startswith("Ensemble of 3")
     if kind == "success":
         assert "best member 92.0%" in message
+
+
+def test_panels_summary_and_table_from_made_up_runs():
+    import numpy as np
+
+    from optim_lab.lessons.ensembles.experiment import (
+        boundary_panels,
+        members_table,
+        polyak_summary,
+    )
+
+    grid = {
+        "x": np.arange(3),
+        "y": np.arange(3),
+        "members": np.zeros((7, 3, 3, 2)),
+        "ensemble": np.zeros((3, 3, 2)),
+    }
+    independent = {
+        "member_acc": [0.8] * 7,
+        "ensemble_acc": 0.9,
+        "grid": grid,
+        "curve": [0.8] * 7,
+        "member_loss": [0.5] * 7,
+        "loss_curve": [0.4] * 7,
+    }
+    panels, titles, shown = boundary_panels(independent, max_panels=5)
+    assert shown == 5 and len(panels["members"]) == 5 and len(titles) == 6
+    assert titles[-1] == "<b>ensemble of 7: 90%</b>"
+    polyak = {
+        "member_acc": [0.8, 0.9],
+        "polyak_acc": [0.85, 0.9],
+        "member_loss": [0.5, 0.4],
+        "polyak_loss": [0.45, 0.41],
+    }
+    assert "**1 of 2** runs" in polyak_summary(polyak)
+    snapshot = {"member_acc": [0.7] * 7, "curve": [0.75] * 7}
+    table = members_table(
+        independent, snapshot, {**polyak, "member_acc": [0.8] * 7, "polyak_acc": [0.85] * 7}
+    )
+    assert list(table["k"]) == list(range(1, 8)) and len(table) == 9
