@@ -99,11 +99,7 @@ with section("Four adaptive optimizers on one surface"):
         )
         for t in trajs:
             stopped_run_notice(t.label, t.diverged_at)
-        st.caption(
-            "Each optimizer uses its own learning rate (set above). The adaptive ones head almost "
-            "straight for the minimum even where the valley is narrow, because every coordinate's "
-            "step is scaled by that coordinate's own gradient history."
-        )
+        st.caption(text.RUNS_CAPTION)
 
 with section("The step size of each coordinate"):
     quantity = widgets.choice(
@@ -115,19 +111,9 @@ with section("The step size of each coordinate"):
         format_func=QUANTITIES.get,
         horizontal_radio=True,
     )
-    if quantity == "size":
-        sizes = [step_sizes(t) for t in trajs]
-        y_title = "step size (log)"
-    else:
-        sizes = [experiment.step_ratio(t.grads, t.updates) for t in trajs]
-        y_title = "|Δθᵢ| / |gᵢ| (log)"
+    sizes, y_title = experiment.per_coordinate(trajs, quantity)
     st.plotly_chart(step_size_figure(paths, sizes, y_title=y_title), key="adaptive_sizes")
-    st.caption(
-        "SGD's line is flat: the same α in both coordinates. The adaptive methods give the "
-        "coordinate with small gradients (the flat direction of the valley) a much larger step. "
-        "AdaGrad's steps can only shrink; RMSprop's and Adam's follow the recent gradients; "
-        "Adadelta's grow from about √ε as its record of past steps fills up."
-    )
+    st.caption(text.SIZES_CAPTION)
 
 with section(text.BIAS_TITLE):
     adam_hp = dict(next(t.spec.hparams for t in trajs if t.spec.optimizer == "adam"))

@@ -3,9 +3,11 @@ of the steps, and Adam's bias-correction factors."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
-from ...step_inspector import states_along
+from ...step_inspector import states_along, step_sizes
 from ...trajectory import Trajectory
 
 
@@ -58,3 +60,11 @@ def sqrt_v_hat_ranges(adam_run: Trajectory) -> list[tuple[str, float, float]]:
         if root.size:
             ranges.append((f"√v̂ seen in {axis}", float(root.min()), float(root.max())))
     return ranges
+
+
+def per_coordinate(trajectories: Sequence[Trajectory], quantity: str) -> tuple[list, str]:
+    """Per run, what each step did to each coordinate, and the axis title: ``size``, the step
+    size its rule gave (from its state); ``ratio``, |Δθᵢ| / |gᵢ| as it happened."""
+    if quantity == "size":
+        return [step_sizes(t) for t in trajectories], "step size (log)"
+    return [step_ratio(t.grads, t.updates) for t in trajectories], "|Δθᵢ| / |gᵢ| (log)"

@@ -9,6 +9,17 @@ INTRO = (
     "weighted average that forgets, Adam also averages the gradient itself (momentum), and "
     "Adadelta replaces the learning rate by the typical size of its own recent steps."
 )
+RUNS_CAPTION = (
+    "Each optimizer uses its own learning rate (set above). The adaptive ones head almost "
+    "straight for the minimum even where the valley is narrow, because every coordinate's "
+    "step is scaled by that coordinate's own gradient history."
+)
+SIZES_CAPTION = (
+    "SGD's line is flat: the same α in both coordinates. The adaptive methods give the "
+    "coordinate with small gradients (the flat direction of the valley) a much larger step. "
+    "AdaGrad's steps can only shrink; RMSprop's and Adam's follow the recent gradients; "
+    "Adadelta's grow from about √ε as its record of past steps fills up."
+)
 BIAS_TITLE = "Adam's bias correction"
 BIAS = (
     "Adam's two averages start at 0, so early on *m* is only a fraction 1−β₁ᵗ of the average "
