@@ -7,7 +7,14 @@ import streamlit as st
 
 from optim_lab.figures.boundary import boundary_figure
 from optim_lab.lessons.regularization import text
-from optim_lab.lessons.regularization.experiment import PENALTIES, SWEEP_LAMBDAS, mask_table
+from optim_lab.lessons.regularization.experiment import (
+    PENALTIES,
+    SWEEP_LAMBDAS,
+    mask_table,
+    pick_penalty,
+    sweep_table,
+    weights_at,
+)
 from optim_lab.lessons.regularization.figures import (
     augmentation_figure,
     digit_grid_figure,
@@ -107,12 +114,9 @@ if tabs[0].open:
     with tabs[0], guarded():
         with st.spinner("Training 24 networks (3 penalties × 8 values of λ) in one run…"):
             sweep = nn_cache.penalty_sweep(int(seed))
-        n_lam = len(sweep["lams"])
-        li = list(SWEEP_LAMBDAS).index(lam)
-        first = PENALTIES.index(penalty) * n_lam
-        sel = first + li
-        final_train = sweep["train_acc"][first : first + n_lam, -1]
-        final_val = sweep["val_acc"][first : first + n_lam, -1]
+        picked = pick_penalty(sweep, penalty, lam)
+        li, sel, first = picked["lam_index"], picked["run"], picked["unpenalized"]
+        final_train, final_val = picked["final_train"], picked["final_val"]
         label = f"{PENALTY_LABELS[penalty]}, λ = {lam_label(lam)}"
         left, right = st.columns(2, gap="medium")
         with left:
@@ -160,12 +164,7 @@ if tabs[0].open:
         st.markdown(text.SHRINKAGE)
         st.latex(text.SHRINKAGE_FORMULAS)
         h_left, h_right = st.columns(2, gap="medium")
-        if lam > 0:
-            hist_keys = {k: sweep["weights"][PENALTIES.index(k) * n_lam + li] for k in PENALTIES}
-            zeros = {k: int(sweep["zeros"][PENALTIES.index(k) * n_lam + li]) for k in PENALTIES}
-        else:
-            hist_keys = {"none": sweep["weights"][li]}
-            zeros = {"none": int(sweep["zeros"][li])}
+        hist_keys, zeros = weights_at(sweep, lam)
         with h_left:
             st.markdown(f"**Final weights at λ = {lam_label(lam)}** (all three penalties)")
             hist_fig = weight_hist_figure(hist_keys, zeros)
@@ -184,17 +183,7 @@ if tabs[0].open:
             )
         what_to_notice(text.PENALTIES_NOTICE)
         st.subheader("Export")
-        table = pd.DataFrame(
-            {
-                "penalty": np.repeat(PENALTIES, n_lam),
-                "lambda": np.tile(sweep["lams"], len(PENALTIES)),
-                "train_acc": sweep["train_acc"][:, -1],
-                "val_acc": sweep["val_acc"][:, -1],
-                "train_loss": sweep["train_loss"][:, -1],
-                "val_loss": sweep["val_loss"][:, -1],
-                "exact_zeros": sweep["zeros"],
-            }
-        )
+        table = pd.DataFrame(sweep_table(sweep))
         export_row(
             "regularization_penalties",
             table,

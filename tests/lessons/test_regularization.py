@@ -47,6 +47,26 @@ def test_l1_zeroes_weights_l2_only_shrinks(sweep):
     assert norms[-1] < 0.5 * norms[0]
 
 
+def test_picking_a_penalty_and_a_lambda_reads_the_right_runs(sweep):
+    from optim_lab.lessons.regularization.experiment import (
+        PENALTIES,
+        pick_penalty,
+        sweep_table,
+        weights_at,
+    )
+
+    n = len(sweep["lams"])
+    lam = float(sweep["lams"][3])
+    picked = pick_penalty(sweep, "l1", lam)
+    assert picked["run"] == n + 3 and picked["unpenalized"] == n and picked["lam_index"] == 3
+    np.testing.assert_array_equal(picked["final_val"], sweep["val_acc"][n : 2 * n, -1])
+    weights, zeros = weights_at(sweep, lam)
+    assert list(weights) == list(PENALTIES) and zeros["l1"] == int(sweep["zeros"][n + 3])
+    assert list(weights_at(sweep, 0.0)[0]) == ["none"]
+    table = sweep_table(sweep)
+    assert list(table["penalty"][n - 1 : n + 1]) == ["l2", "l1"] and len(table["lambda"]) == 3 * n
+
+
 def test_l2_shrinks_the_overfitting_gap(sweep):
     n = len(sweep["lams"])
     gap = sweep["train_acc"][:n, -1] - sweep["val_acc"][:n, -1]

@@ -158,6 +158,52 @@ def penalty_sweep(
 # --------------------------------------------------------------------------- dropout
 
 
+def _lam_index(sweep: dict, lam: float) -> int:
+    """Where ``lam`` is among the sweep's λ values (stored in float32: the nearest)."""
+    return int(np.argmin(np.abs(np.asarray(sweep["lams"], float) - lam)))
+
+
+def pick_penalty(sweep: dict, penalty: str, lam: float) -> dict:
+    """One penalty's runs in a :func:`penalty_sweep` (its λ values in order) and the run at ``lam``:
+    ``run`` and ``unpenalized`` (λ = 0) index the sweep's runs, ``lam_index`` its λ values, and
+    ``final_train``/``final_val`` hold that penalty's final accuracies for every λ."""
+    n = len(sweep["lams"])
+    first = PENALTIES.index(penalty) * n
+    lam_index = _lam_index(sweep, lam)
+    return {
+        "run": first + lam_index,
+        "unpenalized": first,
+        "lam_index": lam_index,
+        "final_train": sweep["train_acc"][first : first + n, -1],
+        "final_val": sweep["val_acc"][first : first + n, -1],
+    }
+
+
+def weights_at(sweep: dict, lam: float) -> tuple[dict, dict]:
+    """The final weights and the count of exact zeros of every penalty at ``lam`` (at λ = 0 the
+    three runs are one: ``none``)."""
+    n, lam_index = len(sweep["lams"]), _lam_index(sweep, lam)
+    names = PENALTIES if lam > 0 else ("none",)
+    runs = {name: (PENALTIES.index(name) if lam > 0 else 0) * n + lam_index for name in names}
+    return (
+        {name: sweep["weights"][run] for name, run in runs.items()},
+        {name: int(sweep["zeros"][run]) for name, run in runs.items()},
+    )
+
+
+def sweep_table(sweep: dict) -> dict[str, np.ndarray]:
+    """Every run of the sweep's final numbers as columns (penalty by penalty, λ ascending)."""
+    return {
+        "penalty": np.repeat(PENALTIES, len(sweep["lams"])),
+        "lambda": np.tile(sweep["lams"], len(PENALTIES)),
+        "train_acc": sweep["train_acc"][:, -1],
+        "val_acc": sweep["val_acc"][:, -1],
+        "train_loss": sweep["train_loss"][:, -1],
+        "val_loss": sweep["val_loss"][:, -1],
+        "exact_zeros": sweep["zeros"],
+    }
+
+
 @partial(jax.jit, static_argnames=("samples",))
 def _neuron_draws(h, w, key, keep, *, samples: int):
     hs = jnp.broadcast_to(h, (samples, h.shape[0]))
