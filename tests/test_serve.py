@@ -4,6 +4,8 @@ opens (checked in a new interpreter, where nothing is loaded yet)."""
 import subprocess
 import sys
 
+import pytest
+
 from optim_lab.ui import serve
 
 CHECK = """
@@ -47,6 +49,7 @@ print(kept, dropped, round(grown), round(after), bool(trajectory.loss[-1] < traj
 """
 
 
+@pytest.mark.slow
 def test_compiled_programs_past_the_budget_are_dropped_and_come_back():
     """60 programs hold well over 100 MB; dropped, most of it returns to the system, and a run
     afterwards compiles (or loads) its program again."""
