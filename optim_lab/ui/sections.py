@@ -35,8 +35,9 @@ def guarded(part: str = "This part of the page") -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def section(title: str) -> Iterator[None]:
-    """A titled part of a page, guarded as :func:`guarded`."""
-    st.subheader(title)
+def section(title: str, *, header: bool = False) -> Iterator[None]:
+    """A titled part of a page (a header for a page's main parts, else a subheader), guarded as
+    :func:`guarded`."""
+    (st.header if header else st.subheader)(title)
     with guarded():
         yield

@@ -71,127 +71,133 @@ st.caption(
 )
 
 # ---------------------------------------------------------------- 1. independent members
-st.header("1. K independent models")
-st.markdown(text.INDEPENDENT)
-with st.spinner(f"Training {members} networks in one run…"):
-    ind = nn_cache.ensemble_run(
-        dataset, points, noise, members, "independent", seed, steps, HIDDEN, LR
-    )
-ind_fig = members_figure(ind["member_acc"], ind["curve"], ind["member_loss"], ind["loss_curve"])
-st.plotly_chart(ind_fig, key="ens_members")
-notice(*ensemble_gain(ind["ensemble_acc"], ind["member_acc"], f"Ensemble of {members}"))
-mean_loss = float(np.mean(ind["member_loss"]))
-st.caption(
-    f"Log-loss: ensemble {ind['loss_curve'][-1]:.3f} vs average member {mean_loss:.3f} "
-    f"(best member {min(ind['member_loss']):.3f})."
-)
-
-# ---------------------------------------------------------------- 2. decision boundaries
-st.header("2. Members vs ensemble: decision boundaries")
-if ind["grid"] is None:
-    st.info("Decision boundaries need a 2-D data set: choose spiral, moons or circles above.")
-    boundary_fig = None
-else:
-    st.markdown(text.BOUNDARIES)
-    grid, titles, shown = boundary_panels(ind, MAX_PANELS)
-    boundary_fig = boundaries_figure(
-        grid, ind["x_test"], ind["y_test"], titles, n_classes=ind["n_classes"]
-    )
-    st.plotly_chart(boundary_fig, key="ens_boundaries")
-    if members > shown:
-        st.caption(f"The first {shown} of {members} members are drawn; the ensemble uses all.")
-
-# ---------------------------------------------------------------- 3. snapshot ensembles
-st.header("3. Snapshot ensembles: one run, K members")
-st.markdown(text.SNAPSHOT)
-st.latex(text.SNAPSHOT_FORMULA)
-s_controls, s_chart = st.columns([1, 3], gap="medium")
-with s_controls:
-    snap_steps = widgets.int_choice(
-        state, "ssteps", "total steps of the run", SNAPSHOT_STEPS, "600"
-    )
-    st.caption(f"{members} cycles of {snap_steps // members} steps, α₀ = {SNAPSHOT_LR:g}.")
-with st.spinner("Training one run with warm restarts…"):
-    snap = nn_cache.ensemble_run(
-        dataset, points, noise, members, "snapshot", seed, snap_steps, HIDDEN, SNAPSHOT_LR
-    )
-snap_lr_fig = snapshot_lr_figure(snap["lr"], snap["snapshot_steps"], snap["member_acc"])
-with s_chart:
-    st.plotly_chart(snap_lr_fig, key="ens_snapshot_lr")
-snap_fig = members_figure(
-    snap["member_acc"],
-    snap["curve"],
-    snap["member_loss"],
-    snap["loss_curve"],
-    member_label="snapshot k alone",
-)
-st.plotly_chart(snap_fig, key="ens_snapshot_members")
-notice(*ensemble_gain(snap["ensemble_acc"], snap["member_acc"], f"Snapshot ensemble of {members}"))
-if snap_steps // members < 60:
-    st.info("Short cycles: the early snapshots are barely trained. Add steps or fewer members.")
-
-# ---------------------------------------------------------------- 4. Polyak averaging
-st.header("4. Polyak averaging: average the weights, not the predictions")
-st.markdown(text.POLYAK)
-p_controls, p_chart = st.columns([1, 3], gap="medium")
-with p_controls:
-    beta = float(
-        widgets.choice(
-            state,
-            "beta",
-            "EWA β",
-            list(BETAS),
-            "0.99",
-            help="Memory of the average: about 1/(1−β) steps.",
+with section("1. K independent models", header=True):
+    st.markdown(text.INDEPENDENT)
+    with st.spinner(f"Training {members} networks in one run…"):
+        ind = nn_cache.ensemble_run(
+            dataset, points, noise, members, "independent", seed, steps, HIDDEN, LR
         )
+    ind_fig = members_figure(ind["member_acc"], ind["curve"], ind["member_loss"], ind["loss_curve"])
+    st.plotly_chart(ind_fig, key="ens_members")
+    notice(*ensemble_gain(ind["ensemble_acc"], ind["member_acc"], f"Ensemble of {members}"))
+    mean_loss = float(np.mean(ind["member_loss"]))
+    st.caption(
+        f"Log-loss: ensemble {ind['loss_curve'][-1]:.3f} vs average member {mean_loss:.3f} "
+        f"(best member {min(ind['member_loss']):.3f})."
     )
-    st.caption(f"θ̄ remembers about {1 / (1 - beta):.0f} steps.")
-    polyak_lr = float(
-        widgets.choice(
-            state,
-            "plr",
-            "Adam learning rate α",
-            list(POLYAK_LRS),
-            "0.03",
-            help="A larger step makes the weights jitter more around the minimum.",
+
+    # ---------------------------------------------------------------- 2. decision boundaries
+with section("2. Members vs ensemble: decision boundaries", header=True):
+    if ind["grid"] is None:
+        st.info("Decision boundaries need a 2-D data set: choose spiral, moons or circles above.")
+        boundary_fig = None
+    else:
+        st.markdown(text.BOUNDARIES)
+        grid, titles, shown = boundary_panels(ind, MAX_PANELS)
+        boundary_fig = boundaries_figure(
+            grid, ind["x_test"], ind["y_test"], titles, n_classes=ind["n_classes"]
         )
-    )
-with st.spinner("Training with a running average of the weights…"):
-    pol = nn_cache.ensemble_run(
-        dataset, points, noise, members, "polyak", seed, steps, HIDDEN, polyak_lr, beta
-    )
-pol_fig = polyak_figure(
-    pol["member_acc"], pol["polyak_acc"], pol["member_loss"], pol["polyak_loss"]
-)
-with p_chart:
-    st.plotly_chart(pol_fig, key="ens_polyak")
-st.markdown(polyak_summary(pol))
+        st.plotly_chart(boundary_fig, key="ens_boundaries")
+        if members > shown:
+            st.caption(f"The first {shown} of {members} members are drawn; the ensemble uses all.")
 
-what_to_notice(text.NOTICE)
+    # ---------------------------------------------------------------- 3. snapshot ensembles
+with section("3. Snapshot ensembles: one run, K members", header=True):
+    st.markdown(text.SNAPSHOT)
+    st.latex(text.SNAPSHOT_FORMULA)
+    s_controls, s_chart = st.columns([1, 3], gap="medium")
+    with s_controls:
+        snap_steps = widgets.int_choice(
+            state, "ssteps", "total steps of the run", SNAPSHOT_STEPS, "600"
+        )
+        st.caption(f"{members} cycles of {snap_steps // members} steps, α₀ = {SNAPSHOT_LR:g}.")
+    with st.spinner("Training one run with warm restarts…"):
+        snap = nn_cache.ensemble_run(
+            dataset, points, noise, members, "snapshot", seed, snap_steps, HIDDEN, SNAPSHOT_LR
+        )
+    snap_lr_fig = snapshot_lr_figure(snap["lr"], snap["snapshot_steps"], snap["member_acc"])
+    with s_chart:
+        st.plotly_chart(snap_lr_fig, key="ens_snapshot_lr")
+    snap_fig = members_figure(
+        snap["member_acc"],
+        snap["curve"],
+        snap["member_loss"],
+        snap["loss_curve"],
+        member_label="snapshot k alone",
+    )
+    st.plotly_chart(snap_fig, key="ens_snapshot_members")
+    notice(
+        *ensemble_gain(snap["ensemble_acc"], snap["member_acc"], f"Snapshot ensemble of {members}")
+    )
+    if snap_steps // members < 60:
+        st.info("Short cycles: the early snapshots are barely trained. Add steps or fewer members.")
 
-with section("Export"):
-    table = pd.DataFrame(members_table(ind, snap, pol))
-    export_row(
-        "ensembles",
-        table,
-        {
-            "settings": {
-                "dataset": dataset,
-                "points": points,
-                "noise": noise,
-                "members": members,
-                "steps": steps,
-                "snapshot_steps": snap_steps,
-                "beta": beta,
-                "polyak_lr": polyak_lr,
-                "seed": seed,
-                "hidden": HIDDEN,
+    # ---------------------------------------------------------------- 4. Polyak averaging
+with section("4. Polyak averaging: average the weights, not the predictions", header=True):
+    st.markdown(text.POLYAK)
+    p_controls, p_chart = st.columns([1, 3], gap="medium")
+    with p_controls:
+        beta = float(
+            widgets.choice(
+                state,
+                "beta",
+                "EWA β",
+                list(BETAS),
+                "0.99",
+                help="Memory of the average: about 1/(1−β) steps.",
+            )
+        )
+        st.caption(f"θ̄ remembers about {1 / (1 - beta):.0f} steps.")
+        polyak_lr = float(
+            widgets.choice(
+                state,
+                "plr",
+                "Adam learning rate α",
+                list(POLYAK_LRS),
+                "0.03",
+                help="A larger step makes the weights jitter more around the minimum.",
+            )
+        )
+    with st.spinner("Training with a running average of the weights…"):
+        pol = nn_cache.ensemble_run(
+            dataset, points, noise, members, "polyak", seed, steps, HIDDEN, polyak_lr, beta
+        )
+    pol_fig = polyak_figure(
+        pol["member_acc"], pol["polyak_acc"], pol["member_loss"], pol["polyak_loss"]
+    )
+    with p_chart:
+        st.plotly_chart(pol_fig, key="ens_polyak")
+    st.markdown(polyak_summary(pol))
+
+    what_to_notice(text.NOTICE)
+
+    with section("Export"):
+        table = pd.DataFrame(members_table(ind, snap, pol))
+        export_row(
+            "ensembles",
+            table,
+            {
+                "settings": {
+                    "dataset": dataset,
+                    "points": points,
+                    "noise": noise,
+                    "members": members,
+                    "steps": steps,
+                    "snapshot_steps": snap_steps,
+                    "beta": beta,
+                    "polyak_lr": polyak_lr,
+                    "seed": seed,
+                    "hidden": HIDDEN,
+                },
+                "independent": {
+                    k: v for k, v in ind.items() if k not in ("grid", "x_test", "y_test")
+                },
+                "snapshot": {
+                    k: v for k, v in snap.items() if k not in ("grid", "x_test", "y_test")
+                },
+                "polyak": {k: v for k, v in pol.items() if k not in ("grid", "x_test", "y_test")},
             },
-            "independent": {k: v for k, v in ind.items() if k not in ("grid", "x_test", "y_test")},
-            "snapshot": {k: v for k, v in snap.items() if k not in ("grid", "x_test", "y_test")},
-            "polyak": {k: v for k, v in pol.items() if k not in ("grid", "x_test", "y_test")},
-        },
-        ind_fig,
-        key="ens_export",
-    )
-    state.finish()
+            ind_fig,
+            key="ens_export",
+        )
+        state.finish()

@@ -40,61 +40,61 @@ st.plotly_chart(cloud_fig, key="prep_clouds")
 st.caption(text.CLOUDS_CAPTION)
 st.dataframe(pd.DataFrame(step_statistics(steps)).round(3), hide_index=True, width="stretch")
 
-st.header(text.SIGN_BIAS_TITLE)
-st.markdown(text.SIGN_BIAS)
-st.latex(text.SIGN_BIAS_FORMULA)
-sgd_controls, sgd_chart = st.columns([1, 4], gap="medium")
-with sgd_controls:
-    lr = float(widgets.number(state, "lr", LR))
-    epochs = widgets.integer(state, "epochs", "epochs (20 examples each)", 3, 1, 10)
-    sgd_seed = widgets.integer(state, "sseed", "example seed", 0, 0, 9999)
+with section(text.SIGN_BIAS_TITLE, header=True):
+    st.markdown(text.SIGN_BIAS)
+    st.latex(text.SIGN_BIAS_FORMULA)
+    sgd_controls, sgd_chart = st.columns([1, 4], gap="medium")
+    with sgd_controls:
+        lr = float(widgets.number(state, "lr", LR))
+        epochs = widgets.integer(state, "epochs", "epochs (20 examples each)", 3, 1, 10)
+        sgd_seed = widgets.integer(state, "sseed", "example seed", 0, 0, 9999)
 
-positive = nn_cache.sign_bias(False, lr, epochs, sgd_seed)
-centred = nn_cache.sign_bias(True, lr, epochs, sgd_seed)
-paths_fig = sign_paths_figure(
-    [("all-positive inputs", positive), ("zero-centred inputs", centred)], TRUE_WEIGHTS
-)
-with sgd_chart:
-    st.plotly_chart(paths_fig, key="prep_paths")
-    for slot, title, r in zip(
-        st.columns(2), ("all-positive", "zero-centred"), (positive, centred), strict=True
-    ):
-        slot.metric(f"same-sign updates, {title}", f"{float(r['same_sign']):.0%}")
-        if int(r["diverged_at"]) >= 0:
-            stopped_run_notice(title, int(r["diverged_at"]), where=slot)
-        else:
-            slot.caption(
-                f"final loss {float(r['loss'][-1]):.3g}, weights "
-                f"({r['path'][-1, 0]:.2f}, {r['path'][-1, 1]:.2f}); best (1, −1)"
-            )
-
-what_to_notice(text.NOTICE)
-
-with section("Export"):
-    export_row(
-        "preprocessing",
-        pd.DataFrame(
-            {
-                f"{title} {axis}": p[:, j]
-                for title, p in steps
-                for j, axis in enumerate(("x1", "x2"))
-            }
-        ),
-        {
-            "settings": {
-                "points": points,
-                "angle": angle,
-                "seed": seed,
-                "lr": lr,
-                "epochs": epochs,
-            },
-            "clouds": dict(steps),
-            "sgd": {
-                "positive": {"path": positive["path"], "loss": positive["loss"]},
-                "centred": {"path": centred["path"], "loss": centred["loss"]},
-            },
-        },
-        cloud_fig,
-        key="prep_export",
+    positive = nn_cache.sign_bias(False, lr, epochs, sgd_seed)
+    centred = nn_cache.sign_bias(True, lr, epochs, sgd_seed)
+    paths_fig = sign_paths_figure(
+        [("all-positive inputs", positive), ("zero-centred inputs", centred)], TRUE_WEIGHTS
     )
-    state.finish()
+    with sgd_chart:
+        st.plotly_chart(paths_fig, key="prep_paths")
+        for slot, title, r in zip(
+            st.columns(2), ("all-positive", "zero-centred"), (positive, centred), strict=True
+        ):
+            slot.metric(f"same-sign updates, {title}", f"{float(r['same_sign']):.0%}")
+            if int(r["diverged_at"]) >= 0:
+                stopped_run_notice(title, int(r["diverged_at"]), where=slot)
+            else:
+                slot.caption(
+                    f"final loss {float(r['loss'][-1]):.3g}, weights "
+                    f"({r['path'][-1, 0]:.2f}, {r['path'][-1, 1]:.2f}); best (1, −1)"
+                )
+
+    what_to_notice(text.NOTICE)
+
+    with section("Export"):
+        export_row(
+            "preprocessing",
+            pd.DataFrame(
+                {
+                    f"{title} {axis}": p[:, j]
+                    for title, p in steps
+                    for j, axis in enumerate(("x1", "x2"))
+                }
+            ),
+            {
+                "settings": {
+                    "points": points,
+                    "angle": angle,
+                    "seed": seed,
+                    "lr": lr,
+                    "epochs": epochs,
+                },
+                "clouds": dict(steps),
+                "sgd": {
+                    "positive": {"path": positive["path"], "loss": positive["loss"]},
+                    "centred": {"path": centred["path"], "loss": centred["loss"]},
+                },
+            },
+            cloud_fig,
+            key="prep_export",
+        )
+        state.finish()

@@ -92,51 +92,51 @@ curves, mean_acc = mean_accuracy(results, SIZES)
 rows = lecture_table(mean_acc, SIZES, little, lots)
 
 # ---------------------------------------------------------------- 1. the 2x2 table
-st.header(text.TABLE_TITLE)
-st.markdown(text.TABLE)
-grid_fig = table_figure(rows)
-st.plotly_chart(grid_fig, key="transfer_grid")
-st.caption(
-    f"Source accuracy of the pre-trained network: {np.mean(source_acc):.3f} "
-    f"({'seed ' + str(seed) if n_seeds == 1 else f'mean of {n_seeds} seeds'}). "
-    f"Chance on the target task: {1 / TARGET_CLASSES:.2f}."
-)
-notice(*probe_verdict(rows, little))
-
-# ---------------------------------------------------------------- 2. accuracy vs examples
-st.header(text.CURVES_TITLE)
-st.markdown(
-    text.CURVES + (" Error bars: standard deviation over the seeds." if n_seeds > 1 else "")
-)
-curve_fig = curve_figure(curves, marks=(little, lots))
-st.plotly_chart(curve_fig, key="transfer_curve")
-
-what_to_notice(text.NOTICE)
-
-with section("Export"):
-    table = pd.DataFrame(
-        [
-            {"similarity": sim, "target_examples": n, "strategy": k, "accuracy": float(m[k][i])}
-            for sim, m in mean_acc.items()
-            for i, n in enumerate(SIZES)
-            for k in STRATEGIES
-        ]
+with section(text.TABLE_TITLE, header=True):
+    st.markdown(text.TABLE)
+    grid_fig = table_figure(rows)
+    st.plotly_chart(grid_fig, key="transfer_grid")
+    st.caption(
+        f"Source accuracy of the pre-trained network: {np.mean(source_acc):.3f} "
+        f"({'seed ' + str(seed) if n_seeds == 1 else f'mean of {n_seeds} seeds'}). "
+        f"Chance on the target task: {1 / TARGET_CLASSES:.2f}."
     )
-    export_row(
-        "transfer",
-        table,
-        {
-            "seeds": seeds,
-            "hidden": list(HIDDEN),
-            "sizes": list(SIZES),
-            "source_acc": source_acc,
-            "accuracy": {
-                sim: {k: curves[sim]["acc"][k] for k in STRATEGIES} for sim in SIMILARITIES
+    notice(*probe_verdict(rows, little))
+
+    # ---------------------------------------------------------------- 2. accuracy vs examples
+with section(text.CURVES_TITLE, header=True):
+    st.markdown(
+        text.CURVES + (" Error bars: standard deviation over the seeds." if n_seeds > 1 else "")
+    )
+    curve_fig = curve_figure(curves, marks=(little, lots))
+    st.plotly_chart(curve_fig, key="transfer_curve")
+
+    what_to_notice(text.NOTICE)
+
+    with section("Export"):
+        table = pd.DataFrame(
+            [
+                {"similarity": sim, "target_examples": n, "strategy": k, "accuracy": float(m[k][i])}
+                for sim, m in mean_acc.items()
+                for i, n in enumerate(SIZES)
+                for k in STRATEGIES
+            ]
+        )
+        export_row(
+            "transfer",
+            table,
+            {
+                "seeds": seeds,
+                "hidden": list(HIDDEN),
+                "sizes": list(SIZES),
+                "source_acc": source_acc,
+                "accuracy": {
+                    sim: {k: curves[sim]["acc"][k] for k in STRATEGIES} for sim in SIMILARITIES
+                },
+                "table": rows,
+                "labels": STRATEGY_LABELS,
             },
-            "table": rows,
-            "labels": STRATEGY_LABELS,
-        },
-        curve_fig,
-        key="transfer_export",
-    )
-    state.finish()
+            curve_fig,
+            key="transfer_export",
+        )
+        state.finish()

@@ -66,3 +66,21 @@ def test_an_error_in_one_section_leaves_the_others(failing_page, caplog):
     assert [m.value for m in at.markdown] == ["second part shown"]
     assert [h.value for h in at.subheader] == ["First", "Second"]
     assert "ValueError: broken first part" in caplog.text
+
+
+def test_every_titled_part_of_every_page_is_a_guarded_section():
+    """A page's parts are `with section(...)` (or a guarded tab), never a bare header: an error in
+    one part must leave the others running."""
+    import ast
+
+    pages = Path(APP).parent / "pages" / "lessons"
+    for page in sorted(pages.glob("*.py")):
+        tree = ast.parse(page.read_text())
+        bare = [
+            node.lineno
+            for node in tree.body
+            if isinstance(node, ast.Expr)
+            and isinstance(node.value, ast.Call)
+            and ast.unparse(node.value.func) in ("st.header", "st.subheader")
+        ]
+        assert not bare, f"{page.name}: a title outside a section at line(s) {bare}"
