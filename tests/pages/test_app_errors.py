@@ -73,8 +73,8 @@ def test_every_titled_part_of_every_page_is_a_guarded_section():
     one part must leave the others running."""
     import ast
 
-    pages = Path(APP).parent / "pages" / "lessons"
-    for page in sorted(pages.glob("*.py")):
+    pages = Path(APP).parent / "pages"
+    for page in sorted(pages.rglob("*.py")):
         tree = ast.parse(page.read_text())
         bare = [
             node.lineno
@@ -84,3 +84,15 @@ def test_every_titled_part_of_every_page_is_a_guarded_section():
             and ast.unparse(node.value.func) in ("st.header", "st.subheader")
         ]
         assert not bare, f"{page.name}: a title outside a section at line(s) {bare}"
+
+
+def test_every_page_file_reads_in_at_most_150_lines():
+    """A page is controls, one experiment call and figures; what is longer belongs in its lesson
+    unit or, for a lesson in parts, in one module per part (pages/parts/<lesson>/)."""
+    pages = Path(APP).parent / "pages"
+    long = {
+        str(page.relative_to(pages)): n
+        for page in sorted(pages.rglob("*.py"))
+        if (n := len(page.read_text().splitlines())) > 150
+    }
+    assert not long, f"pages over 150 lines: {long}"
