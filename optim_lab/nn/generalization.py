@@ -59,7 +59,7 @@ from .mlp import (
     unflatten,
 )
 from .regularization import elastic_net
-from .training_rules import batch_at, epoch_order, iterations_per_epoch, watch_cost
+from .training_rules import batch_at, epoch_order, iterations_per_epoch, take_step
 
 #: The "exploded" rule: cost above this many times the initial cost.
 #: Python-level trace counter of :func:`fit_batch`'s compiled program (a retrace = a recompile).
@@ -258,7 +258,14 @@ def _one_trial(flat0, hp, weights, pmask, key, x, y, is_w, *, spec: BatchSpec):
         epochs = -(-spec.steps // n_iter)
         orders = jax.vmap(lambda e: epoch_order(key, e, n, batch))(jnp.arange(epochs))
 
-    def step(carry, t):
+    def project(new, lr):  # proximal L1: a soft-threshold on the weights it may change
+        shrunk = jnp.sign(new) * jnp.maximum(jnp.abs(new) - lr * hp["l1"], 0.0)
+        return jnp.where((is_w * pmask) > 0, shrunk, new)
+
+    if not spec.proximal_l1:
+        project = None
+
+    def one_step(carry, t):
         flat, opt_state, avg, n_avg, smooth, exploded_at = carry
         if batch < n:
             idx, mask = batch_at(orders[t // n_iter], t % n_iter, n, batch)
@@ -266,29 +273,38 @@ def _one_trial(flat0, hp, weights, pmask, key, x, y, is_w, *, spec: BatchSpec):
         else:
             xb, yb, wb = x, y, weights
         (total, _), g = grad_fn(flat, xb, yb, wb)
-        tf = t.astype(jnp.float32)
-        lr = sched_fn(tf, sp, sched_state)
-        updates, new_opt = opt.update(g, opt_state, flat, {**hp["opt"], "lr": lr})
-        new = flat + updates * pmask
-        if spec.proximal_l1:
-            shrunk = jnp.sign(new) * jnp.maximum(jnp.abs(new) - lr * hp["l1"], 0.0)
-            new = jnp.where((is_w * pmask) > 0, shrunk, new)
-        smooth, too_high = watch_cost(smooth, total, ref, t, n=n, batch_size=batch)
-        finite = jnp.isfinite(total) & jnp.all(jnp.isfinite(new))
+        lr = sched_fn(t.astype(jnp.float32), sp, sched_state)
         live = exploded_at < 0
-        blown = ~finite | too_high
-        ok = live & ~blown
-        flat = jnp.where(ok, new, flat)
-        opt_state = jax.tree.map(lambda a, b: jnp.where(ok, a, b), new_opt, opt_state)
+        step = take_step(
+            opt,
+            g,
+            opt_state,
+            flat,
+            hp["opt"],
+            lr,
+            total,
+            live=live,
+            smooth=smooth,
+            initial_cost=ref,
+            t=t,
+            n=n,
+            batch_size=batch,
+            mask=pmask,
+            project=project,
+        )
+        ok = step.ok
+        flat = jnp.where(ok, step.params, flat)
+        opt_state = jax.tree.map(lambda a, b: jnp.where(ok, a, b), step.opt_state, opt_state)
+        smooth = step.smooth
         take = ok & (t >= hp["avg_start"])  # Polyak averaging skips the early, poor iterates
         n_avg = n_avg + take
-        avg = jnp.where(take, ewa_update(avg, new, hp["ewa_beta"]), avg)
-        exploded_at = jnp.where(live & blown, t, exploded_at)
+        avg = jnp.where(take, ewa_update(avg, flat, hp["ewa_beta"]), avg)
+        exploded_at = jnp.where(step.nonfinite | step.exploded, t, exploded_at)
         record = jnp.where(live, total, jnp.nan), jnp.where(live, lr, jnp.nan)
         return (flat, opt_state, avg, n_avg, smooth, exploded_at), record
 
     def block(carry, start):
-        carry, rec = jax.lax.scan(step, carry, start + jnp.arange(spec.record_every))
+        carry, rec = jax.lax.scan(one_step, carry, start + jnp.arange(spec.record_every))
         return carry, (carry[0], rec)
 
     carry0 = (

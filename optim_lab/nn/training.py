@@ -66,7 +66,7 @@ from .mlp import (
     unflatten,
 )
 from .regularization import EarlyStopping, early_stopping_init, early_stopping_update, elastic_net
-from .training_rules import batch_at, epoch_order, iterations_per_epoch, watch_cost
+from .training_rules import batch_at, epoch_order, iterations_per_epoch, take_step
 
 #: Default number of steps per compiled chunk.
 CHUNK = 25
@@ -634,30 +634,38 @@ def _step_run(spec: Spec, name: str, run: RunState, hp, batch, keys, t, active, 
     # The schedule is static (like the optimizer): one branch instead of a lax.switch over all of them.
     lr = SCHEDULES[spec.schedule].fn(t.astype(jnp.float32), hp["sched"], run.sched_state)
     opt = _build_optimizer(name, lambda flat: objective(unflatten(flat, spec.layout))[0])
-    updates, opt_state = opt.update(modified, run.opt_state, run.params, {**hp["opt"], "lr": lr})
-    new_params = run.params + updates
-    finite = jnp.isfinite(total) & jnp.all(jnp.isfinite(new_params))
-    smooth, blown = watch_cost(
-        run.smooth, total, run.ref_loss, t, n=spec.n_train, batch_size=spec.batch_size
+    step = take_step(
+        opt,
+        modified,
+        run.opt_state,
+        run.params,
+        hp["opt"],
+        lr,
+        total,
+        live=live,
+        smooth=run.smooth,
+        initial_cost=run.ref_loss,
+        t=t,
+        n=spec.n_train,
+        batch_size=spec.batch_size,
     )
-    exploded = finite & blown
-    ok = live & finite & ~exploded
+    ok = step.ok
 
     def pick(new, old):
         return jax.tree.map(lambda a, b: jnp.where(ok, a, b), new, old)
 
     new_run = RunState(
-        pick(new_params, run.params),
-        pick(opt_state, run.opt_state),
+        pick(step.params, run.params),
+        pick(step.opt_state, run.opt_state),
         pick(new_bn, run.bn_state),
         pick(observe_loss(run.sched_state, total, hp["sched"]), run.sched_state)
         if SCHEDULES[spec.schedule].needs_loss
         else run.sched_state,
         early,
         run.ref_loss,
-        jnp.where(live & finite, smooth, run.smooth).astype(jnp.float32),
-        jnp.where(live & ~finite, t, run.nonfinite_at).astype(jnp.int32),
-        jnp.where(live & exploded, t, run.exploded_at).astype(jnp.int32),
+        step.smooth.astype(jnp.float32),
+        jnp.where(step.nonfinite, t, run.nonfinite_at).astype(jnp.int32),
+        jnp.where(step.exploded, t, run.exploded_at).astype(jnp.int32),
         val_loss,
         val_acc,
         layer_stats,
@@ -671,7 +679,8 @@ def _step_run(spec: Spec, name: str, run: RunState, hp, batch, keys, t, active, 
         "val_acc": val_acc,
         "lr": lr,
         "grad_norm": _layer_norms(unflatten(grads, spec.layout)),
-        "update_ratio": _layer_norms(unflatten(updates, spec.layout)) / jnp.maximum(w_norms, 1e-8),
+        "update_ratio": _layer_norms(unflatten(step.updates, spec.layout))
+        / jnp.maximum(w_norms, 1e-8),
         **layer_stats,
     }
     # A run that has stopped (or diverged before this step) records NaN: plots end there.

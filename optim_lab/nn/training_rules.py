@@ -1,6 +1,11 @@
 r"""What every network trainer shares (the playground's and the lessons' chunked training,
 :mod:`.training`, and the batched trials of searches and ensembles, :mod:`.generalization`), so a
-run means the same wherever it is trained: how mini-batches are drawn and when a run has exploded.
+run means the same wherever it is trained: how mini-batches are drawn, how one update is taken and
+when a run has exploded.
+
+**One update** (:func:`take_step`): the optimizer's update at the scheduled rate, limited to the
+parameters a run may change, then the verdict: a run whose cost or new parameters are not finite,
+or whose cost has exploded, keeps its old state and stops there.
 
 **Mini-batches.** Epoch :math:`e` visits the training set in a fresh random order; iteration
 :math:`i` of the epoch takes positions :math:`iB \ldots (i+1)B - 1` of it, with
@@ -16,6 +21,7 @@ not stop a healthy run.
 from __future__ import annotations
 
 import math
+from typing import Any, NamedTuple
 
 import jax
 import jax.numpy as jnp
@@ -61,3 +67,55 @@ def watch_cost(smooth, cost, initial_cost, t, *, n: int, batch_size: int):
     watched = smooth / (1 - beta ** (t + 1).astype(jnp.float32)) if beta > 0 else cost
     warmed_up = t + 1 >= min(iterations_per_epoch(n, batch_size), 10)
     return smooth, warmed_up & (watched > EXPLODE_FACTOR * initial_cost)
+
+
+class Step(NamedTuple):
+    """One update of one run, and its verdict (booleans are traced scalars)."""
+
+    params: jax.Array  # the new parameters (as proposed; keep the old ones where not ``ok``)
+    updates: jax.Array
+    opt_state: Any
+    ok: jax.Array  # live, finite and not exploded: the update is accepted
+    nonfinite: jax.Array  # a live run whose cost or parameters became NaN/inf at this step
+    exploded: jax.Array  # a live run whose (finite) cost passed the rule's bound at this step
+    smooth: jax.Array  # the rule's running average after this step
+
+
+def take_step(
+    opt,
+    grads,
+    opt_state,
+    params,
+    opt_hp,
+    lr,
+    cost,
+    *,
+    live,
+    smooth,
+    initial_cost,
+    t,
+    n,
+    batch_size,
+    mask=None,
+    project=None,
+) -> Step:
+    """The optimizer's update of the flat ``params`` at rate ``lr`` (only where ``mask`` is 1;
+    ``project(params, lr)`` after it, e.g. a proximal step), with the verdict on ``cost`` (the
+    objective at the old parameters)."""
+    updates, new_state = opt.update(grads, opt_state, params, {**opt_hp, "lr": lr})
+    if mask is not None:
+        updates = updates * mask
+    new = params + updates
+    if project is not None:
+        new = project(new, lr)
+    finite = jnp.isfinite(cost) & jnp.all(jnp.isfinite(new))
+    new_smooth, blown = watch_cost(smooth, cost, initial_cost, t, n=n, batch_size=batch_size)
+    return Step(
+        new,
+        updates,
+        new_state,
+        live & finite & ~blown,
+        live & ~finite,
+        live & finite & blown,
+        jnp.where(live & finite, new_smooth, smooth),
+    )

@@ -1,4 +1,5 @@
-"""The rules every network trainer shares: mini-batches by epoch, the 3× explosion rule."""
+"""The rules every network trainer shares: mini-batches by epoch, one update, the 3× explosion
+rule."""
 
 import jax.numpy as jnp
 import numpy as np
@@ -9,8 +10,10 @@ from optim_lab.nn.training_rules import (
     batch_at,
     epoch_order,
     iterations_per_epoch,
+    take_step,
     watch_cost,
 )
+from optim_lab.optimizers import OPTIMIZERS
 
 KEY = np.array([0, 5], np.uint32)
 
@@ -61,3 +64,38 @@ def test_one_bad_mini_batch_does_not_stop_a_run_but_a_lasting_rise_does(spike_at
         if bool(blown):
             break
     assert 60 < t < 80
+
+
+def _momentum_step(params, grads, cost, **kw):
+    opt = OPTIMIZERS["momentum"].build()
+    state = opt.init(params)
+    rule = dict(live=jnp.bool_(True), smooth=jnp.float32(0), initial_cost=1.0, t=jnp.int32(0))
+    return take_step(
+        opt, grads, state, params, {"beta": 0.9}, 0.1, cost, n=8, batch_size=8, **{**rule, **kw}
+    )
+
+
+def test_one_update_is_the_optimizers_step_limited_to_the_mask_then_projected():
+    params, grads = jnp.array([1.0, -2.0, 0.5]), jnp.array([0.5, 1.0, -4.0])
+    step = _momentum_step(params, grads, 1.0)
+    # momentum from zero velocity (EWA form): v = (1 - β) g, step −α v
+    expected = np.array([1.0, -2.0, 0.5]) - 0.1 * 0.1 * np.array([0.5, 1.0, -4.0])
+    np.testing.assert_allclose(step.params, expected, rtol=1e-6)
+    assert bool(step.ok) and not bool(step.nonfinite) and not bool(step.exploded)
+    masked = _momentum_step(params, grads, 1.0, mask=jnp.array([1.0, 0.0, 1.0]))
+    np.testing.assert_allclose(masked.params, [expected[0], -2.0, expected[2]], rtol=1e-6)
+    clipped = _momentum_step(params, grads, 1.0, project=lambda new, lr: jnp.clip(new, -1.0, 1.0))
+    np.testing.assert_allclose(clipped.params, np.clip(expected, -1, 1), rtol=1e-6)
+
+
+def test_the_verdict_tells_nonfinite_from_exploded_and_a_stopped_run_from_both():
+    params, grads = jnp.ones(2), jnp.ones(2)
+    nan = _momentum_step(params, grads, jnp.float32(np.nan))
+    assert bool(nan.nonfinite) and not bool(nan.ok) and not bool(nan.exploded)
+    assert float(nan.smooth) == 0.0  # the running average keeps its last finite value
+    overflow = _momentum_step(params, jnp.array([np.inf, 0.0]), 1.0)
+    assert bool(overflow.nonfinite) and not bool(overflow.ok)
+    blown = _momentum_step(params, grads, EXPLODE_FACTOR * 1.01)
+    assert bool(blown.exploded) and not bool(blown.ok) and not bool(blown.nonfinite)
+    dead = _momentum_step(params, grads, jnp.float32(np.nan), live=jnp.bool_(False))
+    assert not (bool(dead.ok) or bool(dead.nonfinite) or bool(dead.exploded))
