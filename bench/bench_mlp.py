@@ -25,7 +25,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from optim_lab.nn.init_experiment import init_stats
 from optim_lab.nn.mlp import flatten_numpy, init_mlp, layout_of, unflatten
-from optim_lab.nn.training import TrainConfig, init_training, train_chunk
+from optim_lab.nn.training import init_training, train_chunk
+from optim_lab.nn.training_config import TrainConfig
 from optim_lab.optimizers import make_optimizer
 
 

@@ -19,6 +19,7 @@ from .data import (
     zero_center,
 )
 from .dropout import DROPOUT_MODES, dropout_mask, dropout_test, dropout_train
+from .evaluation import evaluate, predict_grid, predict_proba
 from .gradient_check import gradcheck, gradcheck_dataset
 from .init import INITS, InitEntry, init_std, sample_jax, sample_numpy
 from .init_experiment import init_stats
@@ -40,23 +41,8 @@ from .regularization import (
     l1_penalty,
     l2_penalty,
 )
-from .training import (
-    CHUNK,
-    MAX_COMPARE,
-    TRACE_COUNTS,
-    History,
-    TrainConfig,
-    TrainState,
-    evaluate,
-    init_training,
-    make_hparams,
-    predict_grid,
-    predict_proba,
-    restart_key,
-    run_labels,
-    train,
-    train_chunk,
-)
+from .training import CHUNK, TRACE_COUNTS, History, TrainState, init_training, train, train_chunk
+from .training_config import MAX_COMPARE, TrainConfig, make_hparams, restart_key, run_labels
 from .training_rules import iterations_per_epoch
 
 __all__ = [

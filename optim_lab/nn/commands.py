@@ -74,8 +74,8 @@ def cmd_init_stats(args) -> dict[str, Any]:
 
 
 def config_from_args(args) -> Any:
-    """A :class:`~optim_lab.nn.training.TrainConfig` from the ``train`` arguments."""
-    from .training import TrainConfig
+    """A :class:`~optim_lab.nn.training_config.TrainConfig` from the ``train`` arguments."""
+    from .training_config import TrainConfig
 
     data = {}
     if args.classes is not None:
@@ -115,7 +115,8 @@ def config_from_args(args) -> Any:
 
 
 def cmd_train(args) -> dict[str, Any]:
-    from .training import evaluate, train
+    from .evaluation import evaluate
+    from .training import train
 
     if args.steps < 1 or args.steps > 1_000_000:
         raise ValueError(f"--steps must be between 1 and 1000000, got {args.steps}")

@@ -58,6 +58,11 @@ def predictions(outputs: jax.Array, loss: str) -> jax.Array:
     return jnp.argmax(outputs, axis=-1).astype(jnp.int32)
 
 
+def output_accuracy(outputs: jax.Array, labels: jax.Array, loss: str, mask=None) -> jax.Array:
+    """Share of correct predictions (the masked mean, as the losses)."""
+    return _masked_mean((predictions(outputs, loss) == labels).astype(outputs.dtype), mask)
+
+
 def probabilities(outputs: jax.Array, loss: str) -> jax.Array:
     """Class probabilities ``(N, K)``: softmax (CE), ``[1−σ, σ]`` (BCE), outputs clipped to
     [0, 1] and normalized (MSE)."""

@@ -1,5 +1,8 @@
 r"""Training an MLP in compiled chunks of steps, one run or up to four optimizers side by side.
 
+What a run is, its traced hyper-parameters and its restart key are in :mod:`.training_config`; the
+trained network at test time in :mod:`.evaluation`.
+
 A page keeps a :class:`TrainState` and calls :func:`train_chunk` repeatedly: each call is **one**
 compiled ``lax.scan`` over ``n_steps`` (static, e.g. 25) steps, so progress can be drawn live.
 
@@ -35,7 +38,7 @@ stops a run the same way and keeps its best weights.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any, NamedTuple
 
@@ -44,16 +47,15 @@ import jax.numpy as jnp
 import numpy as np
 
 from ..optimizers import OPTIMIZERS
-from ..registry import HParam
-from ..schedules import SCHEDULES, init_schedule_state, observe_loss, traced_params
-from ..transforms import MODIFIER_PARAMS, add_noise, add_weight_decay, clip_by_norm, clip_by_value
-from .activations import ACTIVATIONS, act_params
+from ..schedules import SCHEDULES, init_schedule_state, observe_loss
+from ..transforms import add_noise, add_weight_decay, clip_by_norm, clip_by_value
+from .activations import ACTIVATIONS
 from .batchnorm import init_bn_state
 from .budget import check_training
 from .data import Dataset, Preprocessor, fit_preprocessor, make_dataset
 from .dropout import DROPOUT_MODES
 from .init import INITS
-from .losses import LOSSES, output_size, predictions, probabilities
+from .losses import LOSSES, output_accuracy, output_size
 from .mlp import (
     STAT_KEYS,
     Layout,
@@ -66,210 +68,15 @@ from .mlp import (
     unflatten,
 )
 from .regularization import EarlyStopping, early_stopping_init, early_stopping_update, elastic_net
+from .training_config import RunSpecLike, TrainConfig, make_hparams, run_labels, runs_of
 from .training_rules import batch_at, epoch_order, iterations_per_epoch, take_step
 
 #: Default number of steps per compiled chunk.
 CHUNK = 25
-#: At most this many optimizers are compared in one compiled call.
-MAX_COMPARE = 4
 #: Newton's exact Hessian is only allowed for networks this small.
 NEWTON_MAX_PARAMS = 1500
 #: Python-level trace counter of the compiled chunk (a retrace = a recompilation).
 TRACE_COUNTS = {"chunk": 0, "init": 0}
-
-#: Validated training hyper-parameters that are not the optimizer's or the schedule's.
-TRAIN_PARAMS = (
-    HParam("l1", "L1 λ₁", 0.0, 0.0, 10.0, help="Weight of Σ|W| in the loss (weights only)."),
-    HParam("l2", "L2 λ₂", 0.0, 0.0, 10.0, help="Weight of ½ΣW² in the loss (weights only)."),
-    HParam(
-        "dropout",
-        "keep probability p",
-        1.0,
-        0.01,
-        1.0,
-        help="Dropout keeps each hidden unit with probability p (1 = no dropout).",
-    ),
-    HParam(
-        "bn_momentum",
-        "BN momentum",
-        0.9,
-        0.0,
-        0.9999,
-        help="Running BN statistics: μ ← m·μ + (1−m)·μ_batch.",
-    ),
-    HParam(
-        "patience",
-        "patience",
-        0,
-        0,
-        1e6,
-        integer=True,
-        help="Early stopping after this many evaluations without a better validation loss (0 = off).",
-    ),
-    HParam(
-        "init_scale", "init scale s", 0.01, 1e-4, 10.0, log=True, help="σ of the 'normal' init."
-    ),
-)
-
-
-def _as_key(value: Any) -> Any:
-    """A field's value as part of a hashable key."""
-    if isinstance(value, Mapping):
-        return tuple(sorted((k, str(v)) for k, v in value.items()))
-    return tuple(value) if isinstance(value, list) else value
-
-
-# A field with this metadata starts the run afresh when it changes (new data, new weights or a new
-# compiled program); every other field is a traced value, taken by a running training. A function
-# under "restart" gives the part of the value that does (e.g. dropout on or off, not its p).
-RESTART = {"restart": _as_key}
-
-
-@dataclass(frozen=True)
-class TrainConfig:
-    """Everything that defines a training run (hyper-parameter values included). Each field says
-    whether a change restarts the run (``metadata=RESTART``: data, architecture, names, switches)
-    or is a traced value that a running training takes without recompiling (the rest).
-
-    Attributes:
-        dataset: registry name; ``dataset_params`` overrides ``points``/``noise``/``classes``.
-        seed: seeds the dataset, the initial weights, the shuffles and the dropout masks.
-        preprocess: ``none``, ``center``, ``standardize``, ``pca`` or ``whiten`` (fit on train).
-        hidden: hidden layer widths, e.g. ``(64, 64)``.
-        activation: registry name; ``activation_params`` sets ``slope``/``alpha``.
-        init: registry name; ``init_scale`` is σ of ``normal``.
-        batchnorm: batch norm before every hidden non-linearity; ``bn_momentum`` for the running
-            statistics.
-        loss: ``cross_entropy``, ``binary_cross_entropy`` (2 classes) or ``mse``.
-        optimizer: registry name; ``optimizer_params`` overrides its hyper-parameters.
-        schedule: registry name; ``schedule_params`` overrides (its ``lr`` defaults to the
-            optimizer's).
-        batch_size: ``None`` = full batch, 1 = stochastic, else mini-batch.
-        l1, l2: penalty weights on the weight matrices.
-        weight_decay, clip_norm, clip_value, grad_noise: gradient modifiers (0 = off).
-        dropout: **keep** probability p (1 = off); ``dropout_mode`` ``inverted`` or ``vanilla``.
-        patience: early stopping (evaluations without improvement; 0 = off).
-        eval_every: evaluate the validation set and measure the per-layer statistics every k steps
-            (static; values carried in between: k > 1 trains faster).
-        val_fraction, test_fraction: split shares.
-    """
-
-    dataset: str = field(default="spiral", metadata=RESTART)
-    dataset_params: Mapping[str, Any] = field(default_factory=dict, metadata=RESTART)
-    seed: int = field(default=0, metadata=RESTART)
-    preprocess: str = field(default="standardize", metadata=RESTART)
-    val_fraction: float = field(default=0.2, metadata=RESTART)
-    test_fraction: float = field(default=0.2, metadata=RESTART)
-    hidden: tuple[int, ...] = field(default=(64, 64), metadata=RESTART)
-    activation: str = field(default="relu", metadata=RESTART)
-    activation_params: Mapping[str, Any] = field(default_factory=dict)
-    init: str = field(default="he", metadata=RESTART)
-    init_scale: float = field(default=0.01, metadata=RESTART)
-    batchnorm: bool = field(default=False, metadata=RESTART)
-    bn_momentum: float = 0.9
-    loss: str = field(default="cross_entropy", metadata=RESTART)
-    optimizer: str = "adam"  # restarts through the runs' names (see restart_key)
-    optimizer_params: Mapping[str, Any] = field(default_factory=dict)
-    schedule: str = field(default="constant", metadata=RESTART)
-    schedule_params: Mapping[str, Any] = field(default_factory=dict)
-    batch_size: int | None = field(default=None, metadata=RESTART)
-    l1: float = 0.0
-    l2: float = 0.0
-    weight_decay: float = 0.0
-    clip_norm: float = 0.0
-    clip_value: float = 0.0
-    grad_noise: float = field(default=0.0, metadata={"restart": lambda noise: noise > 0})
-    dropout: float = field(default=1.0, metadata={"restart": lambda keep: keep < 1})
-    dropout_mode: str = field(default="inverted", metadata=RESTART)
-    patience: int = 0
-    eval_every: int = field(default=1, metadata=RESTART)
-
-
-RunSpecLike = str | tuple[str, Mapping[str, Any]]
-
-
-def _runs(config: TrainConfig, compare: Sequence[RunSpecLike] | None) -> list[tuple[str, dict]]:
-    if compare is None:
-        return [(config.optimizer, dict(config.optimizer_params))]
-    runs = [(c, {}) if isinstance(c, str) else (c[0], dict(c[1])) for c in compare]
-    if not 1 <= len(runs) <= MAX_COMPARE:
-        raise ValueError(f"compare takes 1 to {MAX_COMPARE} optimizers, got {len(runs)}")
-    return runs
-
-
-def run_labels(config: TrainConfig, compare: Sequence[RunSpecLike] | None = None) -> list[str]:
-    """A legend label per run: the optimizer's label plus its non-default settings."""
-    labels = []
-    for name, overrides in _runs(config, compare):
-        extra = ", ".join(f"{k}={v}" for k, v in overrides.items())
-        labels.append(OPTIMIZERS[name].label + (f" ({extra})" if extra else ""))
-    return labels
-
-
-def _f32(value) -> np.ndarray:
-    return np.asarray(value, np.float32)
-
-
-def make_hparams(config: TrainConfig, compare: Sequence[RunSpecLike] | None = None) -> tuple:
-    """The traced hyper-parameters, one dict per run, validated against the registries.
-
-    Args:
-        config: the run's configuration.
-        compare: up to 4 optimizers (``"adam"`` or ``("adam", {"lr": 0.1})``) trained together;
-            ``None`` trains ``config.optimizer``.
-
-    Returns:
-        A tuple (one per run) of dicts of float32 NumPy scalars (schedule milestones: a padded
-        array): always the same structure for the same static configuration, so passing new values
-        never retraces.
-
-    Raises:
-        ValueError: with a one-line message for any invalid value.
-    """
-    values = {p.name: p.validate(getattr(config, p.name)) for p in TRAIN_PARAMS}
-    mods = {
-        p.name: p.validate(getattr(config, "grad_noise" if p.name == "noise" else p.name))
-        for p in MODIFIER_PARAMS
-    }
-    act = act_params(config.activation, config.activation_params)
-    sched_entry = SCHEDULES[config.schedule]
-    sched_values = sched_entry.resolve(config.schedule_params)
-    out = []
-    for name, overrides in _runs(config, compare):
-        opt_values = OPTIMIZERS[name].resolve(overrides)
-        sp = traced_params(config.schedule, sched_values)
-        if "lr" not in config.schedule_params:
-            sp["lr"] = opt_values["lr"]
-        out.append(
-            {
-                "opt": {k: _f32(v) for k, v in opt_values.items()},
-                "sched": {k: _f32(v) for k, v in sp.items()},
-                "mods": {k: _f32(v) for k, v in mods.items()},
-                "act": {k: _f32(v) for k, v in act.items()},
-                "l1": _f32(values["l1"]),
-                "l2": _f32(values["l2"]),
-                "keep": _f32(values["dropout"]),
-                "bn_momentum": _f32(values["bn_momentum"]),
-                "patience": _f32(values["patience"]),
-            }
-        )
-    return tuple(out)
-
-
-def restart_key(config: TrainConfig, compare: Sequence[RunSpecLike] | None = None) -> tuple:
-    """What defines a run's start and its compiled program (hashable).
-
-    When it changes, build a new state with :func:`init_training`; otherwise a running state takes
-    the new values through ``train_chunk(state, make_hparams(config, compare))`` without
-    recompiling. It is read from the fields marked ``RESTART`` on :class:`TrainConfig`, plus the
-    names of the runs' optimizers.
-    """
-    key = [
-        f.metadata["restart"](getattr(config, f.name))
-        for f in fields(config)
-        if "restart" in f.metadata
-    ]
-    return (*key, tuple(name for name, _ in _runs(config, compare)))
 
 
 class Spec(NamedTuple):
@@ -435,7 +242,7 @@ def init_training(config: TrainConfig, compare: Sequence[RunSpecLike] | None = N
         ValueError: invalid names or values (one-line message).
     """
     hparams = make_hparams(config, compare)
-    runs = _runs(config, compare)
+    runs = runs_of(config, compare)
     dataset = make_dataset(
         config.dataset,
         config.dataset_params,
@@ -513,13 +320,6 @@ def _loss_fn(spec: Spec):
     return LOSSES[spec.loss].fn
 
 
-def _accuracy(outputs, labels, loss: str, mask=None):
-    hits = (predictions(outputs, loss) == labels).astype(outputs.dtype)
-    if mask is None:
-        return jnp.mean(hits)
-    return jnp.sum(hits * mask) / jnp.maximum(jnp.sum(mask), 1.0)
-
-
 def _build_optimizer(name: str, loss_fn: Callable | None = None):
     entry = OPTIMIZERS[name]
     if entry.needs_loss:
@@ -588,7 +388,7 @@ def _step_run(spec: Spec, name: str, run: RunState, hp, batch, keys, t, active, 
         logits, _, _ = _forward(spec, hp, params, run.bn_state, data.x_val, train=False)
         return (
             loss_fn(logits, data.y_val).astype(jnp.float32),
-            _accuracy(logits, data.y_val, spec.loss).astype(jnp.float32),
+            output_accuracy(logits, data.y_val, spec.loss).astype(jnp.float32),
         )
 
     val_loss, val_acc = jax.lax.cond(do_eval, evaluate, lambda: (run.val_loss, run.val_acc))
@@ -674,7 +474,7 @@ def _step_run(spec: Spec, name: str, run: RunState, hp, batch, keys, t, active, 
     record = {
         "loss": data_loss,
         "reg_loss": reg,
-        "train_acc": _accuracy(logits, yb, spec.loss, mask),
+        "train_acc": output_accuracy(logits, yb, spec.loss, mask),
         "val_loss": val_loss,
         "val_acc": val_acc,
         "lr": lr,
@@ -832,128 +632,3 @@ def train(
     history.status = state.status()
     history.state = state
     return history
-
-
-# --------------------------------------------------------------------------- evaluation
-
-
-def _eval_logits(params, bn_state, x, keep, act, activation, dropout_mode):
-    """The network's outputs at test time (batch norm's running statistics, dropout's test rule)."""
-    logits, _, _ = apply_mlp(
-        params,
-        x,
-        activation,
-        dropout=keep,
-        dropout_mode=dropout_mode,
-        bn_state=bn_state,
-        act_params=act,
-    )
-    return logits
-
-
-@partial(jax.jit, static_argnames=("activation", "loss", "dropout_mode"))
-def _evaluate(params, bn_state, x, y, keep, act, *, activation, loss, dropout_mode):
-    logits = _eval_logits(params, bn_state, x, keep, act, activation, dropout_mode)
-    return LOSSES[loss].fn(logits, y), _accuracy(logits, y, loss)
-
-
-@partial(jax.jit, static_argnames=("activation", "loss", "dropout_mode"))
-def _proba(params, bn_state, x, keep, act, *, activation, loss, dropout_mode):
-    logits = _eval_logits(params, bn_state, x, keep, act, activation, dropout_mode)
-    return probabilities(logits, loss)
-
-
-def _test_mode(spec: Spec) -> str:
-    return "inverted" if spec.dropout_mode == "off" else spec.dropout_mode
-
-
-def evaluate(state: TrainState, split: str = "val", run: int = 0, best: bool = False) -> dict:
-    """Test-mode ``{"loss", "acc"}`` of a run on ``train``, ``val`` or ``test`` (raw data split,
-    preprocessed with the training fit); ``best`` uses the best (early-stopping) weights."""
-    if split not in ("train", "val", "test"):
-        raise ValueError(f"split must be train, val or test, got {split!r}")
-    x = state.prep.apply(getattr(state.dataset, f"x_{split}"))
-    y = getattr(state.dataset, f"y_{split}")
-    params, bn = state.params(run, best)
-    hp = state.hparams[run]
-    loss, acc = _evaluate(
-        params,
-        bn,
-        x,
-        y,
-        hp["keep"],
-        hp["act"],
-        activation=state.spec.activation,
-        loss=state.spec.loss,
-        dropout_mode=_test_mode(state.spec),
-    )
-    return {"loss": float(loss), "acc": float(acc)}
-
-
-def predict_proba(
-    params,
-    x: np.ndarray,
-    *,
-    activation: str,
-    loss: str = "cross_entropy",
-    bn_state=None,
-    act: Mapping[str, Any] | None = None,
-    keep: float = 1.0,
-    dropout_mode: str = "inverted",
-) -> np.ndarray:
-    """Class probabilities ``(N, K)`` (test mode) for already-preprocessed inputs ``x``."""
-    act = {k: _f32(v) for k, v in (act or act_params(activation)).items()}
-    return np.asarray(
-        _proba(
-            params,
-            bn_state,
-            np.asarray(x, np.float32),
-            _f32(keep),
-            act,
-            activation=activation,
-            loss=loss,
-            dropout_mode=dropout_mode,
-        )
-    )
-
-
-def predict_grid(
-    state: TrainState,
-    resolution: int = 100,
-    run: int = 0,
-    bounds: tuple[tuple[float, float], tuple[float, float]] | None = None,
-    best: bool = False,
-) -> dict[str, np.ndarray]:
-    """Class probabilities on a ``resolution × resolution`` grid over a 2D dataset (decision boundary).
-
-    Args:
-        state: a training state of a 2-feature dataset.
-        resolution: points per axis (static: keep to a few values).
-        run: which run (compare mode).
-        bounds: ``((x_lo, x_hi), (y_lo, y_hi))`` in raw feature units (default: the data ±10%).
-        best: use the best (early-stopping) weights.
-
-    Returns:
-        ``{"x": (R,), "y": (R,), "probs": (R, R, K)}`` with ``probs[i, j]`` at ``(x[j], y[i])``.
-    """
-    if state.dataset.n_features != 2:
-        raise ValueError(
-            f"decision boundaries need 2 features, {state.dataset.name} has {state.dataset.n_features}"
-        )
-    (x_lo, x_hi), (y_lo, y_hi) = bounds or state.dataset.bounds()
-    xs = np.linspace(x_lo, x_hi, int(resolution), dtype=np.float32)
-    ys = np.linspace(y_lo, y_hi, int(resolution), dtype=np.float32)
-    grid = np.stack(np.meshgrid(xs, ys), axis=-1).reshape(-1, 2)
-    params, bn = state.params(run, best)
-    hp = state.hparams[run]
-    probs = predict_proba(
-        params,
-        state.prep.apply(grid),
-        activation=state.spec.activation,
-        loss=state.spec.loss,
-        bn_state=bn,
-        act=hp["act"],
-        keep=float(hp["keep"]),
-        dropout_mode=_test_mode(state.spec),
-    )
-    return {"x": xs, "y": ys, "probs": probs.reshape(len(ys), len(xs), -1)}

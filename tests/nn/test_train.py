@@ -6,18 +6,9 @@ import jax
 import numpy as np
 import pytest
 
-from optim_lab.nn.training import (
-    TRACE_COUNTS,
-    History,
-    TrainConfig,
-    evaluate,
-    init_training,
-    make_hparams,
-    predict_grid,
-    restart_key,
-    train,
-    train_chunk,
-)
+from optim_lab.nn.evaluation import evaluate, predict_grid
+from optim_lab.nn.training import TRACE_COUNTS, History, init_training, train, train_chunk
+from optim_lab.nn.training_config import TrainConfig, make_hparams, restart_key
 
 # A mini-batch configuration shared by most tests (one compilation for all of them): the
 # lectures' 300-point spiral (180 for training), batches of 32 (I = 6 iterations per epoch, the

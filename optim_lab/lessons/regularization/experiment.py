@@ -28,6 +28,7 @@ import numpy as np
 
 from ...nn.data import fit_preprocessor, make_dataset
 from ...nn.dropout import dropout_train
+from ...nn.evaluation import evaluate
 from ...nn.generalization import (
     BatchSpec,
     accuracy,
@@ -38,7 +39,8 @@ from ...nn.generalization import (
     proba_many,
     weight_mask,
 )
-from ...nn.training import History, TrainConfig, evaluate, init_training, train, train_chunk
+from ...nn.training import History, init_training, train, train_chunk
+from ...nn.training_config import TrainConfig
 
 PENALTIES = ("l2", "l1", "elastic")
 #: λ values of the sweep (0 = no penalty); the page's slider picks one of them.
