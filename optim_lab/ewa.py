@@ -33,6 +33,20 @@ def effective_window(beta: float) -> float:
     return 1.0 / (1.0 - beta)
 
 
+def ewa_lag(beta: float) -> float:
+    r"""How far an EWA trails a steady trend, in steps: the mean age of its weights,
+    :math:`\sum_k k(1-\beta)\beta^k = \beta/(1-\beta)` (β = 0.9 → 9; a window mean of N values
+    trails by :math:`(N-1)/2`)."""
+    return beta / (1.0 - beta)
+
+
+def ewa_noise_share(beta: float) -> float:
+    r"""The share of independent noise's variance an EWA keeps (far from the start):
+    :math:`(1-\beta)^2 \sum_k \beta^{2k} = (1-\beta)/(1+\beta)` (a window mean of N values keeps
+    :math:`1/N`)."""
+    return (1.0 - beta) / (1.0 + beta)
+
+
 def lag_weight(beta: float, k: int | np.ndarray) -> float | np.ndarray:
     r"""Weight of :math:`\theta_{t-k}` in :math:`v_t` (far from the start): :math:`(1-\beta)\beta^k`."""
     return (1.0 - beta) * np.power(beta, k)

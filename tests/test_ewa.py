@@ -13,6 +13,8 @@ from optim_lab.ewa import (
     bias_correct,
     effective_window,
     ewa_jax,
+    ewa_lag,
+    ewa_noise_share,
     ewa_series,
     ewa_update,
     lag_weight,
@@ -199,3 +201,24 @@ def test_ewa_jax_traced_beta_and_vector_values():
                 np.asarray(corrected)[:, j], ref_corrected, rtol=1e-10, atol=1e-14
             )
     assert len(traces) == 1
+
+
+@pytest.mark.parametrize("beta", [0.9, 0.98])
+def test_an_ewa_trails_a_trend_by_its_whole_window_a_window_mean_by_half(beta):
+    t = np.arange(5000, dtype=float)  # a steady trend θ_t = t
+    _, corrected = ewa_series(t, beta)
+    assert corrected[-1] == pytest.approx(t[-1] - ewa_lag(beta), rel=1e-9)
+    n = round(1 / (1 - beta))
+    assert np.mean(t[-n:]) == pytest.approx(t[-1] - (n - 1) / 2)  # the window mean's lag
+    assert ewa_lag(beta) == pytest.approx(beta / (1 - beta))
+
+
+@pytest.mark.parametrize("beta", [0.9, 0.98])
+def test_an_ewa_keeps_about_half_the_noise_of_a_window_mean_as_long(beta):
+    noise = np.random.default_rng(0).standard_normal(400_000)
+    raw, _ = ewa_series(noise, beta)
+    assert np.var(raw[1000:]) == pytest.approx(ewa_noise_share(beta), rel=0.03)
+    n = round(1 / (1 - beta))
+    window = np.convolve(noise, np.ones(n) / n, mode="valid")
+    assert np.var(window) == pytest.approx(1 / n, rel=0.03)
+    assert 0.45 < ewa_noise_share(beta) * n < 0.55  # about half

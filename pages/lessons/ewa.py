@@ -1,6 +1,5 @@
 """Lesson: exponentially weighted averages and bias correction (the memory inside momentum and Adam)."""
 
-import numpy as np
 import streamlit as st
 
 from optim_lab.ewa import effective_window
@@ -129,11 +128,7 @@ with left:
         f"{window} numbers",
         help="The last N values must be kept to drop the oldest one at each step.",
     )
-    gap = np.abs(table["ewa_corrected"] - table["window_mean"])
-    st.caption(
-        f"Both smooth about the same amount: over this series the corrected EWA and the "
-        f"{window}-value window mean differ by {np.mean(gap):.3g} on average."
-    )
+    st.caption(text.smoothing_compared(beta, window))
 with right:
     st.subheader("Worked example: the first two steps")
     theta1, theta2 = float(values[0]), float(values[1])

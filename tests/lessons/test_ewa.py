@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from optim_lab.lessons.ewa import experiment as ewa_lesson
+from optim_lab.lessons.ewa.text import smoothing_compared
 
 
 def test_temperature_series_is_seeded_and_seasonal():
@@ -124,3 +125,9 @@ def test_the_worked_example_uses_the_datas_first_values():
     assert "(-2)" not in latex  # θ₂ enters through its coefficient only
     latex, sentence = ewa_lesson.worked_example_latex(0.0, 5.0, -3.0)
     assert "nothing to correct" in sentence and r"\hat v_2" not in latex
+
+
+def test_the_page_compares_the_ewa_and_the_window_mean_with_their_own_numbers():
+    sentence = smoothing_compared(0.9, 10)
+    assert "= 0.0526" in sentence and "= 0.1:" in sentence  # (1−β)/(1+β) and 1/N
+    assert "9 steps against 4.5" in sentence  # β/(1−β) and (N−1)/2
