@@ -202,9 +202,9 @@ for _entry in [
         _elu,
         _elu_d,
         r"f'(z) = \begin{cases}1 & z > 0\\ \alpha e^{z} & z \le 0\end{cases}",
-        zero_centred=True,
+        zero_centred=False,
         saturates=True,
-        verdict="ReLU's benefits with near zero-mean outputs; saturation for z ≪ 0 adds robustness to noise; exp costs.",
+        verdict="ReLU's benefits with outputs closer to zero mean; saturation for z ≪ 0 adds robustness to noise; exp costs.",
     ),
     ActivationEntry(
         "prelu",

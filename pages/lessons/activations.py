@@ -5,6 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from optim_lab.lessons.activations import text
+from optim_lab.lessons.activations.experiment import overview_rows
 from optim_lab.lessons.activations.figures import (
     ActivationCurve,
     activation_colour,
@@ -106,21 +107,8 @@ with section("What happens at x = −10, 0 and 10"):
 with section("So which one should I use?"):
     st.markdown(text.ADVICE)
     st.markdown("**Every function at a glance**")
-    st.dataframe(
-        pd.DataFrame(
-            [
-                {
-                    "function": e.label,
-                    "zero-centred": "yes" if e.zero_centred else "no",
-                    "saturates": "yes" if e.saturates else "no",
-                    "verdict": e.verdict,
-                }
-                for e in ACTIVATIONS
-            ]
-        ),
-        hide_index=True,
-        width="stretch",
-    )
+    st.dataframe(pd.DataFrame(overview_rows()), hide_index=True, width="stretch")
+    st.caption(text.OVERVIEW_CAPTION)
 
     what_to_notice(text.NOTICE)
 

@@ -28,7 +28,8 @@ ADVICE = (
     "block the gradient.\n"
     "- **Avoid sigmoid in hidden layers.** Its flat tails stop the gradient, its outputs are "
     "always positive (so the next layer's weight gradients all share one sign), and its largest "
-    "slope is only 0.25, so every layer shrinks the gradient by at least 4×."
+    "slope is only 0.25: each sigmoid's own slope factor shrinks the gradient at least 4× (the "
+    "weights between layers can make up for it, or make it worse)."
 )
 NOTICE = [
     "Sigmoid's slope never exceeds 0.25 and is almost 0 beyond |x| ≈ 5: a chain of such "
@@ -39,3 +40,8 @@ NOTICE = [
     "Leaky ReLU and ELU keep a small slope on the left; set the slope a to 0 and Leaky ReLU "
     "becomes ReLU again.",
 ]
+OVERVIEW_CAPTION = (
+    "The mean output for standard normal inputs tells how far a function is from zero-centred: "
+    "tanh is centred, ELU is closer to zero than ReLU but not centred, sigmoid's outputs are all "
+    "positive."
+)
