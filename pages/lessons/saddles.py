@@ -10,6 +10,7 @@ import streamlit as st
 from optim_lab.figures.lines import loss_gap_figure, per_step_figure, recolor_runs
 from optim_lab.figures.surface import paths_from_trajectories
 from optim_lab.lessons.saddles import text
+from optim_lab.lessons.saddles.experiment import bottomless_loss_range, gradient_norms, runs_table
 from optim_lab.lessons.saddles.scenarios import CLIP_LATEX, SCENARIOS
 from optim_lab.optimizers import OPTIMIZERS
 from optim_lab.registry import HParam
@@ -31,14 +32,26 @@ OFFSET_SPEC = HParam(
     log=True,
     help="How far from the saddle's axis the runs start (0: exactly on it).",
 )
+NUMBER_COLUMNS = ("final loss", "largest ‖g‖", "smallest ‖g‖")
+
+
+def run_spec(state, key: str, run, shared_lr) -> RunSpec:
+    """One run's controls: its clipping threshold, or its own parameters, or the shared α."""
+    entry, modifiers, hparams = OPTIMIZERS[run.optimizer], {}, {"lr": shared_lr}
+    if run.clip is not None:
+        spec = next(p for p in MODIFIER_PARAMS if p.name == run.clip)
+        modifiers[run.clip] = w.number(
+            state, f"{key}.{run.tag}", spec, default=1.0, label=f"{spec.label} c"
+        )
+    elif run.hparams:
+        st.markdown(f"**{run.label}**")
+        skip = [p.name for p in entry.params if p.name not in run.hparams]
+        hparams = w.entry_params(state, f"{key}.{run.tag}", entry, skip=skip, defaults=run.hparams)
+    return RunSpec(run.optimizer, hparams, modifiers=modifiers, label=run.label)
 
 
 state = UrlState("saddles")
-page_header(
-    "Saddles, plateaus & cliffs",
-    text.INTRO,
-)
-
+page_header("Saddles, plateaus & cliffs", text.INTRO)
 key = w.choice(
     state,
     "scenario",
@@ -64,39 +77,14 @@ with controls:
         start = (scenario.start[0], float(y0))
     shared_lr = None
     if scenario.shared_lr is not None:
-        shared_lr = w.number(
-            state,
-            f"{key}.lr",
-            OPTIMIZERS["sgd"].param("lr"),
-            default=scenario.shared_lr,
-            label="learning rate α (all runs)",
-        )
-    specs = []
-    for run in scenario.runs:
-        entry = OPTIMIZERS[run.optimizer]
-        modifiers = {}
-        if run.clip is not None:
-            spec = next(p for p in MODIFIER_PARAMS if p.name == run.clip)
-            modifiers[run.clip] = w.number(
-                state, f"{key}.{run.tag}", spec, default=1.0, label=f"{spec.label} c"
-            )
-            hparams = {"lr": shared_lr}
-        elif run.hparams:
-            st.markdown(f"**{run.label}**")
-            hparams = w.entry_params(
-                state,
-                f"{key}.{run.tag}",
-                entry,
-                skip=[p.name for p in entry.params if p.name not in run.hparams],
-                defaults=run.hparams,
-            )
-        else:
-            hparams = {"lr": shared_lr}
-        specs.append(RunSpec(run.optimizer, hparams, modifiers=modifiers, label=run.label))
+        lr_spec = OPTIMIZERS["sgd"].param("lr")
+        label = "learning rate α (all runs)"
+        shared_lr = w.number(state, f"{key}.lr", lr_spec, default=scenario.shared_lr, label=label)
+    specs = tuple(run_spec(state, key, run, shared_lr) for run in scenario.runs)
     steps = w.integer(state, "steps", "steps", 200, 10, 1000)
 
 try:
-    trajectories = cache.runs(scenario.surface, surface_params, tuple(specs), start, steps)
+    trajectories = cache.runs(scenario.surface, surface_params, specs, start, steps)
 except ValueError as error:
     st.error(f"These settings cannot run: {plain_text(error)}")
     trajectories = []
@@ -106,52 +94,26 @@ if trajectories:
     contour = run_contour(scenario.surface, surface_params, paths, start=start)
     colors = {run.label: run.color for run in scenario.runs if run.color}
     contour_col.plotly_chart(recolor_runs(contour, colors), key="contour")
-    norms = [np.linalg.norm(t.grads, axis=1) for t in trajectories]
+    norms = gradient_norms(trajectories)
     minimum = best_known_loss(surface, surface_params, trajectories)
     loss_fig = loss_gap_figure(paths, [t.loss for t in trajectories], minimum, height=330)
     lowest_shown = float(np.min(cache.grid(scenario.surface, surface_params)[2]))
-    if minimum is None and lowest_shown > min(float(np.min(t.loss)) for t in trajectories):
-        # a bottomless surface: show the losses met inside the map, not the −10⁶ of an escape
-        top = max(float(np.max(t.loss[: len(t.finite_points)])) for t in trajectories)
-        pad = 0.05 * (top - lowest_shown)
-        loss_fig.update_yaxes(range=[lowest_shown - pad, top + pad])
+    loss_range = bottomless_loss_range(trajectories, minimum, lowest_shown)
+    if loss_range is not None:
+        loss_fig.update_yaxes(range=loss_range)
     norm_fig = per_step_figure(
         paths, norms, y_title="gradient norm ‖g‖ (log)", log_y=True, height=330
     )
-    with lines_col:
-        st.plotly_chart(recolor_runs(loss_fig, colors), key="loss")
-        st.plotly_chart(recolor_runs(norm_fig, colors), key="grad-norm")
+    lines_col.plotly_chart(recolor_runs(loss_fig, colors), key="loss")
+    lines_col.plotly_chart(recolor_runs(norm_fig, colors), key="grad-norm")
 
-    rows = []
-    for traj, norm in zip(trajectories, norms, strict=True):
-        end = traj.finite_points[-1]
-        status = "ran all steps"
-        escaped = traj.escaped_downhill(bottomless=not surface.minima)
+    bottomless = not surface.minima
+    for traj in trajectories:
+        escaped = traj.escaped_downhill(bottomless=bottomless)
         stopped_run_notice(traj.label, traj.diverged_at, escaped=escaped)
-        if escaped:
-            status = f"escaped downhill (left the map at step {traj.diverged_at})"
-        elif traj.diverged_at is not None:
-            status = f"diverged at step {traj.diverged_at}"
-        finite = norm[: traj.diverged_at] if traj.diverged_at else norm
-        rows.append(
-            {
-                "run": traj.label,
-                "ends at (x, y)": f"({end[0]:.3g}, {end[1]:.3g})",
-                "final loss": float(traj.loss[len(traj.finite_points) - 1]),
-                "largest ‖g‖": float(finite.max()) if finite.size else float("nan"),
-                "smallest ‖g‖": float(finite.min()) if finite.size else float("nan"),
-                "status": status,
-            }
-        )
-    st.dataframe(
-        rows,
-        hide_index=True,
-        width="stretch",
-        column_config={
-            name: st.column_config.NumberColumn(format="%.4g")
-            for name in ("final loss", "largest ‖g‖", "smallest ‖g‖")
-        },
-    )
+    rows = runs_table(trajectories, norms, bottomless)
+    column_config = {name: st.column_config.NumberColumn(format="%.4g") for name in NUMBER_COLUMNS}
+    st.dataframe(rows, hide_index=True, width="stretch", column_config=column_config)
     export.runs_export(
         f"saddles-{key}",
         trajectories,

@@ -23,3 +23,18 @@ NOTICE = [
     "In compare mode every optimizer starts from the same weights and sees the same batches: any "
     "difference comes from the update rule alone.",
 ]
+COUNTER_HELP = (
+    "An iteration is one parameter update on one batch; an epoch is one pass over the training set."
+)
+
+
+def counter(step: int, iterations_per_epoch: int, rate: float | None) -> str:
+    """The training counter: epoch, iteration, iterations per epoch and, while running, the rate."""
+    ipe = iterations_per_epoch
+    line = (
+        f"**epoch {step // ipe} · iteration {step}**  "
+        f"({ipe} iteration{'s' if ipe != 1 else ''} per epoch)"
+    )
+    if rate:
+        line += f" · {rate:.1f} updates/s"
+    return line

@@ -39,6 +39,9 @@ RANGE_TEST = (
     "large: the loss jumps up and the test stops. A good rate is where the (smoothed) loss falls "
     "fastest. It uses the surface and optimizer of section 2 (its own α is ignored)."
 )
+RANGE_TEST_FORMULA = (
+    r"\alpha_t = \alpha_{min}\left(\frac{\alpha_{max}}{\alpha_{min}}\right)^{t/(T-1)}"
+)
 RANGE_TEST_NOTICE = [
     "The left part is flat: α is too small to move. The useful range is where the curve dives; "
     "the suggestion sits at its steepest point, well below where it turns up again.",

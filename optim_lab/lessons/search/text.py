@@ -1,5 +1,7 @@
 """What the search lesson says, beside the controls and figures it explains."""
 
+from ...nn.search import LR_RANGE, REG_RANGE
+
 TITLE = "Hyper-parameter search"
 INTRO = (
     "The learning rate, the regularization strength and friends are not learned by gradient "
@@ -51,3 +53,13 @@ def notice(grid_rates: int, random_rates: int) -> list[str]:
         "The best trial was chosen on the validation split; report its accuracy on a separate "
         "test split, since picking the maximum of many noisy scores flatters it.",
     ]
+
+
+def setup(hidden: tuple[int, ...], steps: int) -> str:
+    """What every trial trains, and the box searched."""
+    return (
+        f"Every trial: an MLP with hidden layers {', '.join(map(str, hidden))} (ReLU), full-batch "
+        f"Adam for {steps} steps from the same initial weights; only α and λ₂ differ. "
+        f"Search box: α ∈ [10^{LR_RANGE[0]:g}, 10^{LR_RANGE[1]:g}], λ₂ ∈ [10^{REG_RANGE[0]:g}, "
+        f"10^{REG_RANGE[1]:g}]."
+    )

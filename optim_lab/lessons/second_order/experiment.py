@@ -1,5 +1,5 @@
-"""The second-order lesson's race: its four runs with their defaults per surface, and the table
-that reads them."""
+"""The second-order lesson's race: its four runs with their defaults per surface, the table that
+reads them, the condition numbers along their paths and the damping sweep's result."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from ...curvature import condition_numbers, path_hessians
+from ...surfaces import SurfaceEntry
 from ...trajectory import Trajectory, steps_to_tolerance
 
 # (URL tag, optimizer) of the four runs, and their defaults per surface.
@@ -30,6 +32,8 @@ DEFAULTS = {
 # Rosenbrock's `a` moves the minimum away from the listed (1, 1): this lesson keeps it at 1.
 SKIP_SURFACE_PARAMS = {"rosenbrock": ("a",), "bowl": ()}
 LABELS = {"gd": "Gradient descent"}
+DAMPINGS = tuple(float(f"{v:.3g}") for v in np.geomspace(1e-4, 1e3, 15))  # the sweep's λ
+MAX_PARAMS = 10**12  # the cost calculator's largest N
 
 
 def race_table(
@@ -59,3 +63,27 @@ def race_table(
             }
         )
     return rows
+
+
+def path_condition_numbers(
+    surface: SurfaceEntry, trajectories: Sequence[Trajectory], surface_params: dict
+) -> list[np.ndarray]:
+    """κ(H) at every finite point of each run's path."""
+    return [
+        condition_numbers(path_hessians(surface, t.finite_points, surface_params))
+        for t in trajectories
+    ]
+
+
+def start_condition_numbers(
+    surface: SurfaceEntry, surface_params: dict, damping: float
+) -> tuple[float, float]:
+    """κ(H) and κ(H + λI) at the surface's start."""
+    start_h = path_hessians(surface, np.asarray([surface.start]), surface_params)
+    return float(condition_numbers(start_h)[0]), float(condition_numbers(start_h, damping)[0])
+
+
+def damping_hits(steps_to_tol: Sequence[int]) -> tuple[list[int | None], int | None]:
+    """The steps each λ of the sweep took to reach the tolerance (None: never), and the fewest."""
+    hits = [int(s) if s >= 0 else None for s in steps_to_tol]
+    return hits, min((h for h in hits if h is not None), default=None)

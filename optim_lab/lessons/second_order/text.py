@@ -1,5 +1,9 @@
 """What the second-order lesson says, beside the controls and figures it explains."""
 
+from ...curvature import CurvatureCosts, human_count, human_duration
+
+GPU_FLOPS = 1e13  # a large GPU's sustained float32 rate (10 TFLOP/s), for the time estimate
+
 INTRO = (
     "Gradient descent knows only the slope. **Newton's method** also uses the curvature: the "
     "Hessian H, the matrix of second derivatives. It fits a quadratic bowl to the loss at the "
@@ -50,3 +54,14 @@ COST_NOTICE = [
     "L-BFGS grows like N, just m times the gradient, but it needs clean gradients to estimate "
     "curvature: with noisy minibatches its curvature pairs are unreliable.",
 ]
+
+
+def cost_summary(costs: CurvatureCosts) -> str:
+    """The cost calculator's sentence: the Hessian's size and solve time against L-BFGS's."""
+    return (
+        f"For N = {costs.n_params:,}: the Hessian holds {human_count(costs.hessian_entries)} "
+        f"numbers, **{costs.memory_ratio:,.0f}×** the memory of L-BFGS's history. Solving with it "
+        f"takes {human_count(costs.solve_flops)} operations: about "
+        f"**{human_duration(costs.solve_flops / GPU_FLOPS)}** per step on a GPU sustaining "
+        f"10 TFLOP/s, versus {human_duration(costs.lbfgs_flops / GPU_FLOPS)} for L-BFGS."
+    )

@@ -1,0 +1,108 @@
+"""Training playground, the live panels: the counter, the metrics, the decision boundary, the
+curves and the diagnostics, each a fragment redrawn on its own clock while training runs."""
+
+import streamlit as st
+
+from optim_lab.figures.boundary import boundary_figure
+from optim_lab.lessons.playground import text
+from optim_lab.lessons.playground.experiment import last_finite
+from optim_lab.lessons.playground.figures import curves_figure, diagnostics_figure
+from optim_lab.nn import DATASETS, predict_grid
+from optim_lab.ui import playground as pg
+from optim_lab.ui.layout import stopped_run_notice
+from optim_lab.ui.live_chart import live_chart
+
+RESOLUTION = 60  # decision-boundary grid (static shape: never recompiles)
+
+
+def show(running: bool, boundary_run: int, dataset: str) -> None:
+    """While training runs, three fragments redraw on their own clocks: the step counter and the
+    decision boundary as often as the browser keeps up, the curves and the diagnostics less often
+    (drawing them costs the browser more than a training chunk costs the engine)."""
+
+    def _shown(s: pg.Session) -> int:
+        return min(boundary_run, len(s.state.labels) - 1)
+
+    def _chart(fig, key: str) -> None:
+        """While training runs, a chart that redraws in place (st.plotly_chart would blink at
+        every redraw); otherwise Streamlit's own Plotly chart."""
+        if running:
+            live_chart(fig, key=f"{key}_live")
+        else:
+            st.plotly_chart(fig, key=key)
+
+    @st.fragment(run_every=0.1 if running else None)
+    def live() -> None:
+        """One chunk of training (while running), the counter, the metrics and the boundary."""
+        s = pg.session()
+        if s.state is None or s.history is None:
+            st.warning("Nothing to train yet: fix the settings above.")
+            return
+        if s.running:
+            pg.step(s)
+            if not s.running:  # it stopped by itself (diverged, early stopping, step limit)
+                st.rerun()
+        state_ = s.state
+        status = s.history.status or state_.status()
+        rate = pg.updates_per_second(s) if s.running else None
+        line = text.counter(state_.step, state_.spec.iterations_per_epoch, rate)
+        st.markdown(line, help=text.COUNTER_HELP)
+        for label, st_ in zip(state_.labels, status, strict=False):
+            stopped_run_notice(label, st_.get("diverged_at"))
+        data = s.history.data
+        metrics = st.columns(len(state_.labels))
+        for r, (col, label) in enumerate(zip(metrics, state_.labels, strict=False)):
+            if s.history.steps:
+                loss, acc = last_finite(data["loss"][r]), last_finite(data["val_acc"][r])
+                col.metric(
+                    label,
+                    "—" if loss is None else f"loss {loss:.3f}",
+                    None if acc is None else f"val acc {acc:.0%}",
+                    delta_color="off",
+                )
+            else:
+                col.metric(label, "not trained yet")
+        grid = predict_grid(state_, RESOLUTION, run=_shown(s))
+        ds = state_.dataset
+        boundary = boundary_figure(
+            grid,
+            ds.x_train,
+            ds.y_train,
+            ds.x_val,
+            ds.y_val,
+            n_classes=ds.n_classes,
+            feature_names=DATASETS[dataset].feature_names,
+            title=f"decision boundary · {state_.labels[_shown(s)]}",
+        )
+        _chart(boundary, "pg_boundary")
+        st.session_state["pg_boundary_fig"] = boundary
+
+    @st.fragment(run_every=1.0 if running else None)
+    def curves() -> None:
+        """Loss and accuracy curves of every run."""
+        s = pg.session()
+        if s.state is None or s.history is None:
+            return
+        status = s.history.status or s.state.status()
+        fig = curves_figure(
+            s.history.data,
+            s.state.labels,
+            s.state.spec.optimizers,
+            iterations_per_epoch=s.state.spec.iterations_per_epoch,
+            diverged=[st_.get("diverged_at") for st_ in status],
+        )
+        _chart(fig, "pg_curves")
+        st.session_state["pg_curves_fig"] = fig
+
+    @st.fragment(run_every=2.0 if running else None)
+    def diagnostics() -> None:
+        """Update/weight ratios, dead or saturated units and gradient norms per layer."""
+        s = pg.session()
+        if s.state is None or s.history is None or not s.history.steps:
+            return
+        fig = diagnostics_figure(s.history.run(_shown(s)), activation=s.state.spec.activation)
+        _chart(fig, "pg_diag")
+
+    live()
+    curves()
+    diagnostics()

@@ -1,0 +1,83 @@
+"""Schedules, part 1: every schedule of the registry over the steps, several at once, each with its
+formula and parameters."""
+
+import streamlit as st
+
+from optim_lab.lessons.schedules import text
+from optim_lab.lessons.schedules.experiment import (
+    EXPLORER_DEFAULTS,
+    MAX_STEPS_SHOWN,
+    curves_table,
+    schedule_curve,
+    slider_entry,
+)
+from optim_lab.lessons.schedules.figures import ScheduleCurve, schedule_figure
+from optim_lab.schedules import SCHEDULES
+from optim_lab.ui import export
+from optim_lab.ui import widgets as w
+from optim_lab.ui.layout import what_to_notice
+
+SHOWN = ["step", "cosine", "cyclic", "warm_restarts"]
+
+
+def show(state) -> None:
+    controls, chart = st.columns([1, 3])
+    with controls:
+        shown = w.entry_multiselect(
+            state,
+            "show",
+            "schedules to compare",
+            SCHEDULES,
+            SHOWN,
+            help="Pick one or several: each is drawn in its own colour.",
+        )
+        n_steps = w.integer(state, "steps", "steps shown", 200, 10, MAX_STEPS_SHOWN)
+        log_y = w.toggle(
+            state, "logy", "log scale", False, help="Decays look like straight lines on a log axis."
+        )
+    chart_slot = chart.container()
+    if not shown:
+        chart_slot.info("Pick at least one schedule to draw.")
+    else:
+        curves = []
+        for tab, name in zip(chart.tabs([SCHEDULES[n].label for n in shown]), shown, strict=True):
+            curve = _schedule_tab(state, name, n_steps, tab)
+            if curve is not None:
+                curves.append(curve)
+        if curves:
+            schedules_fig = schedule_figure(curves, log_y=log_y)
+            chart_slot.plotly_chart(schedules_fig, key="schedules-chart")
+            with chart_slot:
+                table = curves_table(curves, n_steps)
+                export.columns_export("lr-schedules", table, schedules_fig, what="learning rates")
+    what_to_notice(text.EXPLORER_NOTICE)
+
+
+def _schedule_tab(state, name: str, n_steps: int, tab) -> ScheduleCurve | None:
+    """The schedule's formula and one slider per parameter in its tab; its curve, or None (with
+    the reason in the tab) when its parameters cannot make one."""
+    entry = SCHEDULES[name]
+    with tab:
+        st.latex(entry.latex)
+        st.caption(entry.description)
+        values = {}
+        names = [p.name for p in entry.params]
+        param_cols = st.columns(max(len(entry.params), 1))
+        for col, spec in zip(param_cols, entry.params, strict=False):
+            values.update(  # one parameter per column
+                w.entry_params(
+                    state,
+                    f"s.{name}",
+                    slider_entry(entry),
+                    container=col,
+                    skip=[n for n in names if n != spec.name],
+                    defaults=EXPLORER_DEFAULTS.get(name),
+                )
+            )
+        if entry.needs_loss:
+            st.info(text.PLATEAU_ALONE)
+    try:
+        return ScheduleCurve(name, entry.label, schedule_curve(name, values, n_steps))
+    except ValueError as error:
+        tab.error(f"{entry.label}: {error}")
+        return None

@@ -1,0 +1,58 @@
+"""The schedules lesson's helpers: sliders capped at the runs shown, a schedule's curve against its
+closed form, and the tables it exports."""
+
+import numpy as np
+import pytest
+
+from optim_lab.lessons.schedules.experiment import (
+    curves_table,
+    range_test_table,
+    schedule_curve,
+    slider_entry,
+)
+from optim_lab.lessons.schedules.figures import ScheduleCurve
+from optim_lab.lr_finder import LRFinderResult
+from optim_lab.schedules import SCHEDULES
+
+
+def test_slider_entry_caps_only_step_counts():
+    warm = slider_entry(SCHEDULES["warm_restarts"], max_steps=1000)
+    caps = {p.name: p.max for p in warm.params}
+    assert caps["t_0"] == 1000  # a step count: 10⁶ in the registry
+    assert caps["t_mult"] == 10  # already below the cap
+    assert caps["lr"] == SCHEDULES["warm_restarts"].param("lr").max  # not a whole number
+    multistep = slider_entry(SCHEDULES["multistep"], max_steps=1000)
+    assert multistep.param("milestones") == SCHEDULES["multistep"].param("milestones")
+    assert SCHEDULES["step"].param("step_size").max == 1e6  # the registry is left alone
+    assert slider_entry(SCHEDULES["step"], max_steps=300).param("step_size").max == 300
+
+
+@pytest.mark.parametrize("n_steps", [37, 200, 201])
+def test_schedule_curve_follows_step_decay(n_steps):
+    values = schedule_curve("step", {"lr": 0.2, "step_size": 30, "gamma": 0.5}, n_steps)
+    t = np.arange(n_steps)
+    np.testing.assert_allclose(values, 0.2 * 0.5 ** (t // 30), rtol=1e-6)
+
+
+def test_schedule_curve_refuses_bad_parameters():
+    with pytest.raises(ValueError):
+        schedule_curve("multistep", {"milestones": "10,oops"}, 50)
+
+
+def test_curves_table_has_a_step_column_and_one_column_per_schedule():
+    cosine, decay = np.linspace(1.0, 0.0, 4), np.array([0.1, 0.1, 0.05, 0.05])
+    curves = [ScheduleCurve("cosine", "Cosine", cosine), ScheduleCurve("step", "Step", decay)]
+    table = curves_table(curves, 4)
+    assert list(table) == ["step", "lr_cosine", "lr_step"]
+    assert table["step"] == [0, 1, 2, 3]  # the step-decay schedule does not replace the steps
+    np.testing.assert_array_equal(table["lr_step"], decay)
+
+
+def test_range_test_table_keeps_the_steps_taken():
+    lr = np.geomspace(1e-5, 10.0, 8)
+    loss = np.array([3.0, 2.0, 1.0, 50.0])
+    result = LRFinderResult(lr, loss, loss * 0.9, 1e-4, 3)
+    table = range_test_table(result)
+    np.testing.assert_array_equal(table["lr"], lr[:4])
+    np.testing.assert_array_equal(table["loss"], loss)
+    np.testing.assert_array_equal(table["smoothed"], loss * 0.9)
