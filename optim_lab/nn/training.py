@@ -600,6 +600,14 @@ class History:
         return {k: v[index] for k, v in self.data.items()}
 
 
+def last_recorded(curve, empty=None):
+    """The last value of a history curve that was recorded (not NaN: a stopped run's later steps
+    are NaN; an overflowed ±inf is a recorded value), or ``empty`` when there is none."""
+    values = np.asarray(curve, float)
+    kept = values[~np.isnan(values)]
+    return float(kept[-1]) if kept.size else empty
+
+
 def train(
     config: TrainConfig,
     steps: int,

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import streamlit as st
 
+from ..optimizers import OPTIMIZERS
+
 
 @dataclass(frozen=True)
 class Lesson:
@@ -172,6 +174,13 @@ def page_header(title: str, intro: str) -> None:
         st.markdown(f'{intro}<link rel="modulepreload" href="{script}">', unsafe_allow_html=True)
     else:
         st.markdown(intro)
+
+
+def update_rules(names) -> None:
+    """Each optimizer's update rule, one formula per line, named by its label."""
+    for name in names:
+        entry = OPTIMIZERS[name]
+        st.latex(rf"\text{{{entry.label}:}}\quad " + entry.latex)
 
 
 def what_to_notice(points: list[str]) -> None:

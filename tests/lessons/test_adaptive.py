@@ -44,3 +44,35 @@ def test_the_range_of_sqrt_v_hat_is_read_from_adams_state():
     for label, g in zip(("√v̂ seen in x", "√v̂ seen in y"), np.abs(adam.grads[0]), strict=True):
         low, high = ranges[label]
         assert low <= g * (1 + 1e-5) and g <= high * (1 + 1e-5)
+
+
+def test_the_hyper_parameters_of_the_first_run_of_an_optimizer():
+    bowl = SURFACES["bowl"]
+    specs = [RunSpec("sgd", {"lr": 0.1}), RunSpec("adam", {"lr": 0.05}), RunSpec("adam")]
+    trajs = run_many(bowl, specs, bowl.start, 3)
+    hp = adaptive_lesson.hparams_of(trajs, "adam")
+    assert hp == dict(trajs[1].spec.hparams) and hp["lr"] == 0.05
+    hp["lr"] = 1.0  # a copy: the run keeps its own
+    assert trajs[1].spec.hparams["lr"] == 0.05
+
+
+def test_length_ratios_mark_a_stopped_run():
+    on = np.array([0.1, 0.2, 0.0, np.nan])
+    off = np.array([0.3, 0.1, 0.5, 0.4])
+    ratios = adaptive_lesson.length_ratios(on, off)
+    assert ratios[:2] == pytest.approx([3.0, 0.5])
+    assert np.isnan(ratios[2]) and np.isnan(ratios[3])
+
+
+def test_eps_multipliers_span_below_eps_and_place_it_both_ways():
+    rms, outside, inside = adaptive_lesson.eps_multipliers(0.1, 0.01)
+    assert rms[0] == pytest.approx(1e-3) and rms[-1] == pytest.approx(10.0) and len(rms) == 300
+    np.testing.assert_allclose(outside, 0.1 / (rms + 0.01))
+    np.testing.assert_allclose(inside, 0.1 / np.sqrt(rms**2 + 0.01))
+    assert adaptive_lesson.eps_multipliers(0.1, 1e-8)[0][0] == pytest.approx(1e-9)
+
+
+def test_largest_gap_between_two_paths():
+    a = np.array([[0.0, 0.0], [1.0, 1.0], [2.0, 0.0]])
+    b = np.array([[0.0, 0.0], [1.0, 4.0], [2.0, 1.0]])
+    assert adaptive_lesson.largest_gap(a, b) == 3.0

@@ -51,3 +51,29 @@ def test_panels_summary_and_table_from_made_up_runs():
         independent, snapshot, {**polyak, "member_acc": [0.8] * 7, "polyak_acc": [0.85] * 7}
     )
     assert list(table["k"]) == list(range(1, 8)) and len(table) == 9
+
+
+def test_log_loss_summary_compares_the_ensemble_with_its_members():
+    from optim_lab.lessons.ensembles.experiment import log_loss_summary
+
+    run = {"member_loss": [0.5, 0.3, 0.4], "loss_curve": [0.5, 0.35, 0.25]}
+    assert log_loss_summary(run) == (
+        "Log-loss: ensemble 0.250 vs average member 0.400 (best member 0.300)."
+    )
+
+
+def test_the_export_lists_the_settings_in_order_and_leaves_out_what_is_only_drawn():
+    from optim_lab.lessons.ensembles.experiment import SETTINGS, export_summary
+
+    settings = {name: i for i, name in enumerate(reversed(SETTINGS))}
+    runs = [
+        {"member_acc": [0.8], "grid": {"x": 1}, "x_test": 2, "y_test": 3, "n_classes": c}
+        for c in (2, 3, 4)
+    ]
+    summary = export_summary(settings, *runs)
+    assert list(summary) == ["settings", "independent", "snapshot", "polyak"]
+    assert list(summary["settings"]) == list(SETTINGS)
+    assert summary["settings"]["dataset"] == settings["dataset"]
+    assert summary["polyak"] == {"member_acc": [0.8], "n_classes": 4}
+    with pytest.raises(KeyError):  # every setting is recorded
+        export_summary({k: v for k, v in settings.items() if k != "beta"}, *runs)

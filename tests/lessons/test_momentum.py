@@ -91,3 +91,31 @@ def test_the_map_is_coloured_by_the_chosen_measure_and_exported_cell_by_cell():
     assert list(table["lr"]) == [0.1, 1.0, 3.0, 0.1, 1.0, 3.0]
     assert list(table["beta"]) == [0.0, 0.0, 0.0, 0.9, 0.9, 0.9]
     assert table["final_loss"][4] == result.final_loss[1, 1]  # (β = 0.9, α = 1)
+
+
+def test_the_map_figure_follows_the_chosen_measure():
+    from optim_lab.lessons.momentum.figures import map_figure
+    from optim_lab.trajectory import sweep
+
+    bowl = SURFACES["bowl"]
+    lrs, betas = [0.01, 1.0, 10.0], [0.0, 0.9]
+    result = sweep(bowl, RunSpec("momentum"), "lr", lrs, "beta", betas, bowl.start, 50, tol=1e-4)
+    # a start loss of 0.01 lies below the final loss of the slowest cells: they share the cap
+    by_loss = map_figure(result, "loss", (1.0, 0.9), "β", 0.01, 1e-4).to_dict()
+    by_steps = map_figure(result, "steps", (1.0, 0.9), "ρ", 0.01, 1e-4).to_dict()
+    loss_bar, steps_bar = (fig["data"][0]["colorbar"] for fig in (by_loss, by_steps))
+    assert loss_bar["title"]["text"] == "final loss" and loss_bar["ticktext"][-1] == "≥ start"
+    assert steps_bar["title"]["text"] == "steps to tolerance" and "ticktext" not in steps_bar
+    assert by_steps["layout"]["yaxis"]["title"]["text"] == "ρ"
+    assert (result.steps_to_tol < 0).any()  # so the steps map marks cells that never get there
+    assert "never within 0.0001 of the minimum" in [t.get("name") for t in by_steps["data"]]
+    assert any(t.get("name") == "diverged" for t in by_loss["data"])  # α = 10 with β = 0
+
+
+def test_the_map_caption_counts_the_diverged_runs():
+    from optim_lab.lessons.momentum.text import map_caption
+
+    diverged = np.array([[True, False], [False, False]])
+    by_loss = map_caption(100.0, diverged, "loss", 1e-4)
+    assert by_loss.startswith("κ = 100: 25% of the 4 runs diverged") and "last step" in by_loss
+    assert "within 0.0001 of the minimum" in map_caption(100.0, diverged, "steps", 1e-4)

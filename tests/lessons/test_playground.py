@@ -1,11 +1,7 @@
 """The playground's run names, latest metric values and training counter."""
 
-import math
-
-import numpy as np
-
 from optim_lab.lessons.playground import text
-from optim_lab.lessons.playground.experiment import changed_settings, last_finite
+from optim_lab.lessons.playground.experiment import changed_settings
 from optim_lab.optimizers import OPTIMIZERS
 
 
@@ -16,14 +12,6 @@ def test_only_settings_away_from_the_defaults_name_a_run():
     params["lr"] = defaults["lr"] * 3
     assert changed_settings(params, defaults) == {"lr": defaults["lr"] * 3}
     assert changed_settings({"extra": 1.0}, {}) == {"extra": 1.0}  # unknown to the defaults
-
-
-def test_the_latest_value_skips_the_nan_tail_of_a_stopped_run():
-    values = np.array([2.0, 1.5, np.inf, np.nan, np.nan], np.float32)
-    assert last_finite(values) == math.inf  # a diverged value is shown, only NaN is skipped
-    assert last_finite(np.array([0.9, 0.4, np.nan])) == 0.4
-    assert last_finite(np.array([np.nan, np.nan])) is None
-    assert last_finite(np.array([])) is None
 
 
 def test_the_counter_reads_epochs_iterations_and_the_rate():

@@ -49,3 +49,25 @@ def test_why_a_run_stopped():
 
     assert "3×" in stop_reason({"exploded_at": 2, "nonfinite_at": None, "diverged_at": 2})
     assert "NaN" in stop_reason({"exploded_at": None, "nonfinite_at": 1, "diverged_at": 1})
+
+
+def test_the_learning_rate_runs_are_named_and_exported_step_by_step():
+    from optim_lab.lessons.sanity.experiment import export_data, rate_labels
+
+    lrs = (1e-6, 0.5, 10.0)
+    assert rate_labels(lrs) == [
+        "too low: lr = 1e-06",
+        "about right: lr = 0.5",
+        "too high: lr = 10",
+    ]
+    runs = {"loss": np.arange(12.0).reshape(3, 4), "status": [{"diverged_at": None}] * 3}
+    good, bad = {"ok": True}, {"ok": False}
+    table, summary = export_data({"loss": [0.7]}, {"acc": [1.0]}, good, bad, lrs, runs)
+    assert list(table) == ["step", *rate_labels(lrs)]
+    assert list(table["step"]) == [0, 1, 2, 3]
+    assert list(table["too high: lr = 10"]) == [8.0, 9.0, 10.0, 11.0]
+    assert list(summary) == ["initial_loss", "overfit", "gradcheck", "learning_rates"]
+    assert summary["gradcheck"] == {"correct": good, "broken": bad}
+    assert (
+        summary["learning_rates"]["lr"] == lrs and summary["learning_rates"]["loss"] is runs["loss"]
+    )

@@ -1,5 +1,6 @@
 """Training: accuracy on spiral and digits, compare mode, no retracing, divergence, early stopping."""
 
+import math
 from dataclasses import replace
 
 import jax
@@ -7,7 +8,14 @@ import numpy as np
 import pytest
 
 from optim_lab.nn.evaluation import evaluate, predict_grid
-from optim_lab.nn.training import TRACE_COUNTS, History, init_training, train, train_chunk
+from optim_lab.nn.training import (
+    TRACE_COUNTS,
+    History,
+    init_training,
+    last_recorded,
+    train,
+    train_chunk,
+)
 from optim_lab.nn.training_config import TrainConfig, make_hparams, restart_key
 
 # A mini-batch configuration shared by most tests (one compilation for all of them): the
@@ -232,3 +240,11 @@ def test_every_field_is_either_a_restart_or_a_traced_value():
     traces = TRACE_COUNTS["chunk"]
     train_chunk(state, make_hparams(replace(base, **traced)), n_steps=CHUNK)
     assert TRACE_COUNTS["chunk"] == traces
+
+
+def test_the_latest_value_skips_the_nan_tail_of_a_stopped_run():
+    values = np.array([2.0, 1.5, np.inf, np.nan, np.nan], np.float32)
+    assert last_recorded(values) == math.inf  # a diverged value is shown, only NaN is skipped
+    assert last_recorded(np.array([0.9, 0.4, np.nan])) == 0.4
+    assert last_recorded(np.array([np.nan, np.nan])) is None
+    assert last_recorded(np.array([])) is None

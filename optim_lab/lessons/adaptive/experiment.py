@@ -68,3 +68,30 @@ def per_coordinate(trajectories: Sequence[Trajectory], quantity: str) -> tuple[l
     if quantity == "size":
         return [step_sizes(t) for t in trajectories], "step size (log)"
     return [step_ratio(t.grads, t.updates) for t in trajectories], "|Δθᵢ| / |gᵢ| (log)"
+
+
+def hparams_of(trajectories: Sequence[Trajectory], optimizer: str) -> dict:
+    """The hyper-parameters of the first run of ``optimizer`` (a copy)."""
+    return dict(next(t.spec.hparams for t in trajectories if t.spec.optimizer == optimizer))
+
+
+def length_ratios(corrected: np.ndarray, uncorrected: np.ndarray) -> np.ndarray:
+    """Uncorrected over corrected step length, step by step; NaN where either step has no positive
+    length (a run that stopped)."""
+    on = np.asarray(corrected, dtype=np.float64)
+    off = np.asarray(uncorrected, dtype=np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where((on > 0) & (off > 0), off / on, np.nan)
+
+
+def eps_multipliers(lr: float, eps: float, points: int = 300) -> tuple[np.ndarray, ...]:
+    """``(rms, outside, inside)``: Adam's step size over gradient sizes from below ε (or 10⁻³) up
+    to 10, with ε outside and inside the square root."""
+    rms = np.geomspace(min(eps / 10, 1e-3), 10.0, points)
+    outside = adam_step_multiplier(rms, lr, eps, inside=False)
+    return rms, outside, adam_step_multiplier(rms, lr, eps, inside=True)
+
+
+def largest_gap(points_a: np.ndarray, points_b: np.ndarray) -> float:
+    """The largest distance between two paths' points taken at the same steps."""
+    return float(np.max(np.linalg.norm(np.asarray(points_a) - np.asarray(points_b), axis=1)))

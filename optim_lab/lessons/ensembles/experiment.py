@@ -68,3 +68,41 @@ def members_table(independent: dict, snapshot: dict, polyak: dict) -> dict[str, 
         "last iterate acc": polyak["member_acc"],
         "Polyak acc": polyak["polyak_acc"],
     }
+
+
+def log_loss_summary(independent: dict) -> str:
+    """The ensemble's test log-loss against its average and its best member."""
+    mean = float(np.mean(independent["member_loss"]))
+    return (
+        f"Log-loss: ensemble {independent['loss_curve'][-1]:.3f} vs average member {mean:.3f} "
+        f"(best member {min(independent['member_loss']):.3f})."
+    )
+
+
+# The export's settings, in the order its JSON lists them.
+SETTINGS = (
+    "dataset",
+    "points",
+    "noise",
+    "members",
+    "steps",
+    "snapshot_steps",
+    "beta",
+    "polyak_lr",
+    "seed",
+    "hidden",
+)
+DRAWN_ONLY = ("grid", "x_test", "y_test")  # drawn on the page, left out of the JSON
+
+
+def export_summary(settings: dict, independent: dict, snapshot: dict, polyak: dict) -> dict:
+    """The JSON export: the settings (every name of ``SETTINGS``) and the three experiments'
+    results."""
+    runs = {"independent": independent, "snapshot": snapshot, "polyak": polyak}
+    return {
+        "settings": {name: settings[name] for name in SETTINGS},
+        **{
+            kind: {k: v for k, v in run.items() if k not in DRAWN_ONLY}
+            for kind, run in runs.items()
+        },
+    }

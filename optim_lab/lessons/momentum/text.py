@@ -45,3 +45,16 @@ def notice(kappa: float) -> list[str]:
         "With the rescaling on, the EWA and classic paths lie exactly on top of each other; "
         "Nesterov with the same α and ρ overshoots less.",
     ]
+
+
+def map_caption(kappa: float, diverged, metric: str, tol: float) -> str:
+    """Under the map: how many of its runs diverged and what its colour shows."""
+    share = 100 * diverged.mean()
+    colour = (
+        "Colour: the loss after the last step (darker is lower)."
+        if metric == "loss"
+        else f"Colour: the first step with loss within {tol:g} of the minimum (darker is sooner)."
+    )
+    return (
+        f"κ = {kappa:g}: {share:.0f}% of the {diverged.size} runs diverged (vermillion). " + colour
+    )

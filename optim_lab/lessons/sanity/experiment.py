@@ -121,8 +121,29 @@ def stop_reason(status: dict) -> str:
     return "Stopped: its loss became NaN."
 
 
-def last_finite(values: np.ndarray, empty):
-    """The last finite value of a training curve (a float), or ``empty`` when it has none."""
-    finite = np.asarray(values, float)
-    finite = finite[np.isfinite(finite)]
-    return float(finite[-1]) if finite.size else empty
+#: The hidden widths the checks offer (units per hidden layer).
+WIDTHS = ("16", "32", "64")
+RATE_NAMES = ("too low", "about right", "too high")
+
+
+def rate_labels(lrs: Sequence[float]) -> list[str]:
+    """The three learning-rate runs' names, each with its rate."""
+    return [f"{name}: lr = {lr:g}" for name, lr in zip(RATE_NAMES, lrs, strict=True)]
+
+
+def export_data(
+    first: dict, overfit: dict, correct: dict, broken: dict, lrs: Sequence[float], runs: dict
+) -> tuple[dict, dict]:
+    """The learning-rate runs' losses as columns (one row per step), and every check's results
+    for the JSON export."""
+    table = {
+        "step": np.arange(runs["loss"].shape[1]),
+        **dict(zip(rate_labels(lrs), runs["loss"], strict=True)),
+    }
+    summary = {
+        "initial_loss": first,
+        "overfit": overfit,
+        "gradcheck": {"correct": correct, "broken": broken},
+        "learning_rates": {"lr": lrs, "loss": runs["loss"], "status": runs["status"]},
+    }
+    return table, summary

@@ -5,9 +5,9 @@ import streamlit as st
 
 from optim_lab.figures.boundary import boundary_figure
 from optim_lab.lessons.playground import text
-from optim_lab.lessons.playground.experiment import last_finite
 from optim_lab.lessons.playground.figures import curves_figure, diagnostics_figure
 from optim_lab.nn import DATASETS, predict_grid
+from optim_lab.nn.training import last_recorded
 from optim_lab.ui import playground as pg
 from optim_lab.ui.layout import stopped_run_notice
 from optim_lab.ui.live_chart import live_chart
@@ -53,7 +53,7 @@ def show(running: bool, boundary_run: int, dataset: str) -> None:
         metrics = st.columns(len(state_.labels))
         for r, (col, label) in enumerate(zip(metrics, state_.labels, strict=False)):
             if s.history.steps:
-                loss, acc = last_finite(data["loss"][r]), last_finite(data["val_acc"][r])
+                loss, acc = last_recorded(data["loss"][r]), last_recorded(data["val_acc"][r])
                 col.metric(
                     label,
                     "—" if loss is None else f"loss {loss:.3f}",
