@@ -7,11 +7,12 @@ import pytest
 from optim_lab.curvature import condition_numbers, curvature_costs, human_duration, path_hessians
 from optim_lab.lessons.second_order.experiment import (
     damping_hits,
+    newton_error_factor,
     path_condition_numbers,
     race_table,
     start_condition_numbers,
 )
-from optim_lab.lessons.second_order.text import cost_summary
+from optim_lab.lessons.second_order.text import cost_summary, newton_notice
 from optim_lab.surfaces import SURFACES
 from optim_lab.trajectory import RunSpec, run_many
 
@@ -57,3 +58,24 @@ def test_cost_summary_for_the_lecture_network():
     assert "**5,000×**" in summary  # N² numbers against 2mN: N / 2m
     assert f"**{human_duration(1e15 / 1e13)}**" in summary  # N³ operations at 10 TFLOP/s
     assert human_duration(4 * 10 * 100_000 / 1e13) in summary
+
+
+@pytest.mark.parametrize(("lr", "damping"), [(1.0, 1e-3), (1.0, 0.0), (0.5, 1e-2)])
+def test_damped_newton_shrinks_each_direction_of_the_bowl_by_its_factor(float64, lr, damping):
+    bowl, kappa = SURFACES["bowl"], 1000.0
+    params = {"kappa": kappa, "angle": 0.0}  # u = x (curvature 1/κ), v = y (curvature 1)
+    spec = RunSpec("newton", {"lr": lr, "damping": damping})
+    (run,) = run_many(bowl, [spec], (2.0, 1.0), 4, params)
+    x, y = np.asarray(run.points)[:, 0], np.asarray(run.points)[:, 1]
+    flat, steep = newton_error_factor(1 / kappa, lr, damping), newton_error_factor(1, lr, damping)
+    k = np.arange(1, 4)
+    np.testing.assert_allclose(x[1:4], 2.0 * flat**k, rtol=1e-6, atol=1e-12)
+    np.testing.assert_allclose(
+        np.abs(y[1:3]), 1.0 * steep ** np.arange(1, 3), rtol=1e-6, atol=1e-12
+    )
+
+
+def test_the_notice_says_the_flat_direction_only_halves_at_the_default_damping():
+    assert newton_error_factor(1e-3, 1.0, 1e-3) == pytest.approx(0.5)
+    assert "keeps 0.5 of its error per step" in newton_notice(1.0, 1e-3, 1000.0)[0]
+    assert "keeps 0 of its error" in newton_notice(1.0, 0.0, 1000.0)[0]

@@ -36,6 +36,16 @@ DAMPINGS = tuple(float(f"{v:.3g}") for v in np.geomspace(1e-4, 1e3, 15))  # the 
 MAX_PARAMS = 10**12  # the cost calculator's largest N
 
 
+#: The bowl's κ that the notice on Newton's damping quotes on another surface (the bowl's largest).
+NOTICE_KAPPA = 1000.0
+
+
+def newton_error_factor(curvature: float, lr: float, damping: float) -> float:
+    r"""What one damped Newton step leaves of the error along a direction of curvature h on a
+    quadratic: :math:`|1 - \alpha h/(h + \lambda)|` (0 for α = 1, λ = 0: the minimum at once)."""
+    return abs(1.0 - lr * curvature / (curvature + damping))
+
+
 def race_table(
     trajectories: Sequence[Trajectory],
     kappas: Sequence[np.ndarray],

@@ -12,6 +12,7 @@ from optim_lab.lessons.second_order import text
 from optim_lab.lessons.second_order.experiment import (
     DEFAULTS,
     LABELS,
+    NOTICE_KAPPA,
     RUNS,
     SKIP_SURFACE_PARAMS,
     path_condition_numbers,
@@ -115,7 +116,9 @@ def show(state) -> Race:
             for spec in specs.values():
                 st.markdown(f"**{spec.label}**")
                 st.latex(OPTIMIZERS[spec.optimizer].latex)
-    what_to_notice(text.NEWTON_NOTICE)
+    newton = OPTIMIZERS["newton"].resolve(specs["newton"].hparams)
+    kappa = surface_params.get("kappa", NOTICE_KAPPA)
+    what_to_notice(text.newton_notice(newton["lr"], newton["damping"], kappa))
     return Race(surface_key, surface_params, specs["newton"], steps, tol)
 
 
