@@ -69,6 +69,7 @@ def cmd_init_stats(args) -> dict[str, Any]:
         scale=args.scale,
         seed=args.seed,
         backward=False,
+        batchnorm=args.batchnorm,
     )
     return {"mean": [float(v) for v in stats["mean"]], "std": [float(v) for v in stats["std"]]}
 
@@ -274,6 +275,9 @@ def register(subparsers, parents: Sequence[argparse.ArgumentParser] = ()) -> Non
     p.add_argument("--activation", default="tanh")
     p.add_argument("--init", default="xavier")
     p.add_argument("--scale", type=float, default=0.01, help="σ of the 'normal' init")
+    p.add_argument(
+        "--batchnorm", action="store_true", help="normalize each layer with the batch's statistics"
+    )
     p.add_argument("--seed", type=seed_number, default=0)
 
     p = add("train", cmd_train, "train an MLP on a dataset")

@@ -11,7 +11,10 @@ layer 1, collapsing towards 0 (so do the gradients); ``1.0·randn`` → every un
 (std ≈ 0.98, gradients ≈ 0); Xavier :math:`\sqrt{1/\text{fan}_{in}}` → std 0.63 at layer 1 shrinking
 gently to ≈ 0.23 at layer 10. With ReLU, Xavier halves the variance at each layer while He's
 :math:`\sqrt{2/\text{fan}_{in}}` keeps it. Zeros make every unit compute the same thing
-(``unit_spread`` = 0): the symmetry is never broken.
+(``unit_spread`` = 0): the symmetry is never broken. With ``batchnorm`` every layer's
+pre-activations are normalized with the batch's statistics (γ = 1, β = 0, as at the start of
+training) before the non-linearity: the scale of the weights no longer matters, and even
+``0.01·randn`` keeps every layer's spread.
 
 The backward pass uses the loss :math:`L = \frac1N \sum_{n,j} h_{L,nj}\, G_{nj}` with a fixed random
 :math:`G \sim \mathcal N(0, 1)` (an arbitrary upstream gradient) and reports
@@ -30,17 +33,21 @@ import jax.numpy as jnp
 import numpy as np
 
 from .activations import ACTIVATIONS, act_params
+from .batchnorm import BN_EPS
 from .init import INITS, sample_numpy
 
 MAX_UNITS = 4_000_000  # samples × width × layers kept in memory at most
 HIST_SAMPLES = 200  # the histograms use the activations of this many examples
 
 
-def _layer(activation, ap):
+def _layer(activation, ap, batchnorm):
     entry = ACTIVATIONS[activation]
 
     def step(h, w):
         z = h @ w
+        if batchnorm:  # the batch's statistics, γ = 1 and β = 0
+            mu = jnp.mean(z, axis=0)
+            z = (z - mu) * jax.lax.rsqrt(jnp.mean(jnp.square(z - mu), axis=0) + BN_EPS)
         if entry.pieces > 1:  # maxout: the layer has 2× the weights, two pieces per unit
             z = z.reshape(z.shape[0], -1, entry.pieces)
         h = entry.fn(z, ap)
@@ -49,11 +56,11 @@ def _layer(activation, ap):
     return step
 
 
-@partial(jax.jit, static_argnames=("activation", "bins", "backward"))
-def _experiment(ws, x, upstream, ap, *, activation, bins, backward):
+@partial(jax.jit, static_argnames=("activation", "bins", "backward", "batchnorm"))
+def _experiment(ws, x, upstream, ap, *, activation, bins, backward, batchnorm):
     # A scan over the layers: the compiled program does not grow with the depth.
     layers, samples = ws.shape[0], x.shape[0]
-    step = _layer(activation, ap)
+    step = _layer(activation, ap, batchnorm)
 
     def loss(ws):
         h_last, hs = jax.lax.scan(step, x, ws)
@@ -99,6 +106,7 @@ def init_stats(
     bins: int = 50,
     backward: bool = True,
     activation_overrides: dict[str, Any] | None = None,
+    batchnorm: bool = False,
 ) -> dict[str, np.ndarray]:
     r"""Per-layer statistics of the initialization experiment.
 
@@ -113,6 +121,7 @@ def init_stats(
         bins: histogram bins per layer.
         backward: also compute the weight-gradient norms.
         activation_overrides: activation parameters (``slope``, ``alpha``).
+        batchnorm: normalize every layer's pre-activations with the batch's statistics.
 
     Returns:
         NumPy arrays, one entry per hidden layer: ``mean``, ``std`` (of the activations),
@@ -154,6 +163,13 @@ def init_stats(
         ]
     )
     out = _experiment(
-        ws, x, upstream, ap, activation=activation, bins=int(bins), backward=bool(backward)
+        ws,
+        x,
+        upstream,
+        ap,
+        activation=activation,
+        bins=int(bins),
+        backward=bool(backward),
+        batchnorm=bool(batchnorm),
     )
     return {k: np.asarray(v) for k, v in out.items()}

@@ -96,6 +96,12 @@ LESSONS: dict[str, list[Lesson]] = {
             "Too small, too large, Xavier, He: activations and gradients through 10 layers.",
         ),
         Lesson(
+            "pages/lessons/batchnorm.py",
+            "Batch normalization",
+            ":material/align_vertical_center:",
+            "The transform on a real batch, train vs eval mode, and why it tolerates larger rates.",
+        ),
+        Lesson(
             "pages/lessons/preprocessing.py",
             "Data preprocessing",
             ":material/scatter_plot:",

@@ -38,7 +38,14 @@ def activation_values(
 @st.cache_data(max_entries=64, show_spinner=False)
 @offloaded
 def init_experiment(
-    layers: int, width: int, samples: int, activation: str, init: str, scale: float, seed: int
+    layers: int,
+    width: int,
+    samples: int,
+    activation: str,
+    init: str,
+    scale: float,
+    seed: int,
+    batchnorm: bool = False,
 ) -> dict[str, np.ndarray]:
     """:func:`optim_lab.nn.init_stats` (forward histograms and backward gradient norms)."""
     return init_stats(
@@ -49,6 +56,7 @@ def init_experiment(
         init=init,
         scale=scale,
         seed=seed,
+        batchnorm=batchnorm,
     )
 
 
@@ -320,3 +328,24 @@ def transfer_curves(seed: int, similarities: tuple[str, ...], sizes: tuple[int, 
             "source_acc": float(r["source_acc"]),
         }
     return curves
+
+
+# ---------------------------------------------------------------- batch normalization
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+@offloaded
+def batchnorm_modes(batch_size: int, seed: int) -> dict:
+    """:func:`optim_lab.lessons.batchnorm.experiment.train_and_test_modes`."""
+    from ..lessons.batchnorm.experiment import train_and_test_modes
+
+    return train_and_test_modes(batch_size, seed)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+@offloaded(long=True)
+def batchnorm_rates(seed: int) -> dict:
+    """:func:`optim_lab.lessons.batchnorm.experiment.rate_sweep` (8 networks, seconds)."""
+    from ..lessons.batchnorm.experiment import rate_sweep
+
+    return rate_sweep(seed)

@@ -53,6 +53,14 @@ TRAIN = [
 ]
 
 
+def test_init_stats_with_batchnorm_keeps_every_layers_spread():
+    args = ("init-stats", "--layers", "6", "--width", "100", "--samples", "200", "--init", "normal")
+    plain, normalized = run(*args), run(*args, "--batchnorm")
+    assert set(normalized) == {"mean", "std"} and len(normalized["std"]) == 6  # the same JSON
+    assert plain["std"][-1] < 1e-4 * plain["std"][0]  # 0.01·randn: the spread collapses
+    assert max(normalized["std"]) < 2 * min(normalized["std"])
+
+
 def test_train_shape():
     argv = [*TRAIN, "--activation", "relu", "--init", "he", "--optimizer", "adam", "--l2", "1e-4"]
     out = run(*argv, "--set", "lr=0.02")

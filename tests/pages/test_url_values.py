@@ -40,7 +40,7 @@ HOSTILE = ("1000000000", "-1", "-1000000000", "nan", "inf", "abc", "x" * 10_000,
 #: For keys of alternate states: above every range, below every range, not a number (markup).
 ALTERNATE = ("1000000000", "-1000000000", MARKUP)
 #: Pages whose runs train networks: one hostile value per key (non-numeric: defaults, cached).
-SLOW = {"search", "ensembles", "regularization", "transfer", "playground"}
+SLOW = {"search", "ensembles", "regularization", "transfer", "playground", "batchnorm"}
 #: Keys sent together in one run (the notice lists up to 40 lines).
 CHUNK = 36
 NOTICE = "could not be used"

@@ -1,0 +1,1 @@
+"""The batch-normalization lesson: the transform, train vs eval mode, initialization, learning rates."""
