@@ -26,6 +26,8 @@ import jax.numpy as jnp
 import numpy as np
 
 BN_EPS = 1e-5
+#: Where a layer's batch norm goes: on the pre-activations (the default) or on the activations.
+BN_POSITIONS = ("before", "after")
 BNState = Any  # list (one per hidden layer) of {"mean", "var"}, or None without batch norm
 
 

@@ -96,6 +96,7 @@ def config_from_args(args) -> Any:
         init=args.init,
         init_scale=args.scale,
         batchnorm=args.batchnorm,
+        bn_position=args.bn_position,
         loss=args.loss,
         optimizer=args.optimizer,
         optimizer_params=parse_assignments(args.set),
@@ -294,6 +295,9 @@ def register(subparsers, parents: Sequence[argparse.ArgumentParser] = ()) -> Non
     p.add_argument("--init", default="he")
     p.add_argument("--scale", type=float, default=0.01, help="σ of the 'normal' init")
     p.add_argument("--batchnorm", action="store_true")
+    p.add_argument(
+        "--bn-position", default="before", help="batch norm before or after the non-linearity"
+    )
     p.add_argument("--loss", default="cross_entropy")
     p.add_argument("--optimizer", default="adam")
     p.add_argument("--set", action="append", metavar="K=V", help="optimizer hyper-parameter")

@@ -17,7 +17,7 @@ from .training import Spec, TrainState
 from .training_config import f32
 
 
-def _eval_logits(params, bn_state, x, keep, act, activation, dropout_mode):
+def _eval_logits(params, bn_state, x, keep, act, activation, dropout_mode, bn_position):
     """The network's outputs at test time (batch norm's running statistics, dropout's test rule)."""
     logits, _, _ = apply_mlp(
         params,
@@ -27,19 +27,20 @@ def _eval_logits(params, bn_state, x, keep, act, activation, dropout_mode):
         dropout_mode=dropout_mode,
         bn_state=bn_state,
         act_params=act,
+        bn_position=bn_position,
     )
     return logits
 
 
-@partial(jax.jit, static_argnames=("activation", "loss", "dropout_mode"))
-def _evaluate(params, bn_state, x, y, keep, act, *, activation, loss, dropout_mode):
-    logits = _eval_logits(params, bn_state, x, keep, act, activation, dropout_mode)
+@partial(jax.jit, static_argnames=("activation", "loss", "dropout_mode", "bn_position"))
+def _evaluate(params, bn_state, x, y, keep, act, *, activation, loss, dropout_mode, bn_position):
+    logits = _eval_logits(params, bn_state, x, keep, act, activation, dropout_mode, bn_position)
     return LOSSES[loss].fn(logits, y), output_accuracy(logits, y, loss)
 
 
-@partial(jax.jit, static_argnames=("activation", "loss", "dropout_mode"))
-def _proba(params, bn_state, x, keep, act, *, activation, loss, dropout_mode):
-    logits = _eval_logits(params, bn_state, x, keep, act, activation, dropout_mode)
+@partial(jax.jit, static_argnames=("activation", "loss", "dropout_mode", "bn_position"))
+def _proba(params, bn_state, x, keep, act, *, activation, loss, dropout_mode, bn_position):
+    logits = _eval_logits(params, bn_state, x, keep, act, activation, dropout_mode, bn_position)
     return probabilities(logits, loss)
 
 
@@ -66,6 +67,7 @@ def evaluate(state: TrainState, split: str = "val", run: int = 0, best: bool = F
         activation=state.spec.activation,
         loss=state.spec.loss,
         dropout_mode=_test_mode(state.spec),
+        bn_position=state.spec.bn_position,
     )
     return {"loss": float(loss), "acc": float(acc)}
 
@@ -80,6 +82,7 @@ def predict_proba(
     act: Mapping[str, Any] | None = None,
     keep: float = 1.0,
     dropout_mode: str = "inverted",
+    bn_position: str = "before",
 ) -> np.ndarray:
     """Class probabilities ``(N, K)`` (test mode) for already-preprocessed inputs ``x``."""
     act = {k: f32(v) for k, v in (act or act_params(activation)).items()}
@@ -93,6 +96,7 @@ def predict_proba(
             activation=activation,
             loss=loss,
             dropout_mode=dropout_mode,
+            bn_position=bn_position,
         )
     )
 
@@ -135,5 +139,6 @@ def predict_grid(
         act=hp["act"],
         keep=float(hp["keep"]),
         dropout_mode=_test_mode(state.spec),
+        bn_position=state.spec.bn_position,
     )
     return {"x": xs, "y": ys, "probs": probs.reshape(len(ys), len(xs), -1)}

@@ -25,7 +25,7 @@ import numpy as np
 from ..cpu_tuning import output_matmul
 from .activations import ACTIVATIONS
 from .activations import act_params as default_act_params
-from .batchnorm import BNState, batchnorm_test, batchnorm_train
+from .batchnorm import BN_POSITIONS, BNState, batchnorm_test, batchnorm_train
 from .dropout import dropout_mask, dropout_test
 from .init import INITS, sample_numpy
 
@@ -116,6 +116,7 @@ def apply_mlp(
     stats: bool = False,
     act_apply: ActApply | None = None,
     dropout_masks: jax.Array | None = None,
+    bn_position: str = "before",
 ) -> tuple[jax.Array, BNState, dict[str, jax.Array]]:
     r"""Forward pass: scores (logits) for the inputs ``x``.
 
@@ -137,6 +138,8 @@ def apply_mlp(
             *dead* units (:math:`f'(z) = 0` on every example of the batch) and the fraction of
             *saturated* (example, unit) pairs (:math:`|f'(z)| < 0.05 \max f'`).
         act_apply: replaces ``f`` (gradient checking swaps in hand-written backward passes).
+        bn_position: batch norm ``"before"`` the non-linearity (on the pre-activations, as in the
+            lectures and the original paper) or ``"after"`` it (on the activations).
         dropout_masks: training-mode multipliers ``(N, Σ hidden widths)`` to use instead of drawing
             them from ``key`` (see :func:`dropout_masks_for`): the same masks for many evaluations.
 
@@ -150,6 +153,10 @@ def apply_mlp(
     use_bn = bool(hidden) and "gamma" in hidden[0]
     if use_bn and bn_state is None:
         raise ValueError("this network has batch norm: pass bn_state (see init_bn_state)")
+    if bn_position not in BN_POSITIONS:
+        raise ValueError(
+            f"bn_position must be one of {', '.join(BN_POSITIONS)}, got {bn_position!r}"
+        )
     droppable = train and not (isinstance(dropout, int | float) and dropout >= 1)
     masks = dropout_masks if train and hidden else None
     if masks is None and droppable and hidden:
@@ -161,20 +168,15 @@ def apply_mlp(
     h = x
     for i, layer in enumerate(hidden):
         z = h @ layer["w"] + layer["b"]
-        if use_bn:
-            if train:
-                z, running = batchnorm_train(
-                    z, layer["gamma"], layer["beta"], bn_state[i], bn_momentum, mask
-                )
-            else:
-                z, running = (
-                    batchnorm_test(z, layer["gamma"], layer["beta"], bn_state[i]),
-                    bn_state[i],
-                )
+        if use_bn and bn_position == "before":
+            z, running = _batchnorm(z, layer, bn_state[i], bn_momentum, mask, train)
             new_bn.append(running)
         lap = {**ap, "slope": layer["slope"]} if entry.learnable else ap
         zp = z.reshape(z.shape[0], -1, entry.pieces) if entry.pieces > 1 else z
         h = f(zp, lap)
+        if use_bn and bn_position == "after":
+            h, running = _batchnorm(h, layer, bn_state[i], bn_momentum, mask, train)
+            new_bn.append(running)
         if stats:
             _layer_stats(collected, entry, z, zp, h, lap)
         if masks is not None:
@@ -187,6 +189,14 @@ def apply_mlp(
     if stats:
         aux = {k: jnp.stack(v) if v else jnp.zeros((0,), x.dtype) for k, v in collected.items()}
     return logits, new_bn, aux
+
+
+def _batchnorm(values, layer, running, momentum, mask, train):
+    """A layer's batch norm: the batch's statistics in training (running averages updated), the
+    running averages at test time."""
+    if train:
+        return batchnorm_train(values, layer["gamma"], layer["beta"], running, momentum, mask)
+    return batchnorm_test(values, layer["gamma"], layer["beta"], running), running
 
 
 def _hidden_widths(params: Params, activation: str) -> list[int]:

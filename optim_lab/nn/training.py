@@ -50,7 +50,7 @@ from ..optimizers import OPTIMIZERS
 from ..schedules import SCHEDULES, init_schedule_state, observe_loss
 from ..transforms import add_noise, add_weight_decay, clip_by_norm, clip_by_value
 from .activations import ACTIVATIONS
-from .batchnorm import init_bn_state
+from .batchnorm import BN_POSITIONS, init_bn_state
 from .budget import check_training
 from .data import Dataset, Preprocessor, fit_preprocessor, make_dataset
 from .dropout import DROPOUT_MODES
@@ -92,6 +92,7 @@ class Spec(NamedTuple):
     noise: bool  # gradient noise is drawn (σ > 0)
     eval_every: int
     layout: Layout  # the parameter pytree's structure (runs keep their parameters as one vector)
+    bn_position: str = "before"
 
     @property
     def iterations_per_epoch(self) -> int:
@@ -213,6 +214,16 @@ def _check_config(config: TrainConfig, n_train: int) -> None:
         (LOSSES, config.loss),
     ):
         registry[name]  # raises the registry's helpful ValueError for unknown names
+    if config.bn_position not in BN_POSITIONS:
+        raise ValueError(
+            f"bn_position must be one of {', '.join(BN_POSITIONS)}, got {config.bn_position!r}"
+        )
+    if (
+        config.batchnorm
+        and config.bn_position == "after"
+        and ACTIVATIONS[config.activation].pieces > 1
+    ):
+        raise ValueError("batch norm after maxout is not supported: place it before")
     if config.dropout_mode not in DROPOUT_MODES:
         raise ValueError(
             f"dropout mode must be one of {', '.join(DROPOUT_MODES)}, got {config.dropout_mode!r}"
@@ -283,6 +294,7 @@ def init_training(config: TrainConfig, compare: Sequence[RunSpecLike] | None = N
         config.grad_noise > 0,
         int(config.eval_every),
         layout_of(params),
+        config.bn_position,
     )
     data = Data(
         prep.apply(dataset.x_train),
@@ -313,6 +325,7 @@ def _forward(spec: Spec, hp, params, bn_state, x, *, train, key=None, mask=None,
         act_params=hp["act"],
         mask=mask,
         stats=stats,
+        bn_position=spec.bn_position,
     )
 
 
@@ -342,6 +355,7 @@ def _init_carry(flat, bn_state, data: Data, hparams, *, spec: Spec) -> Carry:
             bn_state=bn_state,
             bn_momentum=hp["bn_momentum"],
             act_params=hp["act"],
+            bn_position=spec.bn_position,
         )
         ref = _loss_fn(spec)(logits, data.y_train) + elastic_net(params, hp["l1"], hp["l2"])
         nan = jnp.full((), jnp.nan, jnp.float32)

@@ -79,8 +79,8 @@ class TrainConfig:
         hidden: hidden layer widths, e.g. ``(64, 64)``.
         activation: registry name; ``activation_params`` sets ``slope``/``alpha``.
         init: registry name; ``init_scale`` is σ of ``normal``.
-        batchnorm: batch norm before every hidden non-linearity; ``bn_momentum`` for the running
-            statistics.
+        batchnorm: batch norm in every hidden layer, ``bn_position`` ``before`` (default) or
+            ``after`` its non-linearity; ``bn_momentum`` for the running statistics.
         loss: ``cross_entropy``, ``binary_cross_entropy`` (2 classes) or ``mse``.
         optimizer: registry name; ``optimizer_params`` overrides its hyper-parameters.
         schedule: registry name; ``schedule_params`` overrides (its ``lr`` defaults to the
@@ -107,6 +107,7 @@ class TrainConfig:
     init: str = field(default="he", metadata=RESTART)
     init_scale: float = field(default=0.01, metadata=RESTART)
     batchnorm: bool = field(default=False, metadata=RESTART)
+    bn_position: str = field(default="before", metadata=RESTART)
     bn_momentum: float = 0.9
     loss: str = field(default="cross_entropy", metadata=RESTART)
     optimizer: str = "adam"  # restarts through the runs' names (see restart_key)

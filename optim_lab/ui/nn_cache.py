@@ -349,3 +349,12 @@ def batchnorm_rates(seed: int) -> dict:
     from ..lessons.batchnorm.experiment import rate_sweep
 
     return rate_sweep(seed)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+@offloaded
+def batchnorm_placement(activation: str, seed: int) -> dict:
+    """:func:`optim_lab.lessons.batchnorm.experiment.placement_compare`."""
+    from ..lessons.batchnorm.experiment import placement_compare
+
+    return placement_compare(activation, seed)

@@ -9,7 +9,7 @@ from optim_lab.ui import widgets
 from optim_lab.ui.layout import page_header, what_to_notice
 from optim_lab.ui.sections import section
 from optim_lab.ui.state import UrlState
-from pages.parts.batchnorm import initialization, modes, rates, transform
+from pages.parts.batchnorm import initialization, modes, placement, rates, transform
 
 state = UrlState("batchnorm")
 page_header(text.TITLE, text.INTRO)
@@ -24,5 +24,7 @@ with section("3 · Batch norm in the initialization experiment", header=True):
     initialization.show(seed)
 with section("4 · Larger learning rates", header=True):
     rates.show(seed)
+with section("5 · Before or after the non-linearity?", header=True):
+    placement.show(state, seed)
 what_to_notice(text.NOTICE)
 state.finish()

@@ -7,11 +7,13 @@ import pytest
 from optim_lab.lessons.batchnorm.experiment import (
     BATCH_SIZES,
     RATES,
+    placement_compare,
     rate_sweep,
     rate_table,
     train_and_test_modes,
     transform_steps,
 )
+from optim_lab.lessons.batchnorm.text import placement_result
 from optim_lab.nn.batchnorm import BN_EPS
 from optim_lab.nn.init_experiment import init_stats
 
@@ -75,3 +77,13 @@ def test_the_rate_table_reads_accuracy_or_divergence():
             "with batch norm": "90.0%",
         },
     ]
+
+
+def test_batch_norm_trains_before_and_after_the_non_linearity():
+    compare = placement_compare("relu", 0)
+    assert set(compare) == {"before", "after"}
+    for run in compare.values():
+        assert run["diverged_at"] is None and run["val_acc"] > 0.85
+    assert compare["before"]["loss"].shape == compare["after"]["loss"].shape
+    sentence = placement_result(compare)
+    assert f"{compare['after']['val_acc']:.1%} after" in sentence

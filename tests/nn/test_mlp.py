@@ -217,3 +217,42 @@ def test_losses():
     assert float(masked) == pytest.approx(first, rel=1e-6)  # the masked row does not count
     assert float(bce) == pytest.approx(np.mean(np.log1p(np.exp(-s[:, 0]))), rel=1e-5)
     assert float(mse) == pytest.approx(0.5 * (0.25 + 0.25) / 2)  # ½Σ(s − onehot)², averaged
+
+
+@pytest.mark.parametrize("position", ["before", "after"])
+def test_batch_norm_goes_before_or_after_the_non_linearity(position):
+    params = init_mlp(2, (3, 6, 2), "tanh", "xavier", batchnorm=True)
+    params[0]["gamma"] = np.linspace(0.5, 2.0, 6).astype(np.float32)
+    params[0]["beta"] = np.linspace(-1.0, 1.0, 6).astype(np.float32)
+    x = np.random.default_rng(0).standard_normal((32, 3)).astype(np.float32)
+    bn = init_bn_state(params)
+    logits, new_bn, _ = apply_mlp(
+        params, x, "tanh", train=True, bn_state=bn, bn_momentum=0.5, bn_position=position
+    )
+    hidden, out = params[0], params[1]
+
+    def normalize(v):  # by hand, float64
+        mu, var = v.mean(axis=0), v.var(axis=0)
+        return hidden["gamma"] * (v - mu) / np.sqrt(var + 1e-5) + hidden["beta"], mu, var
+
+    z = x.astype(np.float64) @ hidden["w"] + hidden["b"]
+    if position == "before":
+        h, mu, var = normalize(z)
+        h = np.tanh(h)
+    else:
+        h, mu, var = normalize(np.tanh(z))
+    np.testing.assert_allclose(logits, h @ out["w"] + out["b"], rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(new_bn[0]["mean"], 0.5 * mu, rtol=1e-4, atol=1e-6)
+    np.testing.assert_allclose(new_bn[0]["var"], 0.5 + 0.5 * var, rtol=1e-4)
+
+
+def test_an_unknown_batch_norm_position_is_refused():
+    params = init_mlp(0, (2, 4, 2), "relu", "he", batchnorm=True)
+    with pytest.raises(ValueError, match="bn_position"):
+        apply_mlp(
+            params,
+            np.zeros((4, 2), np.float32),
+            "relu",
+            bn_state=init_bn_state(params),
+            bn_position="middle",
+        )

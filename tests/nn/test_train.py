@@ -197,6 +197,7 @@ OTHER_VALUES = {
     "init": "xavier",
     "init_scale": 0.1,
     "batchnorm": True,
+    "bn_position": "after",
     "bn_momentum": 0.8,
     "loss": "mse",
     "optimizer": "sgd",
@@ -248,3 +249,13 @@ def test_the_latest_value_skips_the_nan_tail_of_a_stopped_run():
     assert last_recorded(np.array([0.9, 0.4, np.nan])) == 0.4
     assert last_recorded(np.array([np.nan, np.nan])) is None
     assert last_recorded(np.array([])) is None
+
+
+def test_batch_norm_after_the_non_linearity_trains_and_evaluates():
+    config = replace(SMALL, batchnorm=True, bn_position="after", dropout=1.0)
+    history = train(config, 60)
+    assert np.all(np.isfinite(history["loss"][0]))
+    result = evaluate(history.state, "val")
+    assert 0.0 <= result["acc"] <= 1.0 and np.isfinite(result["loss"])
+    with pytest.raises(ValueError, match="maxout"):
+        init_training(replace(config, activation="maxout"))

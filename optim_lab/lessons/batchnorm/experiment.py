@@ -8,6 +8,7 @@ r"""What the batch-normalization lesson computes.
   statistics, batches of B); and one example alone vs inside a batch of 64.
 - :func:`rate_sweep`: SGD at several learning rates with and without batch norm (each setting's
   rates train side by side in one compiled run).
+- :func:`placement_compare`: batch norm before vs after the non-linearity, on the same network.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import math
 import jax
 import numpy as np
 
-from ...nn.batchnorm import BN_EPS, batchnorm_train
+from ...nn.batchnorm import BN_EPS, BN_POSITIONS, batchnorm_train
 from ...nn.data import fit_preprocessor, make_dataset
 from ...nn.evaluation import evaluate
 from ...nn.losses import predictions
@@ -32,6 +33,8 @@ HIDDEN = (32, 32, 32, 32)  # deep enough for the learning rate to matter
 MODE_STEPS = 400
 MODE_POINTS = 1000  # 200 validation examples: three test batches of 64
 RATE_STEPS = 400
+PLACEMENT_RATE = 0.3
+PLACEMENT_ACTIVATIONS = ("relu", "tanh")
 
 
 def transform_steps(batch_size: int, gamma: float, beta: float, seed: int) -> dict[str, np.ndarray]:
@@ -154,3 +157,29 @@ def rate_table(sweep: dict) -> list[dict[str, str]]:
         }
         for i, lr in enumerate(sweep["rates"])
     ]
+
+
+def placement_compare(activation: str, seed: int) -> dict:
+    """The same network (four hidden layers of 32, SGD at α = 0.3, batches of 32) with batch norm
+    before and after each non-linearity: per position ``loss`` (per step) and ``val_acc``."""
+    out = {}
+    for position in BN_POSITIONS:
+        config = TrainConfig(
+            dataset="spiral",
+            hidden=HIDDEN,
+            activation=activation,
+            batchnorm=True,
+            bn_position=position,
+            optimizer="sgd",
+            optimizer_params={"lr": PLACEMENT_RATE},
+            batch_size=32,
+            seed=seed,
+            eval_every=20,
+        )
+        history = train(config, RATE_STEPS)
+        out[position] = {
+            "loss": history["loss"][0],
+            "val_acc": evaluate(history.state, "val")["acc"],
+            "diverged_at": history.status[0]["diverged_at"],
+        }
+    return out

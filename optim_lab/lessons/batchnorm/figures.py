@@ -112,3 +112,21 @@ def rates_figure(rates: Sequence[float], sweep: dict) -> plain.Figure:
     )
     fig.update_yaxes(title_text="validation accuracy", range=[-0.05, 1.05], tickformat=".0%")
     return base_layout(fig, height=360)
+
+
+def placement_figure(compare: dict) -> plain.Figure:
+    """The mini-batch training loss with batch norm before and after the non-linearity."""
+    fig = plain.Figure()
+    for i, (position, run) in enumerate(compare.items()):
+        fig.add_trace(
+            plain.scatter(
+                y=run["loss"],
+                mode="lines",
+                name=f"batch norm {position} the non-linearity",
+                line=dict(color=OKABE_ITO[i], width=2),
+                opacity=0.85,
+            )
+        )
+    fig.update_xaxes(title_text="step")
+    fig.update_yaxes(title_text="training loss (mini-batch)", rangemode="tozero")
+    return base_layout(fig, height=320)
