@@ -6,7 +6,8 @@ from .lr_finder import LRFinderResult, lr_range_test
 from .optimizers import OPTIMIZERS, Optimizer, make_optimizer
 from .schedules import SCHEDULES, schedule_values
 from .surfaces import SURFACES, evaluate_grid, surface_from_expr
-from .trajectory import RunSpec, SweepResult, Trajectory, run, run_many, sweep
+from .sweep import SweepResult, sweep
+from .trajectory import RunSpec, Trajectory, run, run_many
 from .transforms import Modifiers, apply_modifiers
 
 __all__ = [

@@ -240,7 +240,7 @@ def _axis(text: str, flag: str) -> tuple[str, list[float]]:
 
 
 def cmd_sweep(args) -> Result:
-    from .trajectory import sweep
+    from .sweep import sweep
 
     surface, surface_params = _surface(args)
     x_name, xs = _axis(args.x, "--x")

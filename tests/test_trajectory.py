@@ -8,15 +8,14 @@ from optim_lab.lr_finder import lr_range_test
 from optim_lab.optimizers import OPTIMIZERS
 from optim_lab.schedules import SCHEDULES
 from optim_lab.surfaces import SURFACES, surface_from_expr
+from optim_lab.sweep import _sweep_batch, sweep
 from optim_lab.trajectory import (
     MAX_STEPS,
     RunSpec,
     _run_batch,
-    _sweep_batch,
     run,
     run_many,
     step_bucket,
-    sweep,
 )
 
 STEPS = 200

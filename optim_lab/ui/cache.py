@@ -18,7 +18,8 @@ from ..lr_finder import LRFinderResult, lr_range_test
 from ..offload import offloaded
 from ..step_inspector import inspect_step
 from ..surfaces import SURFACES, SurfaceEntry, evaluate_grid, surface_from_expr
-from ..trajectory import RunSpec, SweepResult, Trajectory, run_many, sweep
+from ..sweep import SweepResult, sweep
+from ..trajectory import RunSpec, Trajectory, run_many
 
 EXPR_PREFIX = "expr:"
 

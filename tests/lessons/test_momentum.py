@@ -69,7 +69,7 @@ def test_an_ewa_rate_past_its_range_is_left_out_with_a_note():
 
 
 def test_the_map_is_coloured_by_the_chosen_measure_and_exported_cell_by_cell():
-    from optim_lab.trajectory import sweep
+    from optim_lab.sweep import sweep
 
     bowl = SURFACES["bowl"]
     result = sweep(
@@ -95,7 +95,7 @@ def test_the_map_is_coloured_by_the_chosen_measure_and_exported_cell_by_cell():
 
 def test_the_map_figure_follows_the_chosen_measure():
     from optim_lab.lessons.momentum.figures import map_figure
-    from optim_lab.trajectory import sweep
+    from optim_lab.sweep import sweep
 
     bowl = SURFACES["bowl"]
     lrs, betas = [0.01, 1.0, 10.0], [0.0, 0.9]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ...figures import plain
 from ...figures.heatmap import sweep_heatmap
-from ...trajectory import SweepResult
+from ...sweep import SweepResult
 from .experiment import map_colours
 
 

@@ -12,7 +12,8 @@ from optim_lab.lessons.momentum.figures import map_figure
 from optim_lab.optimizers import OPTIMIZERS
 from optim_lab.registry import HParam
 from optim_lab.surfaces import SURFACES
-from optim_lab.trajectory import RunSpec, SweepResult, Trajectory
+from optim_lab.sweep import SweepResult
+from optim_lab.trajectory import RunSpec, Trajectory
 from optim_lab.ui import cache, widgets
 from optim_lab.ui.contour import run_contour
 from optim_lab.ui.layout import stopped_run_notice
