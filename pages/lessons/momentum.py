@@ -8,7 +8,7 @@ from optim_lab.ui import export
 from optim_lab.ui.layout import page_header, update_rules, what_to_notice
 from optim_lab.ui.sections import section
 from optim_lab.ui.state import UrlState
-from pages.parts.momentum import convergence, forms
+from pages.parts.momentum import convergence, forms, theory
 
 state = UrlState("momentum")
 page_header(text.TITLE, text.INTRO)
@@ -16,6 +16,9 @@ update_rules(convergence.FORMS)
 
 with section(text.MAP_TITLE):
     cell = convergence.show(state)
+
+with section(text.THEORY_TITLE):
+    theory.show(cell)
 
 with section(text.FORMS_TITLE):
     trajs, cmp_fig = forms.show(state, cell)

@@ -119,3 +119,65 @@ def test_the_map_caption_counts_the_diverged_runs():
     by_loss = map_caption(100.0, diverged, "loss", 1e-4)
     assert by_loss.startswith("κ = 100: 25% of the 4 runs diverged") and "last step" in by_loss
     assert "within 0.0001 of the minimum" in map_caption(100.0, diverged, "steps", 1e-4)
+
+
+FORMS = ("momentum", "heavy_ball", "nesterov")
+BETA_KEY = {"momentum": "beta", "heavy_ball": "rho", "nesterov": "rho"}
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_the_iteration_matrix_is_one_step_of_the_optimizer(float64, form):
+    h, lr, beta = 0.7, 0.4, 0.8
+    opt = OPTIMIZERS[form].build()
+    e0 = np.array([1.5])
+    state = opt.init(e0)
+    state = state._replace(velocity=np.array([-0.3]))  # a velocity from earlier steps
+    updates, new = opt.update(h * e0, state, e0, {"lr": lr, BETA_KEY[form]: beta})
+    m = momentum_lesson.iteration_matrix(form, lr, beta, h)
+    # the EWA form keeps v as an average of gradients, the others as a sum: both are "v" in M
+    e1, v1 = m @ np.array([1.5, -0.3])
+    np.testing.assert_allclose(e0 + np.asarray(updates), [e1], rtol=1e-12)
+    np.testing.assert_allclose(np.asarray(new.velocity), [v1], rtol=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("form", "lr", "beta"),
+    [
+        ("momentum", 1.0, 0.9),
+        ("heavy_ball", 0.3, 0.5),
+        ("nesterov", 0.5, 0.8),
+        ("momentum", 5.0, 0.95),
+    ],
+)
+def test_the_analytic_rate_matches_the_measured_one_within_5_percent(float64, form, lr, beta):
+    kappa = 100.0
+    spec = RunSpec(form, {"lr": lr, BETA_KEY[form]: beta})
+    (run,) = run_many(SURFACES["bowl"], [spec], (3.0, 2.0), 500, {"kappa": kappa, "angle": 0.0})
+    measured = momentum_lesson.measured_direction_rates(np.asarray(run.points), noise_floor=1e-12)
+    for h, seen in zip(momentum_lesson.bowl_curvatures(kappa), measured, strict=True):
+        expected = float(momentum_lesson.direction_rate(form, lr, beta, h))
+        assert seen == pytest.approx(expected, rel=0.05), (h, seen, expected)
+
+
+@pytest.mark.parametrize("kappa", [10.0, 100.0, 1000.0])
+@pytest.mark.parametrize("form", FORMS)
+def test_no_cell_beats_the_fastest_one(form, kappa):
+    lr, beta, rate = momentum_lesson.optimal_cell(form, kappa)
+    assert float(momentum_lesson.rate_map(form, [lr], [beta], kappa)[0, 0]) == pytest.approx(rate)
+    lrs, betas = np.geomspace(1e-3, 100.0, 300), np.linspace(0.0, 0.999, 300)
+    assert np.min(momentum_lesson.rate_map(form, lrs, betas, kappa)) >= rate - 1e-3
+    if form != "nesterov":  # Polyak's optimum for the quadratic
+        root = np.sqrt(kappa)
+        assert rate == pytest.approx((root - 1) / (root + 1))
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_critical_damping_separates_real_from_complex_roots(form):
+    kappa, lr = 100.0, 2.0
+    boundary = float(momentum_lesson.critical_damping(form, [lr], kappa)[0])
+    m_below, m_above = (
+        momentum_lesson.iteration_matrix(form, lr, b, 1 / kappa)
+        for b in (boundary - 0.02, boundary + 0.02)
+    )
+    assert np.all(np.isreal(np.linalg.eigvals(m_below)))
+    assert not np.any(np.isreal(np.linalg.eigvals(m_above)))

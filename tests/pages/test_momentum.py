@@ -18,8 +18,13 @@ def test_defaults_render_map_run_and_comparison():
     at = open_page(PAGE)
     assert not at.exception
     assert not at.error
-    heat, _run, _run_loss, compare, _compare_loss = charts(at)
+    heat, _run, _run_loss, rate_map, directions, compare, _compare_loss = charts(at)
     assert heat["data"][0]["type"] == "heatmap"
+    names = [t.get("name", "") for t in rate_map["data"]]
+    assert "critical damping (flat direction)" in names
+    assert any(n.startswith("fastest: α = 3.16, β = 0.27") for n in names)  # Polyak, κ = 10
+    assert len(directions["data"]) == 4  # u and v, each with its analytic envelope
+    assert any("chosen cell" in c.value for c in at.caption)
     cells = next(t for t in heat["data"] if t.get("name") == "cells")
     assert "click to run" in cells["hovertemplate"]
     assert any(t.get("name") == "diverged" for t in heat["data"])  # α up to 10 diverges

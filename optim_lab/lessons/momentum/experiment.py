@@ -106,3 +106,98 @@ def map_table(result, beta_name: str) -> dict[str, np.ndarray]:
         "steps_to_tol": result.steps_to_tol.ravel(),
         "diverged": result.diverged.ravel(),
     }
+
+
+# ---------------------------------------------------------------------------------------------
+# The rate in theory: momentum on a quadratic, one eigen-direction at a time
+#
+# Along a direction of curvature h the error e and the velocity v follow (e, v) ← M (e, v), and
+# the error shrinks per step by the spectral radius of M (the larger |root| of z² − tr·z + det):
+#
+#   EWA form    v' = βv + (1−β)he,  e' = e − αv'          M = [[1 − α(1−β)h, −αβ], [(1−β)h, β]]
+#   classic     v' = ρv + he,       e' = e − αv'          M = [[1 − αh, −αρ], [h, ρ]]
+#   Nesterov    v' = ρv + he,       e' = e − α(he + ρv')  M = [[1 − αh(1+ρ), −αρ²], [h, ρ]]
+
+
+def iteration_matrix(form: str, lr, beta, h) -> np.ndarray:
+    """``M`` of the form (``momentum``, ``heavy_ball`` or ``nesterov``) for curvature ``h``,
+    broadcast over array arguments: shape ``(..., 2, 2)``."""
+    lr, beta, h = np.broadcast_arrays(*(np.asarray(v, float) for v in (lr, beta, h)))
+    if form == "momentum":
+        rows = ((1 - lr * (1 - beta) * h, -lr * beta), ((1 - beta) * h, beta))
+    elif form == "heavy_ball":
+        rows = ((1 - lr * h, -lr * beta), (h, beta))
+    elif form == "nesterov":
+        rows = ((1 - lr * h * (1 + beta), -lr * beta**2), (h, beta))
+    else:
+        raise ValueError(f"no iteration matrix for {form!r}")
+    return np.stack([np.stack(r, axis=-1) for r in rows], axis=-2)
+
+
+def direction_rate(form: str, lr, beta, h) -> np.ndarray:
+    """Per-step factor by which the error along curvature ``h`` shrinks (≥ 1: it does not)."""
+    m = iteration_matrix(form, lr, beta, h)
+    tr, det = m[..., 0, 0] + m[..., 1, 1], m[..., 0, 0] * m[..., 1, 1] - m[..., 0, 1] * m[..., 1, 0]
+    root = np.sqrt((tr**2 - 4 * det).astype(complex))
+    return np.maximum(np.abs((tr + root) / 2), np.abs((tr - root) / 2))
+
+
+def bowl_curvatures(kappa: float) -> tuple[float, float]:
+    """The bowl's two curvatures (its eigen-directions u and v): 1/κ and 1."""
+    return 1.0 / kappa, 1.0
+
+
+def rate_map(form: str, lrs, betas, kappa: float) -> np.ndarray:
+    """The analytic rate on the bowl over the grid, ``(len(betas), len(lrs))``: the slower of its
+    two directions."""
+    lr, beta = np.meshgrid(np.asarray(lrs, float), np.asarray(betas, float))
+    return np.maximum(*(direction_rate(form, lr, beta, h) for h in bowl_curvatures(kappa)))
+
+
+def critical_damping(form: str, lrs, kappa: float) -> np.ndarray:
+    r"""β (ρ) at which the flat direction (h = 1/κ) is critically damped, per α: below it the error
+    decays without oscillating, above it it oscillates (the roots of M turn complex). With
+    :math:`a = \alpha/\kappa`: EWA :math:`((1-a)/(1+a))^2`, classic :math:`(1-\sqrt a)^2`,
+    Nesterov :math:`(1-\sqrt a)/(1+\sqrt a)`; NaN where :math:`a \ge 1`."""
+    a = np.asarray(lrs, float) / kappa
+    with np.errstate(invalid="ignore"):
+        boundary = {
+            "momentum": ((1 - a) / (1 + a)) ** 2,
+            "heavy_ball": (1 - np.sqrt(a)) ** 2,
+            "nesterov": (1 - np.sqrt(a)) / (1 + np.sqrt(a)),
+        }[form]
+    return np.where(a < 1, boundary, np.nan)
+
+
+def optimal_cell(form: str, kappa: float, lr_range=(1e-3, 10.0), n: int = 400):
+    r"""The fastest (α, β) on the bowl and its rate. Classic form (Polyak):
+    :math:`\alpha^* = 4/(1+1/\sqrt\kappa)^2`, :math:`\rho^* = ((\sqrt\kappa-1)/(\sqrt\kappa+1))^2`,
+    rate :math:`(\sqrt\kappa-1)/(\sqrt\kappa+1)`; the EWA form is the same run with
+    :math:`\alpha = \alpha_c/(1-\beta)`. Nesterov: the best cell of a fine grid (``n`` × ``n``)."""
+    root = np.sqrt(kappa)
+    rho = ((root - 1) / (root + 1)) ** 2
+    classic = 4.0 / (1.0 + 1.0 / root) ** 2
+    if form == "heavy_ball":
+        return classic, rho, (root - 1) / (root + 1)
+    if form == "momentum":
+        return ewa_lr(classic, rho), rho, (root - 1) / (root + 1)
+    lrs, betas = np.geomspace(*lr_range, n), np.linspace(0.0, 0.999, n)
+    rates = rate_map(form, lrs, betas, kappa)
+    i, j = np.unravel_index(np.argmin(rates), rates.shape)
+    return float(lrs[j]), float(betas[i]), float(rates[i, j])
+
+
+def measured_direction_rates(points: np.ndarray, noise_floor: float = 1e-5) -> tuple[float, float]:
+    """Per-step shrink factor of the error along u = x and v = y of a run on the axis-aligned
+    bowl (minimum at 0), fitted over the steps where the error is above ``noise_floor`` × its start
+    (two consecutive errors together, so that an oscillation does not spoil the fit); NaN when
+    there are too few."""
+    rates = []
+    for e in np.asarray(points, float).T:
+        size = np.hypot(e[1:], e[:-1])
+        live = np.flatnonzero(size > noise_floor * size[0])
+        last = live[-1] if len(live) else 0
+        half = last // 2
+        ok = last - half >= 4 and size[half] > 0
+        rates.append(float((size[last] / size[half]) ** (1 / (last - half))) if ok else np.nan)
+    return rates[0], rates[1]

@@ -15,6 +15,25 @@ MAP = (
     "valley, 1/κ along it), all from the same start. Choose the form and how the map is coloured, "
     "then **click a cell** to watch that run."
 )
+THEORY_TITLE = "The rate, in theory"
+THEORY = (
+    "On a quadratic bowl each eigen-direction moves on its own. Along a direction of curvature h, "
+    "the error e and the velocity v are multiplied at every step by a 2 × 2 matrix M, so the error "
+    "shrinks per step by the larger |root| of M's characteristic polynomial. The bowl's two "
+    "directions have curvatures 1/κ (flat) and 1 (steep); the slower of the two sets the rate "
+    "of the whole run. The map colours every cell by that rate, worked out on paper, beside the "
+    "measured map above."
+)
+THEORY_FORMULAS = {
+    "momentum": r"M = \begin{pmatrix} 1-\alpha(1-\beta)h & -\alpha\beta \\ (1-\beta)h & \beta"
+    r"\end{pmatrix}",
+    "heavy_ball": r"M = \begin{pmatrix} 1-\alpha h & -\alpha\rho \\ h & \rho \end{pmatrix}",
+    "nesterov": r"M = \begin{pmatrix} 1-\alpha h(1+\rho) & -\alpha\rho^2 \\ h & \rho \end{pmatrix}",
+}
+RATE_FORMULA = (
+    r"\begin{pmatrix} e \\ v \end{pmatrix} \leftarrow M \begin{pmatrix} e \\ v \end{pmatrix},"
+    r"\qquad r = \max_{h \,\in\, \{1/\kappa,\ 1\}} \big|z_{\max}(M)\big|"
+)
 FORMS_TITLE = "Two ways to write momentum"
 FORMS = (
     "Textbooks write momentum two ways. The **EWA form** averages the gradients, so the velocity "
@@ -57,4 +76,25 @@ def map_caption(kappa: float, diverged, metric: str, tol: float) -> str:
     )
     return (
         f"κ = {kappa:g}: {share:.0f}% of the {diverged.size} runs diverged (vermillion). " + colour
+    )
+
+
+def theory_caption(
+    analytic: tuple[float, float],
+    measured: tuple[float, float],
+    optimum: tuple[float, float, float],
+    beta_symbol: str,
+    inside: bool,
+) -> str:
+    """The chosen cell's rates in theory and as run, and the fastest cell."""
+    lr, beta, rate = optimum
+    where = "marked ★" if inside else "outside the map's α range"
+    fitted = [f"{m:.4g}" if m == m else "too fast to fit" for m in measured]
+    return (
+        f"At the chosen cell the error shrinks per step by {analytic[0]:.4g} along u and "
+        f"{analytic[1]:.4g} along v in theory; the run measures {fitted[0]} and {fitted[1]} "
+        "(fitted while the error is above the float32 noise). The fastest "
+        f"cell is α = {lr:.3g}, {beta_symbol} = {beta:.3g} ({where}), with a rate of {rate:.4g} per "
+        "step. Below the dashed line the flat direction decays without oscillating; above it, it "
+        "oscillates."
     )
