@@ -12,7 +12,7 @@ from optim_lab.lessons.second_order.experiment import (
     race_table,
     start_condition_numbers,
 )
-from optim_lab.lessons.second_order.text import cost_summary, newton_notice
+from optim_lab.lessons.second_order.text import cost_summary, hessian_erratum, newton_notice
 from optim_lab.surfaces import SURFACES
 from optim_lab.trajectory import RunSpec, run_many
 
@@ -79,3 +79,9 @@ def test_the_notice_says_the_flat_direction_only_halves_at_the_default_damping()
     assert newton_error_factor(1e-3, 1.0, 1e-3) == pytest.approx(0.5)
     assert "keeps 0.5 of its error per step" in newton_notice(1.0, 1e-3, 1000.0)[0]
     assert "keeps 0 of its error" in newton_notice(1.0, 0.0, 1000.0)[0]
+
+
+def test_the_hessian_erratum_uses_the_calculators_numbers():
+    note = hessian_erratum()
+    assert "10¹⁰" in note and "40 GB" in note  # 10⁵ parameters → 10¹⁰ entries × 4 bytes
+    assert "10¹⁵" in note  # the N³ solve

@@ -34,6 +34,11 @@ RATE_FORMULA = (
     r"\begin{pmatrix} e \\ v \end{pmatrix} \leftarrow M \begin{pmatrix} e \\ v \end{pmatrix},"
     r"\qquad r = \max_{h \,\in\, \{1/\kappa,\ 1\}} \big|z_{\max}(M)\big|"
 )
+SIGN_ERRATUM = (
+    "A note on the slides: some of their code writes the step as `x += learning_rate * dx` (and "
+    "`x += learning_rate * vx` with momentum). dx is the gradient, so that step climbs the loss; "
+    "it must subtract it, `x -= learning_rate * dx`, as every rule on this page does."
+)
 FORMS_TITLE = "Two ways to write momentum"
 FORMS = (
     "Textbooks write momentum two ways. The **EWA form** averages the gradients, so the velocity "

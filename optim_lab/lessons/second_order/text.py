@@ -1,6 +1,6 @@
 """What the second-order lesson says, beside the controls and figures it explains."""
 
-from ...curvature import CurvatureCosts, human_count, human_duration
+from ...curvature import CurvatureCosts, curvature_costs, human_bytes, human_count, human_duration
 from .experiment import newton_error_factor
 
 GPU_FLOPS = 1e13  # a large GPU's sustained float32 rate (10 TFLOP/s), for the time estimate
@@ -77,4 +77,17 @@ def cost_summary(costs: CurvatureCosts) -> str:
         f"takes {human_count(costs.solve_flops)} operations: about "
         f"**{human_duration(costs.solve_flops / GPU_FLOPS)}** per step on a GPU sustaining "
         f"10 TFLOP/s, versus {human_duration(costs.lbfgs_flops / GPU_FLOPS)} for L-BFGS."
+    )
+
+
+def hessian_erratum() -> str:
+    """The slides' "petabyte" for a 100,000-parameter Hessian, set right with the calculator's own
+    numbers (float32)."""
+    costs = curvature_costs(100_000)
+    return (
+        "**A note on the slides.** They say a small network of 100,000 parameters would need about "
+        "a petabyte of memory to invert its Hessian. Storing it takes "
+        f"{human_count(costs.hessian_entries)} entries, {human_bytes(costs.hessian_bytes)} in "
+        f"float32: too much for most machines, but not a petabyte. What reaches the peta scale is "
+        f"the work: about {human_count(costs.solve_flops)} operations for one solve (N³)."
     )

@@ -15,6 +15,7 @@ def show(state, cell) -> tuple[list, dict]:
     """The comparison's runs at ``cell`` (a :class:`Cell`); returns them and their paths figure."""
     st.markdown(text.FORMS)
     st.latex(text.FORMS_FORMULA)
+    st.caption(text.SIGN_ERRATUM)
     rescale = widgets.toggle(
         state,
         "rescale",

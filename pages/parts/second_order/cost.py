@@ -50,3 +50,4 @@ def show(state) -> None:
         memory_figure(n_params, history=history, bytes_per_number=costs.bytes_per_number)
     )
     what_to_notice(text.COST_NOTICE)
+    st.caption(text.hessian_erratum())
