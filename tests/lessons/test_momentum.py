@@ -181,3 +181,13 @@ def test_critical_damping_separates_real_from_complex_roots(form):
     )
     assert np.all(np.isreal(np.linalg.eigvals(m_below)))
     assert not np.any(np.isreal(np.linalg.eigvals(m_above)))
+
+
+@pytest.mark.parametrize(("lr", "rho"), [(0.1, 0.9), (0.5, 0.5), (1.5, 0.7)])
+def test_nesterovs_look_ahead_points_retrace_the_pytorch_form(float64, lr, rho):
+    params, start = {"kappa": 30.0, "angle": 25.0}, (-1.5, 1.0)
+    path = momentum_lesson.lookahead_nesterov("bowl", params, lr, rho, start, 150)
+    spec = RunSpec("nesterov", {"lr": lr, "rho": rho})
+    (run,) = run_many(SURFACES["bowl"], [spec], start, 150, params)
+    assert momentum_lesson.lookahead_gap(path["lookahead"], run) < 1e-9
+    assert np.max(np.abs(path["theta"] - run.points)) > 1e-3  # θ itself is another point

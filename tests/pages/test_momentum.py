@@ -33,6 +33,10 @@ def test_defaults_render_map_run_and_comparison():
     assert any(n.startswith("classic: α=0.1,") for n in names)  # α(1−β) = 1·0.1
     assert any(n.startswith("Nesterov") for n in names)
     assert "coincide" in at.success[0].value
+    assert (
+        "look-ahead form's points θ + ρv and the Nesterov run above coincide" in at.success[1].value
+    )
+    assert any(t.get("name") == "Nesterov, look-ahead form: θ" for t in compare["data"])
     assert len(at.get("download_button")) == 2 * (3 + png_available())  # map, runs
 
 

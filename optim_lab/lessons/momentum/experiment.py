@@ -4,11 +4,15 @@ the EWA and classic forms of momentum take the same path."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 
+import jax
+import jax.numpy as jnp
 import numpy as np
 
 from ...optimizers import OPTIMIZERS
-from ...trajectory import RunSpec, Trajectory
+from ...surfaces import SURFACES, SurfaceEntry
+from ...trajectory import RunSpec, Trajectory, _surface_params, default_dtype
 
 
 def momentum_grid(
@@ -201,3 +205,50 @@ def measured_direction_rates(points: np.ndarray, noise_floor: float = 1e-5) -> t
         ok = last - half >= 4 and size[half] > 0
         rates.append(float((size[last] / size[half]) ** (1 / (last - half))) if ok else np.nan)
     return rates[0], rates[1]
+
+
+# ---------------------------------------------------------------------------------------------
+# Nesterov as the lectures write it: the gradient at the look-ahead point θ + ρv
+
+
+@partial(jax.jit, static_argnames=("surface", "steps"))
+def _lookahead_path(surface: SurfaceEntry, surface_params, start, lr, rho, steps: int):
+    grad = jax.grad(lambda xy: surface.fn(xy, surface_params))
+
+    def step(carry, _):
+        theta, v = carry
+        v = rho * v - lr * grad(theta + rho * v)
+        return (theta + v, v), (theta + v, v)
+
+    _, (thetas, velocities) = jax.lax.scan(step, (start, jnp.zeros_like(start)), None, length=steps)
+    return thetas, velocities
+
+
+def lookahead_nesterov(
+    surface_key: str, surface_params: dict, lr: float, rho: float, start, steps: int
+) -> dict[str, np.ndarray]:
+    r"""Nesterov's look-ahead form, :math:`v \leftarrow \rho v - \alpha\nabla f(\theta + \rho v)`,
+    :math:`\theta \leftarrow \theta + v`, from rest: ``theta`` (its points) and ``lookahead``
+    (:math:`\varphi = \theta + \rho v`, where it takes its gradients), each ``(steps + 1, 2)``.
+
+    With :math:`\varphi = \theta + \rho v` and :math:`b = -v/\alpha` it is PyTorch's form exactly:
+    :math:`b \leftarrow \rho b + \nabla f(\varphi)`, :math:`\varphi \leftarrow \varphi -
+    \alpha(\nabla f(\varphi) + \rho b)`, so the look-ahead points retrace the engine's Nesterov run.
+    """
+    surface = SURFACES[surface_key]
+    dtype = default_dtype()
+    start = np.asarray(start, dtype)
+    sp = _surface_params(surface, surface_params, dtype)
+    thetas, velocities = _lookahead_path(
+        surface, sp, start, np.asarray(lr, dtype), np.asarray(rho, dtype), int(steps)
+    )
+    thetas, velocities = np.asarray(thetas, float), np.asarray(velocities, float)
+    theta = np.vstack([start, thetas])
+    lookahead = np.vstack([start, thetas + rho * velocities])
+    return {"theta": theta, "lookahead": lookahead}
+
+
+def lookahead_gap(lookahead: np.ndarray, nesterov: Trajectory) -> float:
+    """Largest distance between the look-ahead points and the engine's Nesterov path."""
+    n = min(len(lookahead), len(nesterov.finite_points))
+    return float(np.max(np.linalg.norm(lookahead[:n] - nesterov.points[:n], axis=1)))

@@ -9,7 +9,7 @@ import numpy as np
 
 from ...figures import plain
 from ...figures.heatmap import sweep_heatmap
-from ...figures.theme import OKABE_ITO, base_layout
+from ...figures.theme import OKABE_ITO, base_layout, optimizer_color
 from ...sweep import SweepResult
 from .experiment import map_colours
 
@@ -133,3 +133,15 @@ def directions_figure(points: np.ndarray, rates: tuple[float, float]) -> plain.F
         title_text="|error| along the direction (log)", type="log", exponentformat="power"
     )
     return base_layout(fig, height=420)
+
+
+def lookahead_trace(theta: np.ndarray) -> dict:
+    """The points θ of Nesterov's look-ahead form, dotted, for the comparison's contour."""
+    return plain.scatter(
+        x=theta[:, 0],
+        y=theta[:, 1],
+        mode="lines",
+        name="Nesterov, look-ahead form: θ",
+        line=dict(color=optimizer_color("nesterov"), width=2, dash="dot"),
+        hoverinfo="skip",
+    )

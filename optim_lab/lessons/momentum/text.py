@@ -39,6 +39,16 @@ SIGN_ERRATUM = (
     "`x += learning_rate * vx` with momentum). dx is the gradient, so that step climbs the loss; "
     "it must subtract it, `x -= learning_rate * dx`, as every rule on this page does."
 )
+LOOKAHEAD = (
+    "The lectures write Nesterov with the gradient taken at a look-ahead point: "
+    "v ← ρv − α∇f(θ + ρv), θ ← θ + v. PyTorch, and the runs above, use another form. They are "
+    "the same method: the look-ahead form's points θ + ρv are exactly the PyTorch form's points."
+)
+LOOKAHEAD_FORMULA = (
+    r"\varphi = \theta + \rho v,\quad b = -\frac{v}{\alpha}\quad\Longrightarrow\quad "
+    r"b \leftarrow \rho b + \nabla f(\varphi),\quad"
+    r"\varphi \leftarrow \varphi - \alpha\left(\nabla f(\varphi) + \rho b\right)"
+)
 FORMS_TITLE = "Two ways to write momentum"
 FORMS = (
     "Textbooks write momentum two ways. The **EWA form** averages the gradients, so the velocity "
@@ -102,4 +112,11 @@ def theory_caption(
         f"cell is α = {lr:.3g}, {beta_symbol} = {beta:.3g} ({where}), with a rate of {rate:.4g} per "
         "step. Below the dashed line the flat direction decays without oscillating; above it, it "
         "oscillates."
+    )
+
+
+def lookahead_agreement(gap: float) -> str:
+    return (
+        "The look-ahead form's points θ + ρv and the Nesterov run above coincide: largest "
+        f"distance {gap:.1e} (rounding only). Its own points θ (dotted on the map) trail them."
     )

@@ -5,6 +5,7 @@ import streamlit as st
 from optim_lab.figures.lines import loss_figure
 from optim_lab.figures.surface import paths_from_trajectories
 from optim_lab.lessons.momentum import experiment, text
+from optim_lab.lessons.momentum.figures import lookahead_trace
 from optim_lab.ui import cache, widgets
 from optim_lab.ui.contour import run_contour
 from optim_lab.ui.layout import notice, stopped_run_notice
@@ -32,6 +33,12 @@ def show(state, cell) -> tuple[list, dict]:
         if path.optimizer == "heavy_ball":
             path.repeat = 1
     cmp_fig = run_contour(SURFACE, cell.surface_params, paths, start=START, height=520)
+    nesterov = next(t for t in trajs if t.spec.optimizer == "nesterov")
+    hp = nesterov.spec.hparams
+    lookahead = experiment.lookahead_nesterov(
+        SURFACE, cell.surface_params, hp["lr"], hp["rho"], START, cell.steps
+    )
+    cmp_fig.add_trace(lookahead_trace(lookahead["theta"]))
     left, right = st.columns([11, 9], gap="medium")
     with left:
         st.plotly_chart(cmp_fig, key="momentum_compare")
@@ -45,4 +52,9 @@ def show(state, cell) -> tuple[list, dict]:
             notice(*agreement)
         for t in trajs:
             stopped_run_notice(t.label, t.diverged_at)
+    st.markdown(text.LOOKAHEAD)
+    st.latex(text.LOOKAHEAD_FORMULA)
+    if nesterov.diverged_at is None:
+        gap = experiment.lookahead_gap(lookahead["lookahead"], nesterov)
+        notice("success", text.lookahead_agreement(gap))
     return trajs, cmp_fig
