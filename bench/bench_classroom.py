@@ -127,7 +127,7 @@ SETTINGS: dict[str, tuple[dict[str, str], tuple[Knob, ...]]] = {
     "activations": ({"a2": "leaky_relu"}, (Knob("a2.leaky_relu.slope", 0.01, 0.5),)),
     "initialization": ({}, (SEED, Knob("scale", 0.01, 2.0, "log"))),
     "preprocessing": ({}, (SEED, Knob("lr", 0.01, 1.0, "log"))),
-    "sanity": ({}, (Knob("gseed", 0, 9999, "int"), Knob("olr", 1e-4, 0.1, "log"))),
+    "sanity": ({}, (Knob("gseed", 0, 9999, "int"), Knob("olr", 0.01, 2.0, "log"))),
     "regularization": ({}, (Knob("seed", 0, 999, "int"),)),
     "search": ({}, (SEED,)),
     "ensembles": ({}, (SEED,)),

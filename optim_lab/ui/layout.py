@@ -111,7 +111,7 @@ LESSONS: dict[str, list[Lesson]] = {
             "pages/lessons/sanity.py",
             "Sanity checks & babysitting",
             ":material/fact_check:",
-            "Loss at step 0, overfitting 20 examples, learning rates, gradient checking.",
+            "Loss at step 0, overfitting 20 examples, learning rates, gradient checking, reading curves.",
         ),
     ],
     "Generalization": [

@@ -79,8 +79,8 @@ def first_losses(init: str, scale: float, hidden: int, seed: int) -> dict[str, n
 @st.cache_data(max_entries=16, show_spinner=False)
 @offloaded
 def overfit_run(hidden: int, lr: float, steps: int, seed: int) -> dict:
-    """Adam on 20 overlapping blob examples (3 classes), no regularization:
-    ``{"loss", "acc", "examples", "status"}``."""
+    """Plain SGD (as the lecture) on 20 overlapping blob examples (3 classes), no
+    regularization: ``{"loss", "acc", "examples", "status"}``."""
     config = TrainConfig(
         dataset="blobs",
         dataset_params={"points": 24, "noise": 1.5, "classes": 3},
@@ -89,7 +89,7 @@ def overfit_run(hidden: int, lr: float, steps: int, seed: int) -> dict:
         hidden=(hidden, hidden),
         activation="relu",
         init="he",
-        optimizer="adam",
+        optimizer="sgd",
         optimizer_params={"lr": lr},
         seed=seed,
     )
@@ -358,3 +358,16 @@ def batchnorm_placement(activation: str, seed: int) -> dict:
     from ..lessons.batchnorm.experiment import placement_compare
 
     return placement_compare(activation, seed)
+
+
+# ---------------------------------------------------------------- sanity: the babysitting gallery
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+@offloaded
+def symptom_run(name: str, fixed: bool, seed: int = 0) -> dict:
+    """:func:`optim_lab.lessons.sanity.symptoms.train_symptom`: one gallery run, planted or
+    fixed."""
+    from ..lessons.sanity.symptoms import train_symptom
+
+    return train_symptom(name, fixed, seed)

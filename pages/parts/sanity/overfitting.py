@@ -11,7 +11,7 @@ from optim_lab.ui import nn_cache, widgets
 from optim_lab.ui.layout import stopped_run_notice
 
 OVERFIT_STEPS = ("100", "200", "400")
-OVERFIT_LR = HParam("olr", "Adam learning rate", 0.01, 1e-4, 0.1, log=True)
+OVERFIT_LR = HParam("olr", "SGD learning rate", 0.5, 0.01, 2.0, log=True)
 
 
 def show(state) -> dict:
