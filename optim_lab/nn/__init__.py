@@ -7,7 +7,10 @@ from .activations import ACTIVATIONS, ActivationEntry, act_params, curve
 from .batchnorm import batchnorm_test, batchnorm_train, init_bn_state
 from .data import (
     DATASETS,
+    FEATURES,
     PREPROCESSING,
+    RAW_FEATURES,
+    TASKS,
     Dataset,
     DatasetEntry,
     Preprocessor,
@@ -19,7 +22,7 @@ from .data import (
     zero_center,
 )
 from .dropout import DROPOUT_MODES, dropout_mask, dropout_test, dropout_train
-from .evaluation import evaluate, predict_grid, predict_proba
+from .evaluation import evaluate, predict_grid, predict_proba, unit_grid
 from .gradient_check import gradcheck, gradcheck_dataset
 from .init import INITS, InitEntry, init_std, sample_jax, sample_numpy
 from .init_experiment import init_stats
@@ -50,10 +53,13 @@ __all__ = [
     "CHUNK",
     "DATASETS",
     "DROPOUT_MODES",
+    "FEATURES",
     "INITS",
     "LOSSES",
     "MAX_COMPARE",
     "PREPROCESSING",
+    "RAW_FEATURES",
+    "TASKS",
     "TRACE_COUNTS",
     "ActivationEntry",
     "Dataset",
@@ -109,6 +115,7 @@ __all__ = [
     "train",
     "train_chunk",
     "unflatten",
+    "unit_grid",
     "weight_layers",
     "whiten",
     "zero_center",

@@ -6,6 +6,7 @@ turns it into exit code 2).
 
 - ``init-stats`` → ``{"mean": [...], "std": [...]}`` (one per hidden layer)
 - ``train`` → ``{"loss": [...], "val_loss": [...], "train_acc": a, "val_acc": b, "diverged_at": null | step}``
+  (a regression set: ``train_mse`` and ``val_mse`` instead of the accuracies)
 - ``gradcheck`` → ``{"max_rel_error": e, "per_param": {"W1": e1, ...}}`` (float64)
 - ``search --dataset D --method random|grid --trials N [--stages S] [--seed S]`` →
   ``{"trials": [{"lr", "reg", "val_acc", "stage", "exploded", ...}], "best": {...}, "stages": [...]}``
@@ -40,6 +41,31 @@ def _hidden(text: str) -> tuple[int, ...]:
     if any(not 1 <= s <= 4096 for s in sizes) or len(sizes) > 20:
         raise ValueError(f"--hidden takes up to 20 widths between 1 and 4096, got {text!r}")
     return sizes
+
+
+def _features(text: str | None) -> tuple[str, ...]:
+    """``"x1,x2,x1x2"`` → ``("x1", "x2", "x1x2")`` (checked against the feature registry)."""
+    from .data import FEATURES
+
+    if text is None or not text.strip():
+        return ()
+    names = tuple(name.strip() for name in text.split(","))
+    for name in names:
+        FEATURES[name]  # the registry's one-line error for an unknown name
+    return names
+
+
+def _task_and_loss(args) -> tuple[str, str]:
+    """The dataset's task (``--task``, when given, must agree) and the loss (its default)."""
+    from .data import DATASETS, TASKS
+    from .losses import DEFAULT_LOSS
+
+    task = DATASETS[args.dataset].task
+    if args.task is not None and args.task not in TASKS:
+        raise ValueError(f"--task must be one of {', '.join(TASKS)}, got {args.task!r}")
+    if args.task is not None and args.task != task:
+        raise ValueError(f"dataset {args.dataset} is a {task} set, not {args.task}")
+    return task, args.loss or DEFAULT_LOSS[task]
 
 
 def _finite(value: float) -> float | None:
@@ -85,10 +111,13 @@ def config_from_args(args) -> Any:
         data["points"] = args.points
     if args.data_noise is not None:
         data["noise"] = args.data_noise
+    _, loss = _task_and_loss(args)
     return TrainConfig(
         dataset=args.dataset,
         dataset_params=data,
         seed=args.seed,
+        features=_features(args.features),
+        train_share=args.train_share,
         preprocess=args.preprocess,
         hidden=_hidden(args.hidden),
         activation=args.activation,
@@ -97,7 +126,7 @@ def config_from_args(args) -> Any:
         init_scale=args.scale,
         batchnorm=args.batchnorm,
         bn_position=args.bn_position,
-        loss=args.loss,
+        loss=loss,
         optimizer=args.optimizer,
         optimizer_params=parse_assignments(args.set),
         schedule=args.schedule,
@@ -129,11 +158,12 @@ def cmd_train(args) -> dict[str, Any]:
     ends = [s for s in (status["diverged_at"], stopped) if s is not None]
     end = min(ends) + 1 if ends else history.steps
     best = stopped is not None
+    metric = "mse" if state.dataset.regression else "acc"
     return {
         "loss": _curve(history["loss"][0], end),
         "val_loss": _curve(history["val_loss"][0], end),
-        "train_acc": _finite(evaluate(state, "train", best=best)["acc"]),
-        "val_acc": _finite(evaluate(state, "val", best=best)["acc"]),
+        f"train_{metric}": _finite(evaluate(state, "train", best=best)[metric]),
+        f"val_{metric}": _finite(evaluate(state, "val", best=best)[metric]),
         "diverged_at": status["diverged_at"],
     }
 
@@ -190,7 +220,7 @@ def cmd_datasets(args) -> dict[str, Any]:
     return _listing(
         "datasets",
         DATASETS,
-        lambda e: {"n_classes": e.n_classes, "features": list(e.feature_names)},
+        lambda e: {"n_classes": e.n_classes, "features": list(e.feature_names), "task": e.task},
     )
 
 
@@ -287,18 +317,38 @@ def register(subparsers, parents: Sequence[argparse.ArgumentParser] = ()) -> Non
     p.add_argument("--points", type=int, help="number of examples")
     p.add_argument("--data-noise", type=float, help="the dataset's noise level")
     p.add_argument(
-        "--preprocess", default="standardize", help="none, center, standardize, pca, whiten"
+        "--task", help="classification or regression (default: the dataset's; must agree with it)"
+    )
+    p.add_argument(
+        "--features", help="input features of a 2D set, e.g. x1,x2,x1x2 (see the FEATURES list)"
+    )
+    p.add_argument(
+        "--train-share",
+        type=float,
+        help="share of the data trained on, 0.1-0.9; the rest validates (default: 60/20/20 split)",
+    )
+    p.add_argument(
+        "--preprocess",
+        default="standardize",
+        help="raw (= none), center, standardize, pca, whiten",
     )
     p.add_argument("--hidden", default="64,64", help="hidden widths, e.g. 64,64")
     p.add_argument("--activation", default="relu")
     p.add_argument("--activation-set", action="append", metavar="K=V", help="slope=0.1, alpha=1")
     p.add_argument("--init", default="he")
-    p.add_argument("--scale", type=float, default=0.01, help="σ of the 'normal' init")
+    p.add_argument(
+        "--init-scale",
+        "--scale",
+        dest="scale",
+        type=float,
+        default=0.01,
+        help="σ of the 'normal' init",
+    )
     p.add_argument("--batchnorm", action="store_true")
     p.add_argument(
         "--bn-position", default="before", help="batch norm before or after the non-linearity"
     )
-    p.add_argument("--loss", default="cross_entropy")
+    p.add_argument("--loss", help="default: cross_entropy (classification), mse (regression)")
     p.add_argument("--optimizer", default="adam")
     p.add_argument("--set", action="append", metavar="K=V", help="optimizer hyper-parameter")
     p.add_argument("--schedule", default="constant")

@@ -1,9 +1,15 @@
 r"""Datasets (seeded NumPy generators, train/val/test splits) and preprocessing.
 
 Every dataset is a registry entry whose ``generate(rng, params)`` returns ``(x, y)``: features
-``(N, D)`` float32 and integer labels ``(N,)``. :func:`make_dataset` shuffles and splits it.
-The 2D toy sets are made here; ``digits`` is scikit-learn's 8×8 handwritten digits (1,797 real
+``(N, D)`` float32 and targets ``(N,)``: integer labels for a ``classification`` set, real numbers
+for a ``regression`` set (its ``task``, the one place that says which). :func:`make_dataset`
+shuffles and splits it. The 2D toy sets are made here (``plane`` and ``gaussians`` are TensorFlow
+Playground's regression sets); ``digits`` is scikit-learn's 8×8 handwritten digits (1,797 real
 images shipped with scikit-learn, no download).
+
+Input features (:data:`FEATURES`, TensorFlow Playground's :math:`x_1, x_2, x_1^2, x_2^2, x_1x_2,
+\sin x_1, \sin x_2`) map the two raw coordinates to the network's inputs before preprocessing:
+with :math:`x_1 x_2` alone, XOR is linearly separable.
 
 Preprocessing is fit on the training split and applied unchanged to validation, test and
 decision-boundary grids. Each method is an affine map :math:`x \mapsto (x - \mu) M`:
@@ -36,13 +42,16 @@ class DatasetEntry(Entry):
 
     Attributes:
         generate: ``generate(rng, params) -> (x, y)`` with the resolved ``params``.
-        n_classes: number of classes, or ``None`` when the ``classes`` parameter decides.
+        n_classes: number of classes, or ``None`` when the ``classes`` parameter decides
+            (a regression set: 1, its one real output).
         feature_names: names of the input features.
+        task: ``classification`` (integer labels) or ``regression`` (a real target).
     """
 
     generate: Callable[[np.random.Generator, Mapping[str, Any]], tuple] | None = None
     n_classes: int | None = 2
     feature_names: tuple[str, ...] = ("x₁", "x₂")
+    task: str = "classification"
 
     def classes(self, params: Mapping[str, Any]) -> int:
         return int(params["classes"]) if self.n_classes is None else self.n_classes
@@ -62,6 +71,21 @@ def _noise(default: float, max_=2.0) -> HParam:
 
 def _classes(default=3) -> HParam:
     return HParam("classes", "classes K", default, 2, 8, integer=True, help="Number of classes.")
+
+
+def _jitter(default=0.0) -> HParam:
+    return HParam(
+        "noise",
+        "noise",
+        default,
+        0.0,
+        0.5,
+        help="The target is read at a point moved by up to noise × 6 along each axis.",
+    )
+
+
+#: TensorFlow Playground's problem types.
+TASKS = ("classification", "regression")
 
 
 def _split_counts(n: int, k: int) -> list[int]:
@@ -142,6 +166,45 @@ def pass_class(rng: np.random.Generator, p: Mapping[str, Any]):
     hours = rng.uniform(0, 60, n)
     score = 0.3 * (lectures - 10) + 0.1 * (hours - 30) + p["noise"] * rng.logistic(size=n)
     return np.c_[lectures, hours], (score > 0).astype(int)
+
+
+#: Half-width of the square TensorFlow Playground's regression sets are drawn in.
+PLAYGROUND_RADIUS = 6.0
+#: ``gaussians``: centre (c₁, c₂) and sign of each bump.
+BUMPS = ((-4, 2.5, 1), (0, 2.5, -1), (4, 2.5, 1), (-4, -2.5, -1), (0, -2.5, 1), (4, -2.5, -1))
+
+
+def _uniform_square(rng: np.random.Generator, p: Mapping[str, Any]):
+    """Points uniform in the square and the jittered points their targets are read at."""
+    n, r = int(p["points"]), PLAYGROUND_RADIUS
+    x = rng.uniform(-r, r, size=(n, 2))
+    return x, x + rng.uniform(-r, r, size=(n, 2)) * p["noise"]
+
+
+def plane(rng: np.random.Generator, p: Mapping[str, Any]):
+    r"""TensorFlow Playground's "plane": :math:`x \in [-6, 6]^2` uniform,
+    :math:`y = (\tilde x_1 + \tilde x_2)/10` at the jittered point :math:`\tilde x = x + n u`,
+    :math:`u \in [-6, 6]^2` uniform."""
+    x, read = _uniform_square(rng, p)
+    return x, (read[:, 0] + read[:, 1]) / 10.0
+
+
+def bumps(points: np.ndarray) -> np.ndarray:
+    r"""The ``gaussians`` target: of the six signed cones
+    :math:`s_j \max(0, 1 - \lVert x - c_j\rVert / 2)`, the one largest in absolute value."""
+    centres = np.array([(cx, cy) for cx, cy, _ in BUMPS], float)
+    signs = np.array([sign for *_, sign in BUMPS], float)
+    dist = np.linalg.norm(points[:, None, :] - centres[None], axis=-1)
+    values = signs * np.clip(1.0 - dist / 2.0, 0.0, 1.0)
+    strongest = np.argmax(np.abs(values), axis=1)
+    return values[np.arange(len(points)), strongest]
+
+
+def gaussians(rng: np.random.Generator, p: Mapping[str, Any]):
+    """TensorFlow Playground's "multi Gaussian": six bumps of alternating sign (:func:`bumps`),
+    read at the jittered point as in :func:`plane`."""
+    x, read = _uniform_square(rng, p)
+    return x, bumps(read)
 
 
 def digits(rng: np.random.Generator, p: Mapping[str, Any]):
@@ -238,8 +301,83 @@ for _entry in [
         n_classes=10,
         feature_names=tuple(f"pixel {r},{c}" for r in range(8) for c in range(8)),
     ),
+    DatasetEntry(
+        "plane",
+        "Plane (regression)",
+        r"y = (x_1 + x_2)/10,\ x \in [-6, 6]^2",
+        (_points(), _jitter()),
+        "A tilted plane: the simplest regression, TensorFlow Playground's first.",
+        plane,
+        n_classes=1,
+        task="regression",
+    ),
+    DatasetEntry(
+        "gaussians",
+        "Six bumps (regression)",
+        r"y = s_j \max(0, 1 - \lVert x - c_j \rVert/2),\ j\ \text{the strongest}",
+        (_points(), _jitter()),
+        "Six bumps of alternating sign (TensorFlow Playground's multi-Gaussian).",
+        gaussians,
+        n_classes=1,
+        task="regression",
+    ),
 ]:
     DATASETS.add(_entry)
+
+
+# --------------------------------------------------------------------------- input features
+
+
+@dataclass(frozen=True)
+class FeatureEntry(Entry):
+    """An input feature of a 2D point: ``fn(x1, x2) -> (N,)``."""
+
+    fn: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None
+
+
+FEATURES: Registry[FeatureEntry] = Registry("feature")
+for _entry in [
+    FeatureEntry("x1", "x₁", "x_1", (), "The first coordinate.", lambda a, b: a),
+    FeatureEntry("x2", "x₂", "x_2", (), "The second coordinate.", lambda a, b: b),
+    FeatureEntry("x1sq", "x₁²", "x_1^2", (), "The first coordinate squared.", lambda a, b: a * a),
+    FeatureEntry("x2sq", "x₂²", "x_2^2", (), "The second coordinate squared.", lambda a, b: b * b),
+    FeatureEntry(
+        "x1x2", "x₁x₂", "x_1 x_2", (), "The product: its sign is XOR's class.", lambda a, b: a * b
+    ),
+    FeatureEntry(
+        "sin_x1", "sin x₁", r"\sin x_1", (), "Sine of the first coordinate.", lambda a, b: np.sin(a)
+    ),
+    FeatureEntry(
+        "sin_x2",
+        "sin x₂",
+        r"\sin x_2",
+        (),
+        "Sine of the second coordinate.",
+        lambda a, b: np.sin(b),
+    ),
+]:
+    FEATURES.add(_entry)
+#: The raw coordinates: what a network sees when no feature is chosen.
+RAW_FEATURES = ("x1", "x2")
+
+
+def feature_map(features: tuple[str, ...], x: np.ndarray) -> np.ndarray:
+    r"""The inputs ``(N, F)`` made of ``features`` (names in :data:`FEATURES`) of 2D points
+    ``x`` ``(N, 2)``, computed in float64; no features: ``x`` itself (any number of columns).
+
+    Raises:
+        ValueError: an unknown or repeated name, or features asked of a set that is not 2D.
+    """
+    x = np.asarray(x, np.float64)
+    if not features:
+        return x.astype(np.float32)
+    if len(set(features)) != len(features):
+        raise ValueError(f"each input feature at most once, got {', '.join(features)}")
+    entries = [FEATURES[name] for name in features]
+    if x.ndim != 2 or x.shape[1] != 2:
+        raise ValueError(f"input features are made from 2 coordinates, these inputs have {x.shape}")
+    columns = [entry.fn(x[:, 0], x[:, 1]) for entry in entries]
+    return np.stack(columns, axis=1).astype(np.float32)
 
 
 class Dataset(NamedTuple):
@@ -254,6 +392,11 @@ class Dataset(NamedTuple):
     y_test: np.ndarray
     n_classes: int
     feature_names: tuple[str, ...]
+    task: str = "classification"
+
+    @property
+    def regression(self) -> bool:
+        return self.task == "regression"
 
     @property
     def n_features(self) -> int:
@@ -281,10 +424,11 @@ def make_dataset(
         overrides: ``points``, ``noise`` (and ``classes`` for spiral and blobs).
         seed: NumPy seed of the generation and the split.
         val_fraction: share of the examples kept for validation.
-        test_fraction: share kept for the test set.
+        test_fraction: share kept for the test set (0: no test set).
 
     Returns:
-        A :class:`Dataset`; every split has at least one example.
+        A :class:`Dataset` (targets int32, float32 for a regression set); every split has at
+        least one example, the test split none when ``test_fraction`` is 0.
     """
     entry = DATASETS[name]
     params = entry.resolve(overrides)
@@ -294,9 +438,10 @@ def make_dataset(
     x, y = entry.generate(rng, params)
     n = len(y)
     order = rng.permutation(n)
-    x, y = np.asarray(x, np.float32)[order], np.asarray(y, np.int32)[order]
+    target_type = np.float32 if entry.task == "regression" else np.int32
+    x, y = np.asarray(x, np.float32)[order], np.asarray(y, target_type)[order]
     n_val = max(1, math.floor(n * val_fraction))
-    n_test = max(1, math.floor(n * test_fraction))
+    n_test = max(1, math.floor(n * test_fraction)) if test_fraction > 0 else 0
     n_train = n - n_val - n_test
     if n_train < 1:
         raise ValueError(f"{n} points are too few to split")
@@ -311,12 +456,15 @@ def make_dataset(
         y[cut2:],
         entry.classes(params),
         entry.feature_names,
+        entry.task,
     )
 
 
 # --------------------------------------------------------------------------- preprocessing
 
 PREPROCESSING = ("none", "center", "standardize", "pca", "whiten")
+#: Other names of a preprocessing (TensorFlow Playground's words).
+PREPROCESSING_ALIASES = {"raw": "none"}
 
 
 class Preprocessor(NamedTuple):
@@ -325,29 +473,38 @@ class Preprocessor(NamedTuple):
     name: str
     mean: np.ndarray  # (D,)
     matrix: np.ndarray  # (D, D') (D' = D unless PCA keeps fewer components)
+    features: tuple[str, ...] = ()  # input features computed first (empty: the raw inputs)
 
     def apply(self, x: np.ndarray) -> np.ndarray:
-        return ((np.asarray(x, np.float32) - self.mean) @ self.matrix).astype(np.float32)
+        x = feature_map(self.features, x)
+        return ((x - self.mean) @ self.matrix).astype(np.float32)
 
 
 def fit_preprocessor(
-    name: str, x_train: np.ndarray, n_components: int | None = None, eps: float = 1e-5
+    name: str,
+    x_train: np.ndarray,
+    n_components: int | None = None,
+    eps: float = 1e-5,
+    features: tuple[str, ...] = (),
 ) -> Preprocessor:
     r"""Fits ``name`` (one of :data:`PREPROCESSING`) on the training features.
 
     Args:
-        name: ``none``, ``center``, ``standardize``, ``pca`` or ``whiten``.
-        x_train: training features ``(N, D)``.
+        name: ``none`` (also ``raw``), ``center``, ``standardize``, ``pca`` or ``whiten``.
+        x_train: training inputs ``(N, D)``.
         n_components: PCA/whitening keep only this many leading components (default all).
         eps: :math:`\epsilon` added to the eigenvalues before whitening; components with eigenvalue
             below :math:`10^{-6}\lambda_{max}` (constant directions, e.g. always-blank pixels) are
             mapped to 0 instead of being blown up.
+        features: names from :data:`FEATURES` computed from 2D inputs before the fit (empty:
+            the inputs as they are).
     """
+    name = PREPROCESSING_ALIASES.get(name, name)
     if name not in PREPROCESSING:
-        raise ValueError(
-            f"unknown preprocessing {name!r} (choose from: {', '.join(PREPROCESSING)})"
-        )
-    x = np.asarray(x_train, np.float64)
+        known = ", ".join((*PREPROCESSING, *PREPROCESSING_ALIASES))
+        raise ValueError(f"unknown preprocessing {name!r} (choose from: {known})")
+    features = tuple(features)
+    x = feature_map(features, x_train).astype(np.float64)
     d = x.shape[1]
     mean = x.mean(axis=0) if name != "none" else np.zeros(d)
     if name in ("none", "center"):
@@ -368,7 +525,7 @@ def fit_preprocessor(
         if name == "whiten":
             keep = eigval > 1e-6 * max(eigval.max(), 1e-30)
             matrix = matrix * np.where(keep, 1.0 / np.sqrt(eigval + eps), 0.0)
-    return Preprocessor(name, mean.astype(np.float32), matrix.astype(np.float32))
+    return Preprocessor(name, mean.astype(np.float32), matrix.astype(np.float32), features)
 
 
 def zero_center(x_train: np.ndarray, *others: np.ndarray) -> list[np.ndarray]:

@@ -9,7 +9,12 @@ Every loss is the (masked) mean of a per-example loss :math:`\ell_i`:
 - ``binary_cross_entropy`` (one logit :math:`s`, labels 0/1), in the stable form
   :math:`\ell_i = \max(s, 0) - s\,y + \log(1 + e^{-|s|})`.
 - ``mse`` (K outputs regressed onto one-hot targets :math:`t`):
-  :math:`\ell_i = \tfrac12 \sum_k (s_k - t_k)^2`.
+  :math:`\ell_i = \tfrac12 \sum_k (s_k - t_k)^2`; on a real target :math:`y_i` (a regression set,
+  one output) the squared error itself, :math:`\ell_i = (s_i - y_i)^2`, so the loss reads as the
+  mean squared error.
+
+Integer labels are classes, real ones a regression target: a loss tells them apart by their type,
+and a regression target has no accuracy (NaN).
 """
 
 from __future__ import annotations
@@ -44,8 +49,17 @@ def binary_cross_entropy(logits: jax.Array, labels: jax.Array, mask: jax.Array |
     return _masked_mean(per, mask)
 
 
+def is_regression(labels) -> bool:
+    """Real-valued targets (a regression set) rather than integer class labels."""
+    return jnp.issubdtype(labels.dtype, jnp.floating)
+
+
 def mean_squared_error(outputs: jax.Array, labels: jax.Array, mask: jax.Array | None = None):
-    r"""Squared error to one-hot targets: :math:`\tfrac12\sum_k (s_k - t_k)^2` averaged."""
+    r"""Squared error to one-hot targets, :math:`\tfrac12\sum_k (s_k - t_k)^2`, or to a real
+    target, :math:`(s - y)^2`, averaged."""
+    if is_regression(labels):
+        per = jnp.square(outputs.reshape(outputs.shape[0], -1)[:, 0] - labels.astype(outputs.dtype))
+        return _masked_mean(per, mask)
     target = jax.nn.one_hot(labels, outputs.shape[-1], dtype=outputs.dtype)
     per = 0.5 * jnp.sum((outputs - target) ** 2, axis=-1)
     return _masked_mean(per, mask)
@@ -59,7 +73,9 @@ def predictions(outputs: jax.Array, loss: str) -> jax.Array:
 
 
 def output_accuracy(outputs: jax.Array, labels: jax.Array, loss: str, mask=None) -> jax.Array:
-    """Share of correct predictions (the masked mean, as the losses)."""
+    """Share of correct predictions (the masked mean, as the losses); NaN for a real target."""
+    if is_regression(labels):
+        return jnp.full((), jnp.nan, outputs.dtype)
     return _masked_mean((predictions(outputs, loss) == labels).astype(outputs.dtype), mask)
 
 
@@ -79,10 +95,11 @@ def probabilities(outputs: jax.Array, loss: str) -> jax.Array:
 @dataclass(frozen=True)
 class LossEntry(Entry):
     """A registered loss: ``fn(outputs, labels, mask)``; ``outputs`` is ``"classes"`` (K outputs)
-    or ``"one"`` (a single logit, 2 classes only)."""
+    or ``"one"`` (a single logit, 2 classes only); ``tasks`` the problem types it fits."""
 
     fn: Callable | None = None
     outputs: str = "classes"
+    tasks: tuple[str, ...] = ("classification",)
 
 
 LOSSES: Registry[LossEntry] = Registry("loss")
@@ -109,11 +126,24 @@ for _entry in [
         "Mean squared error",
         r"L = \frac1N\sum_i \tfrac12\lVert s_i - t_i\rVert^2,\ t_i = \mathrm{onehot}(y_i)",
         (),
-        "Regression onto one-hot targets: works, but learns slowly when confidently wrong.",
+        "Regression onto one-hot targets (slow when confidently wrong), or onto a real target.",
         mean_squared_error,
+        tasks=("classification", "regression"),
     ),
 ]:
     LOSSES.add(_entry)
+
+
+#: The loss a task trains with unless another is asked for.
+DEFAULT_LOSS = {"classification": "cross_entropy", "regression": "mse"}
+
+
+def check_loss_task(loss: str, task: str) -> None:
+    """Raises ``ValueError`` when ``loss`` cannot fit a ``task`` target."""
+    if task not in LOSSES[loss].tasks:
+        raise ValueError(
+            f"loss {loss} does not fit a {task} target (use {DEFAULT_LOSS.get(task, 'mse')})"
+        )
 
 
 def output_size(loss: str, n_classes: int) -> int:

@@ -55,7 +55,7 @@ from .budget import check_training
 from .data import Dataset, Preprocessor, fit_preprocessor, make_dataset
 from .dropout import DROPOUT_MODES
 from .init import INITS
-from .losses import LOSSES, output_accuracy, output_size
+from .losses import LOSSES, check_loss_task, output_accuracy, output_size
 from .mlp import (
     STAT_KEYS,
     Layout,
@@ -255,15 +255,12 @@ def init_training(config: TrainConfig, compare: Sequence[RunSpecLike] | None = N
     hparams = make_hparams(config, compare)
     runs = runs_of(config, compare)
     dataset = make_dataset(
-        config.dataset,
-        config.dataset_params,
-        config.seed,
-        config.val_fraction,
-        config.test_fraction,
+        config.dataset, config.dataset_params, config.seed, *config.split_fractions()
     )
     n_train = len(dataset.y_train)
     _check_config(config, n_train)
-    prep = fit_preprocessor(config.preprocess, dataset.x_train)
+    check_loss_task(config.loss, dataset.task)
+    prep = fit_preprocessor(config.preprocess, dataset.x_train, features=tuple(config.features))
     n_out = output_size(config.loss, dataset.n_classes)
     sizes = (prep.matrix.shape[1], *map(int, config.hidden), n_out)
     # evaluation runs on the whole training split

@@ -53,6 +53,17 @@ TRAIN_PARAMS = (
 )
 
 
+#: The training share of the data when the split is given as one number (the rest validates).
+TRAIN_SHARE = HParam(
+    "train_share",
+    "training share",
+    0.6,
+    0.1,
+    0.9,
+    help="Part of the data trained on; the rest is the validation set.",
+)
+
+
 def _as_key(value: Any) -> Any:
     """A field's value as part of a hashable key."""
     if isinstance(value, Mapping):
@@ -75,7 +86,10 @@ class TrainConfig:
     Attributes:
         dataset: registry name; ``dataset_params`` overrides ``points``/``noise``/``classes``.
         seed: seeds the dataset, the initial weights, the shuffles and the dropout masks.
-        preprocess: ``none``, ``center``, ``standardize``, ``pca`` or ``whiten`` (fit on train).
+        features: input features of a 2D set (names in ``data.FEATURES``, e.g. ``("x1", "x2",
+            "x1x2")``), computed before preprocessing; empty: the dataset's inputs as they are.
+        preprocess: ``none`` (``raw``), ``center``, ``standardize``, ``pca`` or ``whiten`` (fit on
+            train).
         hidden: hidden layer widths, e.g. ``(64, 64)``.
         activation: registry name; ``activation_params`` sets ``slope``/``alpha``.
         init: registry name; ``init_scale`` is σ of ``normal``.
@@ -93,14 +107,18 @@ class TrainConfig:
         eval_every: evaluate the validation set and measure the per-layer statistics every k steps
             (static; values carried in between: k > 1 trains faster).
         val_fraction, test_fraction: split shares.
+        train_share: when set, the split in one number: this share trains, the rest validates
+            (no test set; replaces ``val_fraction`` and ``test_fraction``).
     """
 
     dataset: str = field(default="spiral", metadata=RESTART)
     dataset_params: Mapping[str, Any] = field(default_factory=dict, metadata=RESTART)
     seed: int = field(default=0, metadata=RESTART)
+    features: tuple[str, ...] = field(default=(), metadata=RESTART)
     preprocess: str = field(default="standardize", metadata=RESTART)
     val_fraction: float = field(default=0.2, metadata=RESTART)
     test_fraction: float = field(default=0.2, metadata=RESTART)
+    train_share: float | None = field(default=None, metadata=RESTART)
     hidden: tuple[int, ...] = field(default=(64, 64), metadata=RESTART)
     activation: str = field(default="relu", metadata=RESTART)
     activation_params: Mapping[str, Any] = field(default_factory=dict)
@@ -125,6 +143,12 @@ class TrainConfig:
     dropout_mode: str = field(default="inverted", metadata=RESTART)
     patience: int = 0
     eval_every: int = field(default=1, metadata=RESTART)
+
+    def split_fractions(self) -> tuple[float, float]:
+        """``(validation, test)`` shares of the data: from ``train_share`` when set."""
+        if self.train_share is None:
+            return self.val_fraction, self.test_fraction
+        return 1.0 - float(TRAIN_SHARE.validate(self.train_share)), 0.0
 
 
 RunSpecLike = str | tuple[str, Mapping[str, Any]]

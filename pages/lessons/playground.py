@@ -8,9 +8,9 @@ from pages.parts.playground import controls, details, live, training
 
 state = UrlState("playground")
 page_header("Training playground", text.INTRO)
-config, runs = controls.show(state)
+config, runs, view = controls.show(state)
 session, boundary_run = training.show(config, runs)
-live.show(session.running, boundary_run, config.dataset)
+live.show(session.running, boundary_run, config.dataset, view)
 details.show(config, runs, session)
 what_to_notice(text.NOTICE)
 state.finish()

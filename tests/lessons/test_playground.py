@@ -1,5 +1,8 @@
 """The playground's run names, latest metric values and training counter."""
 
+import numpy as np
+import pytest
+
 from optim_lab.lessons.playground import text
 from optim_lab.lessons.playground.experiment import changed_settings
 from optim_lab.optimizers import OPTIMIZERS
@@ -19,3 +22,37 @@ def test_the_counter_reads_epochs_iterations_and_the_rate():
     assert text.counter(7, 1, 12.34) == (
         "**epoch 7 · iteration 7**  (1 iteration per epoch) · 12.3 updates/s"
     )
+
+
+def test_the_network_shape_and_whether_the_diagram_draws_it():
+    from optim_lab.lessons.playground.experiment import diagram_fits, hidden_widths
+
+    assert hidden_widths(2, [8, 4, 12]) == (8, 4)
+    assert hidden_widths(0, [8]) == ()
+    with pytest.raises(ValueError):
+        hidden_widths(3, [8, 4])
+    assert diagram_fits((16,) * 6) and diagram_fits(())
+    assert not diagram_fits((17,)) and not diagram_fits((2,) * 7)
+
+
+def test_each_problem_type_trains_with_its_loss():
+    from optim_lab.lessons.playground.experiment import task_loss
+
+    assert task_loss("plane") == task_loss("gaussians") == "mse"
+    assert task_loss("xor") == "cross_entropy"
+
+
+def test_discretize_makes_the_prediction_hard():
+    from optim_lab.lessons.playground.experiment import discretize
+
+    probs = np.array([[[0.6, 0.3, 0.1], [0.2, 0.2, 0.6]]])
+    hard = discretize({"x": np.arange(2), "y": np.arange(1), "probs": probs})
+    np.testing.assert_array_equal(hard["probs"], [[[1, 0, 0], [0, 0, 1]]])
+    values = discretize({"values": np.array([[-0.2, 0.0, 3.0]])})
+    np.testing.assert_array_equal(values["values"], [[-1, 0, 1]])
+
+
+def test_a_regression_metric_reads_as_mean_squared_errors():
+    assert text.metric(0.1234, 0.9, False) == ("loss 0.123", "val acc 90%")
+    assert text.metric(0.01, 0.02, True) == ("MSE 0.010", "val MSE 0.020")
+    assert text.metric(None, None, True) == ("—", None)

@@ -69,6 +69,40 @@ def test_train_shape():
     assert 0 <= out["train_acc"] <= 1 and 0 <= out["val_acc"] <= 1 and out["diverged_at"] is None
 
 
+def test_train_with_features_and_no_hidden_layer_solves_xor():
+    argv = ["train", "--dataset", "xor", "--features", "x1x2", "--hidden", "none"]
+    out = run(*argv, "--steps", "300", "--set", "lr=0.05", "--task", "classification")
+    assert set(out) == {"loss", "val_loss", "train_acc", "val_acc", "diverged_at"}
+    assert out["val_acc"] >= 0.95
+
+
+def test_train_regression_reports_mean_squared_errors():
+    argv = ["train", "--dataset", "plane", "--task", "regression", "--hidden", "8"]
+    out = run(*argv, "--steps", "300", "--set", "lr=0.02", "--train-share", "0.5")
+    assert set(out) == {"loss", "val_loss", "train_mse", "val_mse", "diverged_at"}
+    # the plane's heights (x₁ + x₂)/10 over [-6, 6]² have variance 2·12²/12/100 = 0.24
+    assert out["val_mse"] < 0.01 * 0.24 and out["train_mse"] < 0.01 * 0.24
+    assert out["loss"][-1] == pytest.approx(out["train_mse"], rel=0.2)  # the loss is the MSE
+
+
+def test_train_new_flags_reach_the_configuration():
+    from optim_lab.nn.commands import config_from_args
+
+    parser = argparse.ArgumentParser()
+    register(parser.add_subparsers(dest="command", required=True))
+    new_flags = ["--features", "x1,x2,sin_x1", "--train-share", "0.7", "--preprocess", "raw"]
+    args = parser.parse_args([*TRAIN, *new_flags, "--init", "normal", "--init-scale", "0.3"])
+    config = config_from_args(args)
+    assert config.features == ("x1", "x2", "sin_x1") and config.train_share == 0.7
+    assert (
+        config.preprocess == "raw" and config.init_scale == 0.3 and config.loss == "cross_entropy"
+    )
+    old = parser.parse_args([*TRAIN, "--init", "normal", "--scale", "0.2"])
+    assert config_from_args(old).init_scale == 0.2  # the old flag still works
+    regression = parser.parse_args(["train", "--dataset", "gaussians", "--steps", "5"])
+    assert config_from_args(regression).loss == "mse"  # the task's default loss
+
+
 def test_train_divergence_cuts_the_curves():
     out = run(*TRAIN, "--set", "lr=10")
     assert out["diverged_at"] is not None and len(out["loss"]) <= out["diverged_at"] + 1
@@ -99,6 +133,16 @@ def test_registry_listings():
         (("train", "--dataset", "spiral", "--steps", "5", "--set", "gamma=1"), "no parameter"),
         (("train", "--dataset", "spiral", "--steps", "5", "--dropout", "0"), "dropout"),
         (("train", "--dataset", "moons", "--classes", "3", "--steps", "5"), "classes"),
+        (("train", "--dataset", "xor", "--steps", "5", "--features", "x1,x3"), "unknown feature"),
+        (("train", "--dataset", "digits", "--steps", "5", "--features", "x1"), "2 coordinates"),
+        (("train", "--dataset", "plane", "--steps", "5", "--task", "classification"), "regression"),
+        (("train", "--dataset", "xor", "--steps", "5", "--task", "ranking"), "--task"),
+        (
+            ("train", "--dataset", "plane", "--steps", "5", "--loss", "cross_entropy"),
+            "does not fit",
+        ),
+        (("train", "--dataset", "xor", "--steps", "5", "--train-share", "0.95"), "train_share"),
+        (("train", "--dataset", "xor", "--steps", "5", "--preprocess", "cook"), "preprocessing"),
         (
             ("train", "--dataset", "spiral", "--steps", "5", "--activation", "swish"),
             "unknown activation",

@@ -4,8 +4,13 @@ import numpy as np
 import pytest
 
 from optim_lab.nn.data import (
+    BUMPS,
     DATASETS,
     DIGITS_SIZE,
+    FEATURES,
+    PREPROCESSING_ALIASES,
+    TASKS,
+    feature_map,
     fit_preprocessor,
     make_dataset,
     pca_rotate,
@@ -24,9 +29,15 @@ def test_every_dataset_splits_and_is_seeded(name):
     n = len(a.y_train) + len(a.y_val) + len(a.y_test)
     assert n == points
     assert len(a.y_val) == len(a.y_test) == points // 5
-    assert a.x_train.dtype == np.float32 and a.y_train.dtype == np.int32
+    assert a.task == DATASETS[name].task in TASKS
+    assert a.x_train.dtype == np.float32
+    assert a.y_train.dtype == (np.float32 if a.regression else np.int32)
     assert a.x_train.shape[1] == len(a.feature_names)
-    assert set(np.unique(np.concatenate([a.y_train, a.y_val, a.y_test]))) <= set(range(a.n_classes))
+    targets = np.concatenate([a.y_train, a.y_val, a.y_test])
+    if a.regression:
+        assert a.n_classes == 1 and np.all(np.isfinite(targets)) and np.std(targets) > 0.1
+    else:
+        assert set(np.unique(targets)) <= set(range(a.n_classes))
     np.testing.assert_array_equal(a.x_train, b.x_train)
     assert not np.array_equal(a.x_train, c.x_train)
 
@@ -92,3 +103,70 @@ def test_whitening_ignores_constant_pixels():
     assert np.all(np.isfinite(out)) and np.abs(out).max() < 1e3
     with pytest.raises(ValueError, match="unknown preprocessing"):
         fit_preprocessor("normalize", data.x_train)
+
+
+def test_regression_sets_are_tensorflow_playgrounds():
+    plane = make_dataset("plane", {"points": 500})
+    x = np.concatenate([plane.x_train, plane.x_val, plane.x_test])
+    y = np.concatenate([plane.y_train, plane.y_val, plane.y_test])
+    assert np.abs(x).max() <= 6.0 and np.abs(x).max() > 5.5  # the square [-6, 6]²
+    np.testing.assert_allclose(y, (x[:, 0] + x[:, 1]) / 10, atol=1e-6)  # no noise by default
+    noisy = make_dataset("plane", {"points": 500, "noise": 0.5})
+    gap = noisy.y_train - noisy.x_train.sum(axis=1) / 10
+    assert 0.1 < np.abs(gap).max() <= 0.6 + 1e-6  # jitter of up to 0.5·6 per axis, /10 each
+
+    # gaussians: each bump is 1 (or −1) at its centre, 0 two units away, half-way at distance 1
+    from optim_lab.nn.data import bumps
+
+    for cx, cy, sign in BUMPS:
+        np.testing.assert_allclose(
+            bumps(np.array([[cx, cy], [cx + 1, cy], [cx, cy + 2.0]])),
+            [
+                sign,
+                0.5 * sign,
+                0.0,
+            ],
+            atol=1e-12,
+        )
+    assert bumps(np.array([[-2.0, 0.0]]))[0] == 0.0  # 2.5 from the nearest centres: no bump
+    data = make_dataset("gaussians", {"points": 400})
+    assert data.y_train.min() >= -1 and data.y_train.max() <= 1
+    np.testing.assert_allclose(data.y_train, bumps(data.x_train.astype(float)), atol=1e-6)
+
+
+def test_feature_maps_against_hand_values():
+    x = np.array([[0.5, -2.0], [np.pi / 2, 3.0]])
+    hand = {
+        "x1": [0.5, np.pi / 2],
+        "x2": [-2.0, 3.0],
+        "x1sq": [0.25, np.pi**2 / 4],
+        "x2sq": [4.0, 9.0],
+        "x1x2": [-1.0, 3 * np.pi / 2],
+        "sin_x1": [np.sin(0.5), 1.0],
+        "sin_x2": [np.sin(-2.0), np.sin(3.0)],
+    }
+    assert set(hand) == set(FEATURES.names())
+    for name, values in hand.items():
+        np.testing.assert_allclose(feature_map((name,), x)[:, 0], values, rtol=1e-6)
+    both = feature_map(("x1x2", "x2sq"), x)
+    np.testing.assert_allclose(both, np.c_[hand["x1x2"], hand["x2sq"]], rtol=1e-6)
+    np.testing.assert_array_equal(feature_map((), x), x.astype(np.float32))  # raw inputs
+    with pytest.raises(ValueError, match="unknown feature"):
+        feature_map(("x3",), x)
+    with pytest.raises(ValueError, match="at most once"):
+        feature_map(("x1", "x1"), x)
+    with pytest.raises(ValueError, match="2 coordinates"):
+        feature_map(("x1",), np.zeros((3, 64)))
+
+
+def test_features_come_before_the_preprocessing_fit():
+    x = np.random.default_rng(0).normal(2.0, 3.0, size=(200, 2))
+    prep = fit_preprocessor("standardize", x, features=("x1x2", "x1sq"))
+    mapped = np.c_[x[:, 0] * x[:, 1], x[:, 0] ** 2]
+    expected = (mapped - mapped.mean(axis=0)) / mapped.std(axis=0)
+    np.testing.assert_allclose(prep.apply(x), expected, rtol=1e-4, atol=1e-4)
+    assert prep.matrix.shape == (2, 2)
+    # "raw" is TensorFlow Playground's name for no preprocessing
+    assert PREPROCESSING_ALIASES["raw"] == "none"
+    raw = fit_preprocessor("raw", x, features=("x2",))
+    np.testing.assert_allclose(raw.apply(x)[:, 0], x[:, 1], rtol=1e-6)

@@ -188,9 +188,11 @@ OTHER_VALUES = {
     "dataset": "moons",
     "dataset_params": {"noise": 0.3},
     "seed": 1,
+    "features": ("x1", "x2", "x1x2"),
     "preprocess": "center",
     "val_fraction": 0.25,
     "test_fraction": 0.25,
+    "train_share": 0.5,
     "hidden": (16,),
     "activation": "tanh",
     "activation_params": {"slope": 0.2},
@@ -259,3 +261,65 @@ def test_batch_norm_after_the_non_linearity_trains_and_evaluates():
     assert 0.0 <= result["acc"] <= 1.0 and np.isfinite(result["loss"])
     with pytest.raises(ValueError, match="maxout"):
         init_training(replace(config, activation="maxout"))
+
+
+def test_xor_is_linearly_separable_in_the_product_feature():
+    config = TrainConfig(
+        dataset="xor", features=("x1x2",), hidden=(), optimizer_params={"lr": 0.05}
+    )
+    history = train(config, 300)
+    state = history.state
+    assert state.prep.matrix.shape == (1, 1)  # one input: x₁x₂
+    assert len(state.params()[0]) == 1  # no hidden layer: a logistic regression
+    assert evaluate(state, "val")["acc"] >= 0.95
+    # the raw coordinates alone leave a linear model at chance
+    plain = train(replace(config, features=()), 300).state
+    assert evaluate(plain, "val")["acc"] < 0.75
+
+
+def test_plane_regression_reaches_a_small_fraction_of_the_target_variance():
+    config = TrainConfig(
+        dataset="plane", hidden=(8,), loss="mse", optimizer_params={"lr": 0.02}, train_share=0.5
+    )
+    history = train(config, 300)
+    state = history.state
+    variance = float(np.var(state.dataset.y_val))  # the MSE of predicting the mean
+    result = evaluate(state, "val")
+    assert result["mse"] == result["loss"] < 0.01 * variance
+    assert math.isnan(result["acc"])  # a real target has no accuracy
+    independent = np.mean(
+        (predict_grid_values(state, state.dataset.x_val) - state.dataset.y_val) ** 2
+    )
+    assert result["mse"] == pytest.approx(independent, rel=1e-4)
+    assert np.isnan(history["train_acc"]).all() and np.isfinite(history["loss"]).all()
+    grid = predict_grid(state, 11)
+    assert grid["values"].shape == (11, 11) and "probs" not in grid
+    # the grid's value at a point is the plane's height there (x₁ + x₂)/10, learned
+    xx, yy = np.meshgrid(grid["x"], grid["y"])
+    inside = (np.abs(xx) < 5) & (np.abs(yy) < 5)
+    assert np.mean(np.abs(grid["values"] - (xx + yy) / 10)[inside]) < 0.05
+
+
+def predict_grid_values(state, x):
+    """The network's outputs on raw inputs ``x``, computed with NumPy from its weights."""
+    h = state.prep.apply(x).astype(float)
+    layers = state.params()[0]
+    for i, layer in enumerate(layers):
+        h = h @ np.asarray(layer["w"], float) + np.asarray(layer["b"], float)
+        if i < len(layers) - 1:
+            h = np.maximum(h, 0.0)
+    return h[:, 0]
+
+
+def test_a_regression_set_refuses_a_classification_loss_and_the_split_is_one_number():
+    with pytest.raises(ValueError, match="does not fit a regression target"):
+        init_training(TrainConfig(dataset="plane", hidden=(4,)))
+    config = TrainConfig(
+        dataset="moons", hidden=(4,), train_share=0.3, dataset_params={"points": 100}
+    )
+    data = init_training(config).dataset
+    assert (len(data.y_train), len(data.y_val), len(data.y_test)) == (30, 70, 0)
+    assert config.split_fractions() == pytest.approx((0.7, 0.0))
+    assert TrainConfig().split_fractions() == (0.2, 0.2)  # unset: today's 60/20/20
+    with pytest.raises(ValueError, match="train_share"):
+        TrainConfig(train_share=0.95).split_fractions()

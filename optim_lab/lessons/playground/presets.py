@@ -33,4 +33,18 @@ PRESETS = [
         {"ds": "circles", "d.circles.noise": "0.25", "d.circles.points": "80", "units": "48"},
         "Few noisy points and a big network: validation loss turns up; raise L2 to fix it.",
     ),
+    Preset(
+        "playground_xor_feature",
+        "XOR with the feature x₁x₂",
+        PAGE,
+        {"ds": "xor", "layers": "0", "feat": "x1x2", "o1.adam.lr": "0.05"},
+        "No hidden layer at all: fed the product x₁x₂, a single output unit separates XOR.",
+    ),
+    Preset(
+        "playground_regression",
+        "Regression: six bumps",
+        PAGE,
+        {"ds": "gaussians", "d.gaussians.points": "400", "units": "8"},
+        "A real-valued target: the colour map is the network's output, the curves its MSE.",
+    ),
 ]

@@ -38,3 +38,20 @@ def counter(step: int, iterations_per_epoch: int, rate: float | None) -> str:
     if rate:
         line += f" · {rate:.1f} updates/s"
     return line
+
+
+def metric(loss: float | None, held_out: float | None, regression: bool) -> tuple[str, str | None]:
+    """A run's latest numbers as a metric's value and delta: the training loss and the validation
+    accuracy, or for a regression the training and validation mean squared errors."""
+    value = "—" if loss is None else f"{'MSE' if regression else 'loss'} {loss:.3f}"
+    if held_out is None:
+        return value, None
+    return value, f"val MSE {held_out:.3f}" if regression else f"val acc {held_out:.0%}"
+
+
+DIAGRAM = "**The network**: each square is what one unit computes over the plane."
+DIAGRAM_HELP = (
+    "Blue is positive, orange negative, white zero; each unit's colours are scaled to its own "
+    "largest value. Links are blue for positive weights and orange for negative ones, wider for "
+    "larger ones; point at the middle of a link to read its weight."
+)

@@ -2,25 +2,38 @@
 
 import streamlit as st
 
-from optim_lab.lessons.playground.experiment import changed_settings
-from optim_lab.nn import ACTIVATIONS, DATASETS, INITS, MAX_COMPARE, TrainConfig
+from optim_lab.lessons.playground.experiment import changed_settings, task_loss
+from optim_lab.nn import DATASETS, MAX_COMPARE, TrainConfig
 from optim_lab.optimizers import OPTIMIZERS
 from optim_lab.registry import HParam
 from optim_lab.ui import widgets as w
+from pages.parts.playground import inputs, network
 
 DATASET_NAMES = [n for n in DATASETS.names() if n != "digits"]  # digits has no 2D boundary
 OPTIMIZER_NAMES = [n for n in OPTIMIZERS.names() if n != "lbfgs"]
 DEFAULT_OPTIMIZERS = ["adam", "sgd", "momentum", "rmsprop"]
 BATCH_MODES = {"full": "full batch (GD)", "mini": "mini-batch", "one": "1 example (SGD)"}
-VAL_SHARE = HParam("val", "validation share", 0.3, 0.1, 0.5, help="Part of the data held out.")
+VAL_SHARE = HParam(
+    "val", "test share", 0.3, 0.1, 0.9, help="Part of the data held out; the rest trains."
+)
 CLIP = HParam("clip", "clip gradient norm", 0.0, 0.0, 100.0, log=True, help="0 = off.")
 L1 = HParam("l1", "L1 λ₁", 0.0, 0.0, 1.0, log=True)
 L2 = HParam("l2", "L2 λ₂", 0.0, 0.0, 1.0, log=True)
 KEEP = HParam("keep", "dropout keep-p", 1.0, 0.3, 1.0, help="1 = no dropout.")
+PATIENCE = HParam(
+    "pat",
+    "early-stopping patience",
+    0,
+    0,
+    500,
+    integer=True,
+    help="Stop after this many iterations without a better validation loss (0 = never).",
+)
 
 
-def show(state) -> tuple[TrainConfig, list[tuple[str, dict]]]:
-    """The sidebar's controls as a training configuration and the runs (optimizer, settings)."""
+def show(state) -> tuple[TrainConfig, list[tuple[str, dict]], dict]:
+    """The sidebar's controls as a training configuration, the runs (optimizer, settings) and
+    the view options of the prediction panel."""
     sb = st.sidebar
     sb.header("Data")
     dataset = w.entry_choice(
@@ -31,13 +44,8 @@ def show(state) -> tuple[TrainConfig, list[tuple[str, dict]]]:
     )
     val_share = w.number(state, "val", VAL_SHARE, container=sb)
     seed = w.seed_control(state, container=sb)
-
-    sb.header("Network")
-    layers = w.integer(state, "layers", "hidden layers", 2, 0, 4, container=sb)
-    units = w.integer(state, "units", "units per layer", 12, 1, 64, container=sb)
-    activation = w.entry_choice(state, "act", "activation", ACTIVATIONS, "relu", container=sb)
-    init = w.entry_choice(state, "init", "initialization", INITS, "he", container=sb)
-    batchnorm = w.toggle(state, "bn", "batch norm", False, container=sb)
+    fed = inputs.show(state, sb)
+    net = network.show(state, sb)
 
     sb.header("Optimization")
     runs = _optimizers(state, sb)
@@ -62,17 +70,17 @@ def show(state) -> tuple[TrainConfig, list[tuple[str, dict]]]:
     l1 = w.number(state, "l1", L1, container=sb)
     l2 = w.number(state, "l2", L2, container=sb)
     keep = w.number(state, "keep", KEEP, container=sb)
+    patience = w.number(state, "pat", PATIENCE, container=sb)
+    view = inputs.view(state, sb)
 
     config = TrainConfig(
         dataset=dataset,
         dataset_params=data_params,
         seed=int(seed),
-        val_fraction=float(val_share),
-        test_fraction=0.0,
-        hidden=(int(units),) * int(layers),
-        activation=activation,
-        init=init,
-        batchnorm=bool(batchnorm),
+        train_share=round(1.0 - float(val_share), 6),
+        **fed,
+        **net,
+        loss=task_loss(dataset),
         optimizer=runs[0][0],
         optimizer_params=runs[0][1],
         schedule=schedule,
@@ -82,8 +90,9 @@ def show(state) -> tuple[TrainConfig, list[tuple[str, dict]]]:
         l2=float(l2),
         clip_norm=float(clip),
         dropout=float(keep),
+        patience=int(patience),
     )
-    return config, runs
+    return config, runs, view
 
 
 def _optimizers(state, sb) -> list[tuple[str, dict]]:

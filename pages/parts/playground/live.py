@@ -1,21 +1,25 @@
-"""Training playground, the live panels: the counter, the metrics, the decision boundary, the
-curves and the diagnostics, each a fragment redrawn on its own clock while training runs."""
+"""Training playground, the live panels: the counter, the metrics, the prediction over the plane,
+the curves and the diagnostics, each a fragment redrawn on its own clock while training runs."""
 
 import streamlit as st
 
-from optim_lab.figures.boundary import boundary_figure
 from optim_lab.lessons.playground import text
-from optim_lab.lessons.playground.figures import curves_figure, diagnostics_figure
+from optim_lab.lessons.playground.figures import (
+    curves_figure,
+    diagnostics_figure,
+    prediction_figure,
+)
 from optim_lab.nn import DATASETS, predict_grid
 from optim_lab.nn.training import last_recorded
 from optim_lab.ui import playground as pg
 from optim_lab.ui.layout import stopped_run_notice
 from optim_lab.ui.live_chart import live_chart
+from pages.parts.playground import diagram
 
 RESOLUTION = 60  # decision-boundary grid (static shape: never recompiles)
 
 
-def show(running: bool, boundary_run: int, dataset: str) -> None:
+def show(running: bool, boundary_run: int, dataset: str, view: dict) -> None:
     """While training runs, three fragments redraw on their own clocks: the step counter and the
     decision boundary as often as the browser keeps up, the curves and the diagnostics less often
     (drawing them costs the browser more than a training chunk costs the engine)."""
@@ -51,31 +55,28 @@ def show(running: bool, boundary_run: int, dataset: str) -> None:
             stopped_run_notice(label, st_.get("diverged_at"))
         data = s.history.data
         metrics = st.columns(len(state_.labels))
+        regression = state_.dataset.regression
         for r, (col, label) in enumerate(zip(metrics, state_.labels, strict=False)):
             if s.history.steps:
-                loss, acc = last_recorded(data["loss"][r]), last_recorded(data["val_acc"][r])
-                col.metric(
-                    label,
-                    "—" if loss is None else f"loss {loss:.3f}",
-                    None if acc is None else f"val acc {acc:.0%}",
-                    delta_color="off",
+                held_out = data["val_loss" if regression else "val_acc"][r]
+                value, delta = text.metric(
+                    last_recorded(data["loss"][r]), last_recorded(held_out), regression
                 )
+                col.metric(label, value, delta, delta_color="off")
             else:
                 col.metric(label, "not trained yet")
         grid = predict_grid(state_, RESOLUTION, run=_shown(s))
-        ds = state_.dataset
-        boundary = boundary_figure(
+        boundary = prediction_figure(
             grid,
-            ds.x_train,
-            ds.y_train,
-            ds.x_val,
-            ds.y_val,
-            n_classes=ds.n_classes,
+            state_.dataset,
+            discrete=view["discretize"],
+            show_test=view["show_test"],
             feature_names=DATASETS[dataset].feature_names,
-            title=f"decision boundary · {state_.labels[_shown(s)]}",
+            title=f"{'output' if regression else 'decision boundary'} · {state_.labels[_shown(s)]}",
         )
         _chart(boundary, "pg_boundary")
         st.session_state["pg_boundary_fig"] = boundary
+        diagram.draw(state_, _shown(s), running)
 
     @st.fragment(run_every=1.0 if running else None)
     def curves() -> None:
@@ -90,6 +91,7 @@ def show(running: bool, boundary_run: int, dataset: str) -> None:
             s.state.spec.optimizers,
             iterations_per_epoch=s.state.spec.iterations_per_epoch,
             diverged=[st_.get("diverged_at") for st_ in status],
+            regression=s.state.dataset.regression,
         )
         _chart(fig, "pg_curves")
         st.session_state["pg_curves_fig"] = fig

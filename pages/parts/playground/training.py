@@ -1,5 +1,5 @@
-"""Training playground, the buttons: Run / Pause / Step / Reset, the session's notices and, when
-optimizers are compared, whose decision boundary to draw."""
+"""Training playground, the buttons: Run / Pause / Step (one update) / +25 / Reset, the session's
+notices and, when optimizers are compared, whose decision boundary to draw."""
 
 import streamlit as st
 
@@ -10,7 +10,7 @@ from optim_lab.ui import playground as pg
 def show(config: TrainConfig, runs: list) -> tuple[pg.Session, int]:
     """The buttons; returns the session they drive and the run whose boundary is shown."""
     session = pg.sync(config, runs)
-    cols = st.columns([1.1, 1.2, 1.1, 1.2, 3], vertical_alignment="bottom")
+    cols = st.columns([1.1, 1.2, 1.1, 1.0, 1.2, 2.6], vertical_alignment="bottom")
     cols[0].button(
         "Run",
         icon=":material/play_arrow:",
@@ -31,9 +31,19 @@ def show(config: TrainConfig, runs: list) -> tuple[pg.Session, int]:
         icon=":material/skip_next:",
         key="pg_step",
         on_click=_step,
+        args=(1,),
         disabled=session.state is None,
+        help="One update of the weights.",
     )
-    if cols[3].button("Reset", icon=":material/restart_alt:", key="pg_reset", on_click=pg.reset):
+    cols[3].button(
+        f"+{pg.CHUNK}",
+        key="pg_chunk",
+        on_click=_step,
+        args=(pg.CHUNK,),
+        disabled=session.state is None,
+        help=f"{pg.CHUNK} updates.",
+    )
+    if cols[4].button("Reset", icon=":material/restart_alt:", key="pg_reset", on_click=pg.reset):
         session = pg.sync(config, runs)
     if session.notice:
         st.info(session.notice, icon=":material/info:")
@@ -41,7 +51,7 @@ def show(config: TrainConfig, runs: list) -> tuple[pg.Session, int]:
         st.error(f"These settings cannot be trained: {session.error}")
     boundary_run = 0
     if len(runs) > 1 and session.state is not None:
-        boundary_run = cols[4].selectbox(
+        boundary_run = cols[5].selectbox(
             "decision boundary of",
             range(len(runs)),
             format_func=lambda i: session.state.labels[i],
@@ -58,7 +68,7 @@ def _pause() -> None:
     pg.session().running = False
 
 
-def _step() -> None:
+def _step(n_steps: int) -> None:
     s = pg.session()
     s.running = False
-    pg.step(s)
+    pg.step(s, n_steps)
