@@ -14,6 +14,9 @@ turns it into exit code 2).
   ``{"member_acc": [...], "ensemble_acc": a, ...}``
 - ``transfer [--target-examples N] [--seed S]`` →
   ``{"scratch": a, "probe": b, "finetune_top": c, "finetune_all": d, ...}``
+- ``lr-find --dataset D --hidden H [--batch-size B] [--seed S]`` → ``{"lr": [...], "loss": [...],
+  "smoothed": [...], "suggestions": {"steepest": a, "min_div_10": b, "valley": c}, "bounds": [lo,
+  hi] | null, "stopped_at": null | step}`` (the LR range test, mini-batch by mini-batch)
 - ``activations``, ``inits``, ``datasets``, ``losses``: the MLP registries.
 """
 
@@ -290,6 +293,32 @@ def cmd_transfer(args) -> dict[str, Any]:
     return _clean({k: result[k] for k in keys})
 
 
+def cmd_lr_find(args) -> dict[str, Any]:
+    from .lr_find import lr_find
+    from .training_config import TrainConfig
+
+    data = {} if args.points is None else {"points": args.points}
+    config = TrainConfig(
+        dataset=args.dataset,
+        dataset_params=data,
+        seed=args.seed,
+        hidden=_hidden(args.hidden),
+        optimizer=args.optimizer,
+        batch_size=args.batch_size,
+    )
+    result = lr_find(config, args.lr_min, args.lr_max, args.steps)
+    return _clean(
+        {
+            "lr": result.lr.tolist(),
+            "loss": result.loss.tolist(),
+            "smoothed": result.smoothed.tolist(),
+            "suggestions": result.suggestions,
+            "bounds": None if result.bounds is None else list(result.bounds),
+            "stopped_at": result.stopped_at,
+        }
+    )
+
+
 def register(subparsers, parents: Sequence[argparse.ArgumentParser] = ()) -> None:
     """Adds the MLP subcommands; each parser gets ``handler`` (``args -> dict``) as a default."""
     from ..cli import seed_number  # cli.py imports this module while it builds its parser
@@ -418,4 +447,15 @@ def register(subparsers, parents: Sequence[argparse.ArgumentParser] = ()) -> Non
     p.add_argument("--similarity", default="similar", help="similar or different (shuffled pixels)")
     p.add_argument("--steps", type=int, default=200, help="training steps on the target")
     p.add_argument("--pretrain-steps", type=int, default=300, help="training steps on the source")
+    p.add_argument("--seed", type=seed_number, default=0)
+
+    p = add("lr-find", cmd_lr_find, "the LR range test on a network, mini-batch by mini-batch")
+    p.add_argument("--dataset", default="spiral")
+    p.add_argument("--hidden", default="32,32", help="hidden widths, e.g. 32,32")
+    p.add_argument("--batch-size", type=int, default=32, help="examples per step")
+    p.add_argument("--optimizer", default="adam")
+    p.add_argument("--points", type=int, help="number of examples (default: the dataset's)")
+    p.add_argument("--steps", type=int, default=300, help="length of the sweep (2-300)")
+    p.add_argument("--lr-min", type=float, default=1e-6)
+    p.add_argument("--lr-max", type=float, default=10.0)
     p.add_argument("--seed", type=seed_number, default=0)

@@ -371,3 +371,18 @@ def symptom_run(name: str, fixed: bool, seed: int = 0) -> dict:
     from ..lessons.sanity.symptoms import train_symptom
 
     return train_symptom(name, fixed, seed)
+
+
+# ---------------------------------------------------------------- LR range test on a network
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+@offloaded
+def network_range_test(
+    dataset: str, layers: int, units: int, batch_size: int, optimizer: str, seed: int
+):
+    """:func:`optim_lab.lessons.schedules.experiment.network_range_test` (one run of at most
+    300 mini-batches)."""
+    from ..lessons.schedules.experiment import network_range_test
+
+    return network_range_test(dataset, layers, units, batch_size, optimizer, seed)

@@ -4,6 +4,7 @@
 2. One schedule applied to a run, side by side with the same optimizer at a constant rate.
 3. The LR range test on the same surface and optimizer, with a link that carries its suggestion
    into the arena.
+4. The LR range test on a network, mini-batch by mini-batch, with a link into the playground.
 
 Each section is one part in pages/parts/schedules/.
 """
@@ -12,7 +13,7 @@ from optim_lab.lessons.schedules import text
 from optim_lab.ui.layout import page_header
 from optim_lab.ui.sections import section
 from optim_lab.ui.state import UrlState
-from pages.parts.schedules import explorer, range_test, runs
+from pages.parts.schedules import explorer, network_range_test, range_test, runs
 
 state = UrlState("schedules")
 page_header("Learning-rate schedules & the range test", text.INTRO)
@@ -22,4 +23,6 @@ with section("2 · A schedule in a run", header=True):
     run = runs.show(state)
 with section("3 · The LR range test", header=True):
     range_test.show(state, run)
+with section("4 · The range test on a network", header=True):
+    network_range_test.show(state)
 state.finish()

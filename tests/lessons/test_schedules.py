@@ -6,12 +6,18 @@ import pytest
 
 from optim_lab.lessons.schedules.experiment import (
     curves_table,
+    network_datasets,
+    network_range_table,
+    playground_params,
     range_test_table,
     schedule_curve,
     slider_entry,
 )
-from optim_lab.lessons.schedules.figures import ScheduleCurve
+from optim_lab.lessons.schedules.figures import ScheduleCurve, network_range_figure
+from optim_lab.lessons.schedules.text import SUGGESTIONS
 from optim_lab.lr_finder import LRFinderResult
+from optim_lab.nn.data import DATASETS
+from optim_lab.nn.lr_find import read_curve
 from optim_lab.schedules import SCHEDULES
 
 
@@ -56,3 +62,64 @@ def test_range_test_table_keeps_the_steps_taken():
     np.testing.assert_array_equal(table["lr"], lr[:4])
     np.testing.assert_array_equal(table["loss"], loss)
     np.testing.assert_array_equal(table["smoothed"], loss * 0.9)
+
+
+def test_network_datasets_are_the_2d_classification_sets():
+    names = network_datasets()
+    assert "spiral" in names and "moons" in names and "digits" not in names
+    for name in names:
+        assert len(DATASETS[name].feature_names) == 2 and DATASETS[name].n_classes != 1
+
+
+def test_playground_params_round_the_rate_to_three_digits():
+    params = playground_params("moons", 3, 24, 64, "sgd", 7, 0.0123456)
+    assert params == {
+        "ds": "moons",
+        "layers": "3",
+        "units": "24",
+        "batch": "mini",
+        "bs": "64",
+        "o1": "sgd",
+        "o1.sgd.lr": "0.0123",
+        "seed": "7",
+    }
+
+
+def _falling_then_rising(steps=300):
+    lr = np.geomspace(1e-6, 10.0, steps)
+    t = np.arange(steps)
+    loss = 2.0 - 1.5 / (1 + np.exp(-(t - 150) / 10)) + np.where(t > 220, 0.3 * (t - 220), 0.0)
+    return read_curve(lr, loss, steps)
+
+
+def test_network_range_figure_marks_each_suggestion_on_the_smoothed_curve():
+    result = _falling_then_rising()
+    labels = {rule: label for rule, (label, _) in SUGGESTIONS.items()}
+    fig = network_range_figure(
+        result.lr,
+        result.loss,
+        result.smoothed,
+        result.suggestions,
+        labels,
+        result.bounds,
+        result.ending,
+    ).to_dict()
+    traces = {trace["name"].split(":")[0]: trace for trace in fig["data"]}
+    log_lr = np.log(result.lr)
+    for rule, alpha in result.suggestions.items():
+        marker = traces[labels[rule]]
+        assert marker["x"] == [alpha]
+        assert marker["y"][0] == pytest.approx(np.interp(np.log(alpha), log_lr, result.smoothed))
+    assert "stopped" in fig["data"][-1]["name"] and result.ending == "blown"
+    rect = next(shape for shape in fig["layout"]["shapes"] if shape["type"] == "rect")
+    assert (rect["x0"], rect["x1"]) == result.bounds
+    lines = [shape["x0"] for shape in fig["layout"]["shapes"] if shape["type"] == "line"]
+    assert sorted(lines) == sorted(result.suggestions.values())
+    assert fig["layout"]["xaxis"]["type"] == "log"
+    assert fig["layout"]["yaxis"]["range"][1] >= result.smoothed.max()
+
+
+def test_network_range_table_keeps_the_steps_taken():
+    result = _falling_then_rising()
+    table = network_range_table(result)
+    assert len(table["lr"]) == len(table["loss"]) == len(table["smoothed"]) == len(result.loss)

@@ -206,3 +206,34 @@ def test_bad_input_is_a_one_line_value_error(argv):
     with pytest.raises(ValueError) as info:
         run(*argv)
     assert "\n" not in str(info.value)
+
+
+# ------------------------------------------------------------------------------------------------
+# The LR range test
+
+
+def test_lr_find_shape():
+    out = run("lr-find", "--dataset", "spiral", "--hidden", "32,32", "--batch-size", "32")
+    assert set(out) == {"lr", "loss", "smoothed", "suggestions", "bounds", "stopped_at"}
+    assert 50 < len(out["lr"]) == len(out["loss"]) == len(out["smoothed"]) <= 300
+    assert set(out["suggestions"]) == {"steepest", "min_div_10", "valley"}
+    for alpha in (*out["suggestions"].values(), *out["bounds"]):
+        assert out["lr"][0] <= alpha <= out["lr"][-1]
+    assert out["bounds"][0] < out["bounds"][1]
+    assert out["stopped_at"] is None or out["stopped_at"] >= len(out["loss"]) - 1
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (("lr-find", "--steps", "1"), "steps"),
+        (("lr-find", "--lr-min", "1", "--lr-max", "0.1"), "lr_min < lr_max"),
+        (("lr-find", "--hidden", "a"), "--hidden"),
+        (("lr-find", "--dataset", "nope"), "unknown dataset"),
+        (("lr-find", "--optimizer", "nope"), "unknown optimizer"),
+    ],
+)
+def test_lr_find_bad_input_is_a_one_line_value_error(argv, message):
+    with pytest.raises(ValueError, match=message) as info:
+        run(*argv)
+    assert "\n" not in str(info.value)

@@ -2,13 +2,14 @@
 
 import json
 from pathlib import Path
+from urllib.parse import parse_qsl
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from optim_lab.lessons.schedules.presets import PRESETS
 
-from .apptest import count_traces, open_page
+from .apptest import charts, count_traces, open_page
 
 PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "lessons" / "schedules.py")
 
@@ -17,7 +18,8 @@ def test_defaults_render_every_section():
     at = open_page(PAGE)
     assert not at.exception
     assert not at.error
-    assert len(at.get("plotly_chart")) == 5  # schedules, contour, loss, lr, range test
+    # schedules, contour, loss, lr, range test, range test on a network
+    assert len(at.get("plotly_chart")) == 6
     names = [trace["name"] for trace in json.loads(at.get("plotly_chart")[0].proto.spec)["data"]]
     assert names == ["Step decay", "Cosine annealing", "Cyclical (triangular)",
                      "Cosine with warm restarts (SGDR)"]  # fmt: skip
@@ -113,3 +115,49 @@ def test_moving_sliders_never_recompiles():
         at.slider(key="schedules:sp.batch_size").set_value(20).run()
     assert not at.exception
     assert traces == []
+
+
+def _network_table(at) -> dict[str, float]:
+    """The network range test's table: rule → α."""
+    table = next(t.value for t in at.table if t.value.index.name == "rule")
+    return {rule: float(row["α"]) for rule, row in table.iterrows()}
+
+
+def test_network_range_test_draws_its_curve_and_suggestions():
+    at = open_page(PAGE, {"n.units": "12", "n.bs": "16"})
+    assert not at.exception and not at.error
+    fig = charts(at)[-1]
+    names = [trace["name"] for trace in fig["data"]]
+    assert names[:2] == ["mini-batch loss", "smoothed (β = 0.98)"]
+    table = _network_table(at)
+    assert list(table) == ["steepest slope", "minimum ÷ 10", "valley"]
+    for label, alpha in table.items():
+        assert any(name.startswith(f"{label}: α ≈ {alpha:.2g}") for name in names)
+    assert fig["layout"]["xaxis"]["type"] == "log"
+    assert any(shape["type"] == "rect" for shape in fig["layout"]["shapes"])  # cyclical bounds
+    assert at.query_params["n.units"] == "12" and at.query_params["n.bs"] == "16"
+
+
+def test_network_range_test_link_carries_the_rate_into_the_playground():
+    app = str(Path(PAGE).parents[2] / "app.py")
+    at = AppTest.from_file(app, default_timeout=90).run()
+    at.switch_page("pages/lessons/schedules.py")
+    at.query_params["n.ds"] = "moons"
+    at.query_params["n.use"] = "min_div_10"
+    at.run()
+    assert not at.exception and not at.error
+    link = next(link for link in at.get("page_link") if "playground" in link.proto.label)
+    params = dict(parse_qsl(link.proto.query_string))
+    assert link.proto.page == "playground"
+    assert float(params["o1.adam.lr"]) == _network_table(at)["minimum ÷ 10"]
+    assert params["ds"] == "moons" and params["bs"] == "32" and params["batch"] == "mini"
+    # the playground understands every parameter of the link
+    at.switch_page("pages/lessons/playground.py")
+    at.query_params.clear()
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception
+    assert not any("could not be used" in w.value for w in at.warning)
+    assert at.session_state["playground:o1.adam.lr"] == float(params["o1.adam.lr"])
+    assert at.session_state["playground:bs"] == 32 and at.session_state["playground:ds"] == "moons"

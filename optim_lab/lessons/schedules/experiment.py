@@ -1,5 +1,6 @@
 """What the schedules lesson computes around the registry: its defaults, sliders sized to the runs
-it shows, a schedule's curve and the tables it exports."""
+it shows, a schedule's curve and the tables it exports; the range test on the playground's network
+and the link that carries its rate there."""
 
 from __future__ import annotations
 
@@ -10,6 +11,10 @@ from typing import Any
 import numpy as np
 
 from ...lr_finder import LRFinderResult
+from ...nn.data import DATASETS
+from ...nn.lr_find import LRFindResult, lr_find
+from ...nn.training_config import TrainConfig
+from ...optimizers import OPTIMIZERS
 from ...schedules import ScheduleEntry, schedule_values
 from ...trajectory import step_bucket
 from .figures import ScheduleCurve
@@ -61,3 +66,66 @@ def range_test_table(result: LRFinderResult) -> dict[str, np.ndarray]:
     """The range test's export: the rate, loss and smoothed loss of every step it took."""
     taken = len(result.loss)
     return {"lr": result.lr[:taken], "loss": result.loss, "smoothed": result.smoothed}
+
+
+# ------------------------------------------------------------------ the range test on a network
+
+#: The playground's number of examples (its default), so the rate found here fits its data.
+PLAYGROUND_POINTS = 200
+#: Optimizers the network test offers: the playground's, without Newton's exact Hessian.
+NETWORK_OPTIMIZERS = tuple(n for n in OPTIMIZERS.names() if n not in ("lbfgs", "newton"))
+
+
+def network_datasets() -> list[str]:
+    """The playground's 2-D classification sets (the test trains with cross-entropy)."""
+    return [e.name for e in DATASETS if len(e.feature_names) == 2 and e.n_classes != 1]
+
+
+def network_config(
+    dataset: str, layers: int, units: int, batch_size: int, optimizer: str, seed: int
+) -> TrainConfig:
+    """The playground's defaults for this data, network, mini-batch and optimizer."""
+    return TrainConfig(
+        dataset=dataset,
+        dataset_params={"points": PLAYGROUND_POINTS},
+        seed=int(seed),
+        hidden=(int(units),) * int(layers),
+        batch_size=int(batch_size),
+        optimizer=optimizer,
+    )
+
+
+def network_range_test(
+    dataset: str, layers: int, units: int, batch_size: int, optimizer: str, seed: int
+) -> LRFindResult:
+    """:func:`optim_lab.nn.lr_find.lr_find` on :func:`network_config` (α from 10⁻⁶ to 10 in
+    300 mini-batches at most)."""
+    return lr_find(network_config(dataset, layers, units, batch_size, optimizer, seed))
+
+
+def usable_rate(value: float) -> float:
+    """A suggested rate as the link writes it: three significant digits."""
+    return float(f"{value:.3g}")
+
+
+def playground_params(
+    dataset: str, layers: int, units: int, batch_size: int, optimizer: str, seed: int, lr: float
+) -> dict[str, str]:
+    """The playground's URL parameters for this data, network, mini-batch, optimizer and rate
+    (the keys its controls read: ``ds``, ``layers``, ``units``, ``batch``, ``bs``, ``o1``,
+    ``o1.<optimizer>.lr``, ``seed``)."""
+    return {
+        "ds": dataset,
+        "layers": str(int(layers)),
+        "units": str(int(units)),
+        "batch": "mini",
+        "bs": str(int(batch_size)),
+        "o1": optimizer,
+        f"o1.{optimizer}.lr": f"{usable_rate(lr):g}",
+        "seed": str(int(seed)),
+    }
+
+
+def network_range_table(result: LRFindResult) -> dict[str, np.ndarray]:
+    """The network test's export: the rate, loss and smoothed loss of every step it took."""
+    return {"lr": result.lr, "loss": result.loss, "smoothed": result.smoothed}

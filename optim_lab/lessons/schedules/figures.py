@@ -1,4 +1,4 @@
-"""Learning-rate figures: schedules over steps and the LR range test.
+"""Learning-rate figures: schedules over steps and the LR range test (on a surface and on a network).
 
 Builders take NumPy data and return ``plain.Figure``; no Streamlit here.
 """
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ...figures import plain
-from ...figures.theme import DASHES, DIVERGED_COLOR, PALETTE, base_layout
+from ...figures.theme import DASHES, DIVERGED_COLOR, PALETTE, base_layout, hex_to_rgba
 from ...schedules import SCHEDULES
 
 SMOOTHED_COLOR = PALETTE[0]
@@ -168,4 +168,126 @@ def range_test_figure(
     base_layout(fig, title=title, height=height)
     fig.update_xaxes(title="learning rate α (log)", type="log")
     fig.update_yaxes(title="loss (log)" if log_y else "loss", type="log" if log_y else "linear")
+    return fig
+
+
+# One colour and marker per suggestion rule (steepest keeps part 3's colour for the same rule).
+RULE_STYLES = {
+    "steepest": (SUGGESTED_COLOR, "diamond"),
+    "min_div_10": (PALETTE[1], "square"),
+    "valley": (PALETTE[4], "circle"),
+}
+BOUNDS_COLOR = hex_to_rgba(PALETTE[5], 0.2)
+ENDINGS = {
+    "blown": "stopped: smoothed loss > 4× its best",
+    "diverged": "stopped: the training blew up",
+    "range": "end of the range",
+}
+
+
+def _on_curve(lr: np.ndarray, curve: np.ndarray, alpha: float) -> float:
+    """The curve's value at rate ``alpha`` (linear in ln α between steps)."""
+    return float(np.interp(np.log(alpha), np.log(lr), curve))
+
+
+def network_range_figure(
+    lr: np.ndarray,
+    loss: np.ndarray,
+    smoothed: np.ndarray,
+    suggestions: dict[str, float | None],
+    labels: dict[str, str],
+    bounds: tuple[float, float] | None,
+    ending: str,
+    *,
+    height: int = 460,
+) -> plain.Figure:
+    """The range test on a network: mini-batch loss and smoothed loss against α (log axis), each
+    suggestion marked on the smoothed curve, the lowest smoothed loss, the cyclical bounds shaded.
+
+    Args:
+        lr, loss, smoothed: the steps taken.
+        suggestions: rule name → α (``None``: not enough points), in :data:`RULE_STYLES`.
+        labels: rule name → its name in the legend.
+        bounds: ``(lower, upper)`` of a cyclical schedule, or ``None``.
+        ending: why the test ended (:attr:`optim_lab.nn.lr_find.LRFindResult.ending`).
+    """
+    xs, loss, smoothed = (np.asarray(a, dtype=float) for a in (lr, loss, smoothed))
+    fig = plain.Figure()
+    fig.add_trace(
+        plain.scatter(
+            x=xs,
+            y=loss,
+            mode="lines",
+            name="mini-batch loss",
+            line=dict(color=RAW_COLOR, width=1),
+            hovertemplate="α = %{x:.3g}<br>loss %{y:.4g}<extra></extra>",
+        )
+    )
+    fig.add_trace(
+        plain.scatter(
+            x=xs,
+            y=smoothed,
+            mode="lines",
+            name="smoothed (β = 0.98)",
+            line=dict(color=SMOOTHED_COLOR, width=3),
+            hovertemplate="α = %{x:.3g}<br>smoothed %{y:.4g}<extra></extra>",
+        )
+    )
+    if len(xs) == 0:
+        return base_layout(fig, height=height)
+    if bounds is not None:
+        fig.add_vrect(
+            x0=bounds[0], x1=bounds[1], fillcolor=BOUNDS_COLOR, line_width=0, layer="below"
+        )
+        fig.add_trace(
+            plain.scatter(
+                x=[None],
+                y=[None],
+                mode="markers",
+                name=f"cyclical bounds {bounds[0]:.2g} – {bounds[1]:.2g}",
+                marker=dict(symbol="square", size=14, color=BOUNDS_COLOR),
+            )
+        )
+    lowest = int(np.argmin(smoothed))
+    fig.add_trace(
+        plain.scatter(
+            x=[xs[lowest]],
+            y=[smoothed[lowest]],
+            mode="markers",
+            name=f"lowest smoothed loss (α ≈ {xs[lowest]:.2g})",
+            marker=dict(symbol="circle-open", size=12, color=SMOOTHED_COLOR, line=dict(width=2)),
+            hovertemplate="lowest: α = %{x:.3g}<br>smoothed %{y:.4g}<extra></extra>",
+        )
+    )
+    for rule, alpha in suggestions.items():
+        if alpha is None:
+            continue
+        color, symbol = RULE_STYLES[rule]
+        fig.add_vline(x=alpha, line=dict(color=color, width=1.5, dash="dash"))
+        fig.add_trace(
+            plain.scatter(
+                x=[alpha],
+                y=[_on_curve(xs, smoothed, alpha)],
+                mode="markers",
+                name=f"{labels[rule]}: α ≈ {alpha:.2g}",
+                marker=dict(symbol=symbol, size=13, color=color, line=dict(width=1.5)),
+                hovertemplate=f"{labels[rule]}<br>α = %{{x:.3g}}<extra></extra>",
+            )
+        )
+    fig.add_trace(
+        plain.scatter(
+            x=[xs[-1]],
+            y=[smoothed[-1]],
+            mode="markers",
+            name=ENDINGS[ending],
+            marker=dict(symbol="x", size=12, color=DIVERGED_COLOR, line=dict(width=1)),
+            hovertemplate="end: α = %{x:.3g}<extra></extra>",
+        )
+    )
+    base_layout(fig, height=height, legend_below=-0.2)
+    # Raw spikes at the blow-up would squash the curve: the axis covers the smoothed loss and
+    # most of the raw one.
+    top = 1.1 * max(float(smoothed.max()), float(np.percentile(loss, 95)))
+    fig.update_xaxes(title="learning rate α (log)", type="log")
+    fig.update_yaxes(title="loss", range=[0.0, top])
     return fig

@@ -50,3 +50,48 @@ RANGE_TEST_NOTICE = [
     "Cyclical schedules use the same picture: α_min and α_max can be read off as the start "
     "and the end of the steep part.",
 ]
+NETWORK_RANGE_TEST = (
+    "The same test on a real network, as in the lecture and fastai's `lr_find`: one training run "
+    "on the playground's data and network, **one mini-batch per step**, α multiplied by the same "
+    "factor at every step from 10⁻⁶ towards 10. A mini-batch's loss is noisy, so the curve is "
+    "smoothed by a bias-corrected running average (β = 0.98), and the test stops once the "
+    "smoothed loss passes 4× its best, or sooner if the training blows up (the trainer stops any "
+    "run whose loss passes 3× its start). The rules below read the smoothed curve, without its "
+    "first 50 steps (the average is still filling up) and its last 5."
+)
+NETWORK_RANGE_FORMULA = (
+    r"\tilde L_t = \frac{v_t}{1-\beta^{t+1}},\quad v_t = \beta v_{t-1} + (1-\beta)\,L_t,"
+    r"\qquad \text{stop when } \tilde L_t > 4 \min_{s \le t} \tilde L_s"
+)
+#: Each suggestion rule: its name in the table and what it does, in one line.
+SUGGESTIONS = {
+    "steepest": (
+        "steepest slope",
+        "Where the smoothed loss falls fastest per decade of α (slope over a quarter decade each "
+        "side, so one lucky batch does not decide). Falls on whichever drop is sharpest.",
+    ),
+    "min_div_10": (
+        "minimum ÷ 10",
+        "A tenth of the α at the lowest smoothed loss: that point is already at the edge of "
+        "blowing up, so step back one decade. Safe, sometimes slow.",
+    ),
+    "valley": (
+        "valley",
+        "fastai's default: find the longest stretch over which the smoothed loss keeps going "
+        "down, and take the point about halfway along it.",
+    ),
+}
+NETWORK_BOUNDS = (
+    "**Cyclical bounds** (shaded): α_min where the smoothed loss has made 10 % of its fall, "
+    "α_max where it has made 90 % of it, just before the bottom. A cyclical schedule bouncing "
+    "between them spends its time in the rates that train."
+)
+NETWORK_RANGE_NOTICE = [
+    "The smoothed curve lags the raw loss: each point averages about the last 50 batches, "
+    "taken at smaller rates, so its bottom sits to the right of where the raw loss bottoms out. "
+    "That is one reason for minimum ÷ 10.",
+    "The three rules often disagree by a factor of 10: the test gives an order of magnitude, "
+    "not a number to four digits. Try each in the playground.",
+    "Smaller batches make the raw loss noisier and the rules less steady: change the seed and "
+    "see which suggestion moves most.",
+]
