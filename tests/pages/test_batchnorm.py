@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from .apptest import charts, open_page
 
 PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "lessons" / "batchnorm.py")
 
 
+@pytest.mark.slow  # trains eight networks on a cold cache; `make test` runs it
 def test_every_part_renders_and_the_transform_follows_its_controls():
     at = open_page(PAGE, timeout=600)
     assert not at.exception and not at.error

@@ -357,6 +357,7 @@ VALUES = hs.one_of(
 )
 
 
+@pytest.mark.slow  # 80 random links through four pages: ~15 s of the fast loop; `make test` runs it
 @pytest.mark.parametrize("page", ["arena", "ewa", "momentum", "schedules"])
 def test_random_links_never_crash_nor_render_markup(page):
     keys = sorted(registered(open_page(path(page))))
