@@ -4,7 +4,7 @@ import streamlit as st
 
 from optim_lab.figures.inspector import wrap_latex
 from optim_lab.figures.lines import loss_figure
-from optim_lab.figures.surface import paths_from_trajectories, surface_3d_figure
+from optim_lab.figures.surface import FRAME_MS, paths_from_trajectories, surface_3d_figure
 from optim_lab.lessons.arena import text
 from optim_lab.optimizers import OPTIMIZERS
 from optim_lab.trajectory import best_known_loss
@@ -85,6 +85,16 @@ if trajectories:
         )
 
 # drawn even when the runs cannot start (a formula undefined at the start): click a new start
+with figure_slot:
+    speed = widgets.choice(
+        state,
+        "speed",
+        "animation speed",
+        list(text.SPEEDS),
+        "1",
+        format_func=text.speed_label,
+        horizontal_radio=True,
+    )
 contour = run_contour(
     surface.key,
     surface.params,
@@ -93,6 +103,7 @@ contour = run_contour(
     click_grid=True,
     highlight=highlight,
     height=620,
+    frame_ms=round(FRAME_MS / float(speed)),
 )
 with figure_slot:
     st.plotly_chart(contour, key=arena.CHART_KEY, on_select="rerun", selection_mode="points")

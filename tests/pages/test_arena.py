@@ -187,3 +187,19 @@ def test_an_old_click_does_not_move_the_start_of_a_new_surface():
     at.selectbox(key="arena:surface").set_value("himmelblau").run()
     assert not at.exception
     assert at.number_input(key="arena:x0").value == -0.5  # Himmelblau's own start
+
+
+def _play_frame_ms(figure) -> int:
+    play = figure["layout"]["updatemenus"][0]["buttons"][0]
+    return play["args"][1]["frame"]["duration"]
+
+
+def test_the_animation_speed_sets_the_frame_duration():
+    at = open_page(PAGE)
+    normal = _play_frame_ms(charts(at)[0])
+    at.radio(key="arena:speed").set_value("4").run()
+    assert not at.exception
+    assert _play_frame_ms(charts(at)[0]) == round(normal / 4)
+    assert at.query_params.get("speed") in ("4", ["4"])
+    slow = open_page(PAGE, {"speed": "0.25"})
+    assert _play_frame_ms(charts(slow)[0]) == normal * 4

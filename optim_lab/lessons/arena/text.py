@@ -31,3 +31,10 @@ GRADIENT = (
     r"g_t = \operatorname{clip}\big(\nabla f(\theta_t) + \sigma\xi_t\big) + \lambda\theta_t,"
     r"\qquad \alpha_t = \text{schedule}(t)"
 )
+
+#: The animation's speeds, as multiples of its normal pace (one frame every 80 ms).
+SPEEDS = ("0.25", "0.5", "1", "2", "4")
+
+
+def speed_label(speed: str) -> str:
+    return f"{speed}×"
