@@ -171,9 +171,23 @@ def predict_grid(
             bn_position=state.spec.bn_position,
         )
         return {"x": xs, "y": ys, "values": np.asarray(values)[:, 0].reshape(len(ys), len(xs))}
-    probs = predict_proba(
+    probs = _state_probabilities(state, grid, run, best)
+    return {"x": xs, "y": ys, "probs": probs.reshape(len(ys), len(xs), -1)}
+
+
+def split_probabilities(state: TrainState, split: str = "val", run: int = 0) -> np.ndarray:
+    """Class probabilities ``(N, K)`` of a run on the examples of a split (test mode)."""
+    if split not in ("train", "val", "test"):
+        raise ValueError(f"split must be train, val or test, got {split!r}")
+    return _state_probabilities(state, getattr(state.dataset, f"x_{split}"), run, False)
+
+
+def _state_probabilities(state: TrainState, x_raw: np.ndarray, run: int, best: bool) -> np.ndarray:
+    params, bn = state.params(run, best)
+    hp = state.hparams[run]
+    return predict_proba(
         params,
-        state.prep.apply(grid),
+        state.prep.apply(x_raw),
         activation=state.spec.activation,
         loss=state.spec.loss,
         bn_state=bn,
@@ -182,7 +196,6 @@ def predict_grid(
         dropout_mode=_test_mode(state.spec),
         bn_position=state.spec.bn_position,
     )
-    return {"x": xs, "y": ys, "probs": probs.reshape(len(ys), len(xs), -1)}
 
 
 def unit_grid(

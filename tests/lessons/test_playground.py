@@ -4,7 +4,10 @@ import numpy as np
 import pytest
 
 from optim_lab.lessons.playground import text
-from optim_lab.lessons.playground.experiment import changed_settings
+from optim_lab.lessons.playground.experiment import changed_settings, misclassified
+from optim_lab.nn.evaluation import evaluate, split_probabilities
+from optim_lab.nn.training import train
+from optim_lab.nn.training_config import TrainConfig
 from optim_lab.optimizers import OPTIMIZERS
 
 
@@ -56,3 +59,16 @@ def test_a_regression_metric_reads_as_mean_squared_errors():
     assert text.metric(0.1234, 0.9, False) == ("loss 0.123", "val acc 90%")
     assert text.metric(0.01, 0.02, True) == ("MSE 0.010", "val MSE 0.020")
     assert text.metric(None, None, True) == ("—", None)
+
+
+def test_misclassified_lists_exactly_the_wrong_validation_examples():
+    history = train(TrainConfig(dataset="digits", dataset_params={"points": 300}, hidden=(16,)), 30)
+    state = history.state
+    mistakes = misclassified(state, limit=500)
+    predicted = np.argmax(split_probabilities(state, "val"), axis=1)
+    wrong = predicted != state.dataset.y_val
+    assert mistakes["total"] == int(wrong.sum()) and mistakes["count"] == len(wrong)
+    assert mistakes["total"] / mistakes["count"] == pytest.approx(1 - evaluate(state)["acc"])
+    np.testing.assert_array_equal(mistakes["labels"], state.dataset.y_val[wrong])
+    np.testing.assert_array_equal(mistakes["predicted"], predicted[wrong])
+    assert mistakes["images"].shape == (mistakes["total"], 64)

@@ -162,3 +162,20 @@ def test_the_network_diagram_draws_every_unit_and_follows_the_training():
     wide = open_page(PAGE, {"units": "17"}, timeout=120)
     assert not wide.exception and len(wide.get("plotly_chart")) == 2  # no diagram: too wide
     assert any("up to 6 layers of 16 units" in c.value for c in wide.caption)
+
+
+def test_the_digits_train_live_and_show_their_misclassified_images():
+    at = open_page(PAGE, {"ds": "digits", "feat": "x1x2"}, timeout=120)
+    assert not at.exception and not at.error
+    assert not at.get("multiselect") or all(m.key != "playground:feat" for m in at.multiselect)
+    heading = next(m.value for m in at.markdown if "validation images" in m.value)
+    assert "misclassified" in heading  # untrained: most are wrong
+    grid = charts(at)[0]
+    labels = [a["text"] for a in grid["layout"]["annotations"]]
+    assert len(labels) == 24 and all(" → " in t for t in labels)
+    for _ in range(4):
+        at.button(key="pg_chunk").click().run()
+    assert not at.exception
+    later = next(m.value for m in at.markdown if "validation images" in m.value)
+    wrong = int(later.split(": ")[1].split(" of ")[0])
+    assert wrong < int(heading.split(": ")[1].split(" of ")[0])  # training fixes mistakes

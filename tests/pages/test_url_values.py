@@ -82,7 +82,7 @@ STATES: dict[str, list[dict[str, str]]] = {
         {"feat": "x1x2,sin_x1", "layers": "6", "prep": "none", "init": "normal", "disc": "1"},
         {"ds": "gaussians", "disc": "1", "showtest": "0", "layers": "0"},
         *_zip_states(
-            ds=[n for n in DATASETS.names() if n != "digits"],
+            ds=list(DATASETS.names()),
             o1=[n for n in OPTIMIZERS.names() if n != "lbfgs"],
             **{"s.sched": SCHEDULES.names()},
         ),

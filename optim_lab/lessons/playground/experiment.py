@@ -54,3 +54,25 @@ def discretize(grid: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
     probs = np.asarray(grid["probs"], float)
     out["probs"] = np.eye(probs.shape[-1])[probs.argmax(-1)]
     return out
+
+
+#: The misclassified validation images drawn in place of a decision boundary (digits).
+MISCLASSIFIED_SHOWN = 24
+
+
+def misclassified(state, run: int = 0, limit: int = MISCLASSIFIED_SHOWN) -> dict[str, np.ndarray]:
+    """The validation examples a run gets wrong (the first ``limit``): their raw inputs
+    ``images``, true ``labels`` and ``predicted`` classes, and ``total`` wrong of ``count``."""
+    from ...nn.evaluation import split_probabilities
+
+    predicted = np.argmax(split_probabilities(state, "val", run), axis=1)
+    labels = np.asarray(state.dataset.y_val)
+    wrong = np.flatnonzero(predicted != labels)
+    shown = wrong[:limit]
+    return {
+        "images": np.asarray(state.dataset.x_val)[shown],
+        "labels": labels[shown],
+        "predicted": predicted[shown],
+        "total": len(wrong),
+        "count": len(labels),
+    }

@@ -553,3 +553,39 @@ def _add_links(fig, centres, weights, input_labels) -> dict:
         name="weights",
         showlegend=False,
     )
+
+
+def misclassified_figure(mistakes: dict, *, columns: int = 8) -> plain.Figure:
+    """The misclassified validation digits as one grid of 8×8 images (dark = ink), each titled
+    ``true → predicted``."""
+    images = mistakes["images"]
+    rows = max(1, -(-len(images) // columns))
+    tile = 11  # 8 pixels, then a gutter for the caption
+    canvas = np.full((rows * tile, columns * tile - 3), np.nan)
+    for i, image in enumerate(images):
+        r, c = divmod(i, columns)
+        canvas[r * tile : r * tile + 8, c * tile : c * tile + 8] = np.reshape(image, (8, 8))
+    fig = plain.Figure(
+        plain.heatmap(
+            z=canvas,
+            colorscale="Greys",
+            zmin=0,
+            zmax=16,
+            showscale=False,
+            hoverinfo="skip",
+        )
+    )
+    for i, (true, guess) in enumerate(zip(mistakes["labels"], mistakes["predicted"], strict=True)):
+        r, c = divmod(i, columns)
+        fig.add_annotation(
+            x=c * tile + 3.5,
+            y=r * tile + 9.4,
+            text=f"{int(true)} → {int(guess)}",
+            showarrow=False,
+            font=dict(size=11),
+        )
+    fig.update_yaxes(autorange="reversed", scaleanchor="x", visible=False)
+    fig.update_xaxes(visible=False)
+    base_layout(fig, height=30 + 115 * rows)  # about square tiles in the page's main column
+    fig.update_layout(margin=dict(t=10, b=10, l=10, r=10), plot_bgcolor="white")
+    return fig

@@ -55,3 +55,14 @@ DIAGRAM_HELP = (
     "largest value. Links are blue for positive weights and orange for negative ones, wider for "
     "larger ones; point at the middle of a link to read its weight."
 )
+
+
+def mistakes_title(total: int, count: int, label: str) -> str:
+    """The heading of the misclassified-digits grid (shown in place of a decision boundary)."""
+    if not total:
+        return f"**{label}: every one of the {count} validation images is classified right.**"
+    shown = min(total, 24)
+    return (
+        f"**{label}: {total} of {count} validation images misclassified** "
+        f"(the first {shown}, each as true → predicted)"
+    )

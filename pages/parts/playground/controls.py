@@ -9,7 +9,6 @@ from optim_lab.registry import HParam
 from optim_lab.ui import widgets as w
 from pages.parts.playground import inputs, network
 
-DATASET_NAMES = [n for n in DATASETS.names() if n != "digits"]  # digits has no 2D boundary
 OPTIMIZER_NAMES = [n for n in OPTIMIZERS.names() if n != "lbfgs"]
 DEFAULT_OPTIMIZERS = ["adam", "sgd", "momentum", "rmsprop"]
 BATCH_MODES = {"full": "full batch (GD)", "mini": "mini-batch", "one": "1 example (SGD)"}
@@ -36,15 +35,13 @@ def show(state) -> tuple[TrainConfig, list[tuple[str, dict]], dict]:
     the view options of the prediction panel."""
     sb = st.sidebar
     sb.header("Data")
-    dataset = w.entry_choice(
-        state, "ds", "dataset", DATASETS, "spiral", names=DATASET_NAMES, container=sb
-    )
+    dataset = w.entry_choice(state, "ds", "dataset", DATASETS, "spiral", container=sb)
     data_params = w.entry_params(
         state, f"d.{dataset}", DATASETS[dataset], container=sb, defaults={"points": 200}
     )
     val_share = w.number(state, "val", VAL_SHARE, container=sb)
     seed = w.seed_control(state, container=sb)
-    fed = inputs.show(state, sb)
+    fed = inputs.show(state, sb, DATASETS[dataset])
     net = network.show(state, sb)
 
     sb.header("Optimization")

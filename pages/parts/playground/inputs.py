@@ -6,9 +6,11 @@ from optim_lab.nn import FEATURES, RAW_FEATURES
 from optim_lab.ui import widgets as w
 
 
-def show(state, sb) -> dict:
-    """The input features and the preprocessing; returns the ``TrainConfig`` fields they set."""
-    features = _features(state, sb)
+def show(state, sb, dataset) -> dict:
+    """The input features (a 2D set's) and the preprocessing; returns the ``TrainConfig`` fields
+    they set."""
+    two_d = len(dataset.feature_names) == 2
+    features = _features(state, sb) if two_d else ()
     preprocess = w.choice(
         state,
         "prep",

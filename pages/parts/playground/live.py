@@ -4,9 +4,11 @@ the curves and the diagnostics, each a fragment redrawn on its own clock while t
 import streamlit as st
 
 from optim_lab.lessons.playground import text
+from optim_lab.lessons.playground.experiment import misclassified
 from optim_lab.lessons.playground.figures import (
     curves_figure,
     diagnostics_figure,
+    misclassified_figure,
     prediction_figure,
 )
 from optim_lab.nn import DATASETS, predict_grid
@@ -65,6 +67,9 @@ def show(running: bool, boundary_run: int, dataset: str, view: dict) -> None:
                 col.metric(label, value, delta, delta_color="off")
             else:
                 col.metric(label, "not trained yet")
+        if state_.dataset.n_features != 2:  # the digits: what it gets wrong, not a boundary
+            _mistakes(state_, _shown(s))
+            return
         grid = predict_grid(state_, RESOLUTION, run=_shown(s))
         boundary = prediction_figure(
             grid,
@@ -77,6 +82,12 @@ def show(running: bool, boundary_run: int, dataset: str, view: dict) -> None:
         _chart(boundary, "pg_boundary")
         st.session_state["pg_boundary_fig"] = boundary
         diagram.draw(state_, _shown(s), running)
+
+    def _mistakes(state_, run: int) -> None:
+        mistakes = misclassified(state_, run)
+        st.markdown(text.mistakes_title(mistakes["total"], mistakes["count"], state_.labels[run]))
+        if mistakes["total"]:
+            _chart(misclassified_figure(mistakes), "pg_mistakes")
 
     @st.fragment(run_every=1.0 if running else None)
     def curves() -> None:
