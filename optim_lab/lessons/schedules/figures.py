@@ -166,7 +166,7 @@ def range_test_figure(
             )
         )
     base_layout(fig, title=title, height=height)
-    fig.update_xaxes(title="learning rate α (log)", type="log")
+    fig.update_xaxes(title="learning rate α (log)", type="log", exponentformat="power")
     fig.update_yaxes(title="loss (log)" if log_y else "loss", type="log" if log_y else "linear")
     return fig
 
@@ -288,6 +288,6 @@ def network_range_figure(
     # Raw spikes at the blow-up would squash the curve: the axis covers the smoothed loss and
     # most of the raw one.
     top = 1.1 * max(float(smoothed.max()), float(np.percentile(loss, 95)))
-    fig.update_xaxes(title="learning rate α (log)", type="log")
+    fig.update_xaxes(title="learning rate α (log)", type="log", exponentformat="power")
     fig.update_yaxes(title="loss", range=[0.0, top])
     return fig
