@@ -126,6 +126,7 @@ SETTINGS: dict[str, tuple[dict[str, str], tuple[Knob, ...]]] = {
     "playground": ({}, (SEED, Knob("l2", 1e-5, 1e-2, "log"))),
     "activations": ({"a2": "leaky_relu"}, (Knob("a2.leaky_relu.slope", 0.01, 0.5),)),
     "initialization": ({}, (SEED, Knob("scale", 0.01, 2.0, "log"))),
+    "batchnorm": ({}, (SEED, Knob("gamma", -3.0, 3.0))),
     "preprocessing": ({}, (SEED, Knob("lr", 0.01, 1.0, "log"))),
     "sanity": ({}, (Knob("gseed", 0, 9999, "int"), Knob("olr", 0.01, 2.0, "log"))),
     "regularization": ({}, (Knob("seed", 0, 999, "int"),)),
@@ -136,7 +137,9 @@ SETTINGS: dict[str, tuple[dict[str, str], tuple[Knob, ...]]] = {
 
 # The memory scenario leaves out the lessons whose every new setting trains for seconds (the
 # long-run students' pages and transfer learning), so that its 2,000 runs fit in a few minutes.
-MEMORY_PAGES = [p for p in LESSON_PAGES if p not in ("search", "ensembles", "transfer")]
+MEMORY_PAGES = [
+    p for p in LESSON_PAGES if p not in ("search", "ensembles", "transfer", "batchnorm")
+]
 
 # What the long-run students ask for: the longest trainings these pages offer.
 LONG_RUNS = {
