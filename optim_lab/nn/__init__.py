@@ -24,6 +24,7 @@ from .data import (
 from .dropout import DROPOUT_MODES, dropout_mask, dropout_test, dropout_train
 from .evaluation import evaluate, predict_grid, predict_proba, unit_grid
 from .gradient_check import gradcheck, gradcheck_dataset
+from .history import History
 from .init import INITS, InitEntry, init_std, sample_jax, sample_numpy
 from .init_experiment import init_stats
 from .losses import (
@@ -44,7 +45,7 @@ from .regularization import (
     l1_penalty,
     l2_penalty,
 )
-from .training import CHUNK, TRACE_COUNTS, History, TrainState, init_training, train, train_chunk
+from .training import CHUNK, TRACE_COUNTS, TrainState, init_training, train, train_chunk
 from .training_config import MAX_COMPARE, TrainConfig, make_hparams, restart_key, run_labels
 from .training_rules import iterations_per_epoch
 

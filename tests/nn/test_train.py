@@ -8,14 +8,8 @@ import numpy as np
 import pytest
 
 from optim_lab.nn.evaluation import evaluate, predict_grid
-from optim_lab.nn.training import (
-    TRACE_COUNTS,
-    History,
-    init_training,
-    last_recorded,
-    train,
-    train_chunk,
-)
+from optim_lab.nn.history import History, last_recorded
+from optim_lab.nn.training import TRACE_COUNTS, init_training, train, train_chunk
 from optim_lab.nn.training_config import TrainConfig, make_hparams, restart_key
 
 # A mini-batch configuration shared by most tests (one compilation for all of them): the

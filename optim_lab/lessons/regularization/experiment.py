@@ -39,7 +39,8 @@ from ...nn.generalization import (
     proba_many,
     weight_mask,
 )
-from ...nn.training import History, init_training, train, train_chunk
+from ...nn.history import History
+from ...nn.training import init_training, train, train_chunk
 from ...nn.training_config import TrainConfig
 
 PENALTIES = ("l2", "l1", "elastic")

@@ -12,7 +12,7 @@ from optim_lab.lessons.playground.figures import (
     prediction_figure,
 )
 from optim_lab.nn import DATASETS, predict_grid
-from optim_lab.nn.training import last_recorded
+from optim_lab.nn.history import last_recorded
 from optim_lab.ui import playground as pg
 from optim_lab.ui.layout import stopped_run_notice
 from optim_lab.ui.live_chart import live_chart

@@ -5,7 +5,7 @@ import streamlit as st
 from optim_lab.lessons.sanity import text
 from optim_lab.lessons.sanity.experiment import WIDTHS
 from optim_lab.lessons.sanity.figures import overfit_figure
-from optim_lab.nn.training import last_recorded
+from optim_lab.nn.history import last_recorded
 from optim_lab.registry import HParam
 from optim_lab.ui import nn_cache, widgets
 from optim_lab.ui.layout import stopped_run_notice
