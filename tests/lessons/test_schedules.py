@@ -6,6 +6,7 @@ import pytest
 
 from optim_lab.lessons.schedules.experiment import (
     curves_table,
+    network_config,
     network_datasets,
     network_range_table,
     playground_params,
@@ -82,6 +83,7 @@ def test_playground_params_round_the_rate_to_three_digits():
         "o1": "sgd",
         "o1.sgd.lr": "0.0123",
         "seed": "7",
+        "val": "0.3",  # the split the range test trained on
     }
 
 
@@ -123,3 +125,9 @@ def test_network_range_table_keeps_the_steps_taken():
     result = _falling_then_rising()
     table = network_range_table(result)
     assert len(table["lr"]) == len(table["loss"]) == len(table["smoothed"]) == len(result.loss)
+
+
+def test_the_range_test_trains_on_the_playgrounds_split():
+    config = network_config("spiral", 2, 16, 32, "adam", 0)
+    assert config.train_share == pytest.approx(0.7)
+    assert config.dataset_params["points"] == 200

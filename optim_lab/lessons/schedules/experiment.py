@@ -72,6 +72,7 @@ def range_test_table(result: LRFinderResult) -> dict[str, np.ndarray]:
 
 #: The playground's number of examples (its default), so the rate found here fits its data.
 PLAYGROUND_POINTS = 200
+PLAYGROUND_TEST_SHARE = 0.3  # the playground's default held-out share
 #: Optimizers the network test offers: the playground's, without Newton's exact Hessian.
 NETWORK_OPTIMIZERS = tuple(n for n in OPTIMIZERS.names() if n not in ("lbfgs", "newton"))
 
@@ -88,6 +89,7 @@ def network_config(
     return TrainConfig(
         dataset=dataset,
         dataset_params={"points": PLAYGROUND_POINTS},
+        train_share=1.0 - PLAYGROUND_TEST_SHARE,
         seed=int(seed),
         hidden=(int(units),) * int(layers),
         batch_size=int(batch_size),
@@ -113,7 +115,7 @@ def playground_params(
 ) -> dict[str, str]:
     """The playground's URL parameters for this data, network, mini-batch, optimizer and rate
     (the keys its controls read: ``ds``, ``layers``, ``units``, ``batch``, ``bs``, ``o1``,
-    ``o1.<optimizer>.lr``, ``seed``)."""
+    ``o1.<optimizer>.lr``, ``seed``, ``val``)."""
     return {
         "ds": dataset,
         "layers": str(int(layers)),
@@ -123,6 +125,7 @@ def playground_params(
         "o1": optimizer,
         f"o1.{optimizer}.lr": f"{usable_rate(lr):g}",
         "seed": str(int(seed)),
+        "val": f"{PLAYGROUND_TEST_SHARE:g}",
     }
 
 
