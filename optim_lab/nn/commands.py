@@ -294,6 +294,8 @@ def cmd_transfer(args) -> dict[str, Any]:
 
 
 def cmd_lr_find(args) -> dict[str, Any]:
+    from .data import DATASETS
+    from .losses import DEFAULT_LOSS
     from .lr_find import lr_find
     from .training_config import TrainConfig
 
@@ -301,6 +303,7 @@ def cmd_lr_find(args) -> dict[str, Any]:
     config = TrainConfig(
         dataset=args.dataset,
         dataset_params=data,
+        loss=DEFAULT_LOSS[DATASETS[args.dataset].task],
         seed=args.seed,
         hidden=_hidden(args.hidden),
         optimizer=args.optimizer,

@@ -65,11 +65,13 @@ def test_range_test_table_keeps_the_steps_taken():
     np.testing.assert_array_equal(table["smoothed"], loss * 0.9)
 
 
-def test_network_datasets_are_the_2d_classification_sets():
+def test_network_datasets_are_the_2d_sets_each_with_its_tasks_loss():
     names = network_datasets()
-    assert "spiral" in names and "moons" in names and "digits" not in names
+    assert {"spiral", "moons", "plane", "gaussians"} <= set(names) and "digits" not in names
     for name in names:
-        assert len(DATASETS[name].feature_names) == 2 and DATASETS[name].n_classes != 1
+        assert len(DATASETS[name].feature_names) == 2
+    assert network_config("plane", 2, 8, 32, "adam", 0).loss == "mse"
+    assert network_config("spiral", 2, 8, 32, "adam", 0).loss == "cross_entropy"
 
 
 def test_playground_params_round_the_rate_to_three_digits():

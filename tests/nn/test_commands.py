@@ -223,6 +223,13 @@ def test_lr_find_shape():
     assert out["stopped_at"] is None or out["stopped_at"] >= len(out["loss"]) - 1
 
 
+def test_lr_find_on_a_regression_set_trains_with_mse():
+    out = run("lr-find", "--dataset", "plane", "--hidden", "8,8", "--steps", "120")
+    assert 0 < out["loss"][0] < 2  # a mean squared error on targets of size about 1
+    assert min(out["smoothed"]) < 0.5 * out["smoothed"][0]  # the rates that train were crossed
+    assert set(out["suggestions"]) == {"steepest", "min_div_10", "valley"}
+
+
 @pytest.mark.parametrize(
     ("argv", "message"),
     [

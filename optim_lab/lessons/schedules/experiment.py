@@ -12,6 +12,7 @@ import numpy as np
 
 from ...lr_finder import LRFinderResult
 from ...nn.data import DATASETS
+from ...nn.losses import DEFAULT_LOSS
 from ...nn.lr_find import LRFindResult, lr_find
 from ...nn.training_config import TrainConfig
 from ...optimizers import OPTIMIZERS
@@ -78,8 +79,8 @@ NETWORK_OPTIMIZERS = tuple(n for n in OPTIMIZERS.names() if n not in ("lbfgs", "
 
 
 def network_datasets() -> list[str]:
-    """The playground's 2-D classification sets (the test trains with cross-entropy)."""
-    return [e.name for e in DATASETS if len(e.feature_names) == 2 and e.n_classes != 1]
+    """The playground's 2-D sets, classification and regression."""
+    return [e.name for e in DATASETS if len(e.feature_names) == 2]
 
 
 def network_config(
@@ -89,6 +90,7 @@ def network_config(
     return TrainConfig(
         dataset=dataset,
         dataset_params={"points": PLAYGROUND_POINTS},
+        loss=DEFAULT_LOSS[DATASETS[dataset].task],
         train_share=1.0 - PLAYGROUND_TEST_SHARE,
         seed=int(seed),
         hidden=(int(units),) * int(layers),
