@@ -91,3 +91,14 @@ def test_malformed_url_parameter_shows_the_notice():
     assert not at.exception
     notice = at.warning[0].value
     assert "could not be used" in notice and "form=bogus" in notice and "lr=-1" in notice
+
+
+def test_the_start_comes_from_the_link_or_a_click_and_moves_the_whole_lesson():
+    at = open_page(PAGE, {"x0": "1.5", "y0": "-1"})
+    assert not at.exception and not at.error
+    heat, run, *_ = charts(at)
+    start = next(t for t in run["data"] if t.get("name") == "start")
+    assert (start["x"][0], start["y"][0]) == (1.5, -1.0)
+    assert any(t.get("name") == "click to start here" for t in run["data"])
+    default_heat = charts(open_page(PAGE))[0]
+    assert heat["data"][0]["z"] != default_heat["data"][0]["z"]  # the map runs from there too

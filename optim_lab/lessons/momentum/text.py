@@ -15,6 +15,7 @@ MAP = (
     "valley, 1/κ along it), all from the same start. Choose the form and how the map is coloured, "
     "then **click a cell** to watch that run."
 )
+START_CAPTION = "Click anywhere on this contour to start the run (and the whole map) from there."
 THEORY_TITLE = "The rate, in theory"
 THEORY = (
     "On a quadratic bowl each eigen-direction moves on its own. Along a direction of curvature h, "

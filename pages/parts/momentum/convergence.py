@@ -14,6 +14,7 @@ from optim_lab.registry import HParam
 from optim_lab.surfaces import SURFACES
 from optim_lab.sweep import SweepResult
 from optim_lab.trajectory import RunSpec, Trajectory
+from optim_lab.ui import arena_controls as arena
 from optim_lab.ui import cache, widgets
 from optim_lab.ui.contour import run_contour
 from optim_lab.ui.layout import stopped_run_notice
@@ -44,7 +45,7 @@ BETA = HParam(
     help="How much of the velocity is kept at each step.",
 )
 MAP_KEY = "momentum_map"
-START = tuple(SURFACES[SURFACE].start)
+RUN_KEY = "momentum_run"
 
 
 def bowl_params(kappa: float) -> dict:
@@ -59,6 +60,7 @@ class Cell(NamedTuple):
     beta: float
     kappa: float
     steps: int
+    start: tuple[float, float]
     result: SweepResult
     heat: dict
     selected: Trajectory
@@ -69,7 +71,7 @@ class Cell(NamedTuple):
 
     def context(self) -> dict:
         """The setting as the exports record it."""
-        return dict(surface=SURFACE, kappa=self.kappa, start=list(START), steps=self.steps)
+        return dict(surface=SURFACE, kappa=self.kappa, start=list(self.start), steps=self.steps)
 
 
 def show(state) -> Cell:
@@ -89,9 +91,12 @@ def show(state) -> Cell:
     metric = widgets.choice(
         state, "metric", "colour by", list(METRICS), "loss", format_func=METRICS.get, container=c4
     )
-    s1, s2 = st.columns(2)
+    s1, s2, s3 = st.columns([2, 2, 3])
     lr = float(widgets.number(state, "lr", LR, container=s1))
     beta = float(widgets.number(state, "beta", BETA, container=s2))
+    arena.apply_click(state, SURFACES[SURFACE], chart_key=RUN_KEY)  # a click on the run's contour
+    with s3:
+        start = arena.start_controls(state, SURFACES[SURFACE])
     surface_params = bowl_params(kappa)
 
     greek = "β" if form == "momentum" else "ρ"
@@ -100,10 +105,10 @@ def show(state) -> Cell:
         {"lr": lr, BETA_NAME[form]: beta},
         label=f"{OPTIMIZERS[form].label}: α={lr:.3g}, {greek}={beta:g}",
     )
-    (selected,) = cache.runs(SURFACE, surface_params, (selected_spec,), START, steps)
+    (selected,) = cache.runs(SURFACE, surface_params, (selected_spec,), start, steps)
     selected_paths = paths_from_trajectories([selected])
     grid = ("lr", LR_GRID, BETA_NAME[form], BETA_GRID)
-    result = cache.sweep_grid(SURFACE, surface_params, RunSpec(form), *grid, START, steps, TOL)
+    result = cache.sweep_grid(SURFACE, surface_params, RunSpec(form), *grid, start, steps, TOL)
     heat = map_figure(result, metric, (lr, beta), greek, float(selected.loss[0]), TOL)
 
     map_col, run_col = st.columns([11, 9], gap="medium")
@@ -117,13 +122,16 @@ def show(state) -> Cell:
         st.caption(text.map_caption(kappa, result.diverged, metric, TOL))
     with run_col:
         stopped_run_notice(selected.label, selected.diverged_at)
-        run_fig = run_contour(SURFACE, surface_params, selected_paths, start=START, height=460)
+        run_fig = run_contour(
+            SURFACE, surface_params, selected_paths, start=start, click_grid=True, height=460
+        )
         # a narrow square plot: half its width (the default legend column) is too short for the run's
         # label, which would run into "minimum"; one legend row per entry instead
         run_fig.update_layout(legend=dict(entrywidth=1.0))
-        st.plotly_chart(run_fig, key="momentum_run")
+        st.plotly_chart(run_fig, key=RUN_KEY, on_select="rerun", selection_mode="points")
+        st.caption(text.START_CAPTION)
         st.plotly_chart(
             loss_figure(selected_paths, [selected.loss], minimum=0.0, height=240),
             key="momentum_run_loss",
         )
-    return Cell(form, lr, beta, kappa, steps, result, heat, selected)
+    return Cell(form, lr, beta, kappa, steps, start, result, heat, selected)

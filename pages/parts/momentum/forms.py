@@ -9,7 +9,7 @@ from optim_lab.lessons.momentum.figures import lookahead_trace
 from optim_lab.ui import cache, widgets
 from optim_lab.ui.contour import run_contour
 from optim_lab.ui.layout import notice, stopped_run_notice
-from pages.parts.momentum.convergence import START, SURFACE
+from pages.parts.momentum.convergence import SURFACE
 
 
 def show(state, cell) -> tuple[list, dict]:
@@ -27,16 +27,16 @@ def show(state, cell) -> tuple[list, dict]:
     compare, left_out = experiment.forms_compared(cell.form, cell.lr, cell.beta, rescale)
     if left_out:
         st.info(left_out)
-    trajs = cache.runs(SURFACE, cell.surface_params, tuple(compare), START, cell.steps)
+    trajs = cache.runs(SURFACE, cell.surface_params, tuple(compare), cell.start, cell.steps)
     paths = paths_from_trajectories(trajs)
     for path in paths:  # dashed classic path drawn over the solid EWA one: overlap stays visible
         if path.optimizer == "heavy_ball":
             path.repeat = 1
-    cmp_fig = run_contour(SURFACE, cell.surface_params, paths, start=START, height=520)
+    cmp_fig = run_contour(SURFACE, cell.surface_params, paths, start=cell.start, height=520)
     nesterov = next(t for t in trajs if t.spec.optimizer == "nesterov")
     hp = nesterov.spec.hparams
     lookahead = experiment.lookahead_nesterov(
-        SURFACE, cell.surface_params, hp["lr"], hp["rho"], START, cell.steps
+        SURFACE, cell.surface_params, hp["lr"], hp["rho"], cell.start, cell.steps
     )
     cmp_fig.add_trace(lookahead_trace(lookahead["theta"]))
     left, right = st.columns([11, 9], gap="medium")
