@@ -414,9 +414,22 @@ def _eps(default=1e-8) -> HParam:
 
 
 _BETA1 = HParam("beta1", "β₁", 0.9, 0.0, 0.9999, help="Decay of the gradient average m (momentum).")
-_BETA2 = HParam("beta2", "β₂", 0.999, 0.0, 0.99999, help="Decay of the squared-gradient average v.")
+_BETA2 = HParam(
+    "beta2",
+    "β₂",
+    0.999,
+    0.0,
+    0.99999,
+    help="Decay of the squared-gradient average v. 0.999 in PyTorch, optax and the lectures' "
+    "defaults; one deck suggests 0.99 as a starting point.",
+)
 _RHO = HParam(
-    "rho", "ρ", 0.9, 0.0, 0.9999, help="Momentum factor: how much of the velocity is kept."
+    "rho",
+    "ρ",
+    0.9,
+    0.0,
+    0.9999,
+    help="Momentum factor: how much of the velocity is kept. PyTorch: SGD(momentum=ρ).",
 )
 
 OPTIMIZERS: Registry[OptimizerEntry] = Registry("optimizer")
@@ -443,7 +456,8 @@ for _entry in [
                 0.9,
                 0.0,
                 0.9999,
-                help="Decay of the gradient average; window ≈ 1/(1−β).",
+                help="Decay of the gradient average; window ≈ 1/(1−β). PyTorch's SGD(momentum=β) "
+                "is the classic form: the same path at α(1−β) (see the momentum lesson).",
             ),
         ),
         "Follow an exponentially weighted average of the gradients.",
@@ -495,7 +509,13 @@ for _entry in [
         (
             _lr(0.01),
             HParam(
-                "beta2", "β₂", 0.9, 0.0, 0.99999, help="Decay of the squared-gradient average s."
+                "beta2",
+                "β₂",
+                0.9,
+                0.0,
+                0.99999,
+                help="Decay of the squared-gradient average s. PyTorch calls it alpha (default "
+                "0.99), Keras and optax decay (0.9).",
             ),
             _eps(),
         ),
@@ -513,7 +533,14 @@ for _entry in [
         r"u \leftarrow \rho u + (1-\rho)\Delta^2;\ \theta \leftarrow \theta - \alpha \Delta",
         (
             _lr(1.0, 100.0),
-            HParam("rho", "ρ", 0.9, 0.0, 0.9999, help="Decay of both running averages."),
+            HParam(
+                "rho",
+                "ρ",
+                0.9,
+                0.0,
+                0.9999,
+                help="Decay of both running averages (PyTorch: rho, 0.9).",
+            ),
             _eps(1e-6),
         ),
         "RMSprop whose step size comes from the running size of past steps (units match θ).",
@@ -575,7 +602,8 @@ for _entry in [
                 0.01,
                 0.0,
                 10.0,
-                help="Shrinks θ directly, outside the adaptive scaling.",
+                help="Shrinks θ directly, outside the adaptive scaling, by αλθ per step (as "
+                "PyTorch's and optax's adamw).",
             ),
         ),
         "Adam with weight decay applied to θ, not mixed into the gradient.",

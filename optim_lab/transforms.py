@@ -54,7 +54,8 @@ MODIFIER_PARAMS = (
         0.0,
         10.0,
         log=True,
-        help="Coupled L2 decay: adds λ·θ to g (0 = off).",
+        help="Coupled L2 decay: adds λ·θ to g (0 = off), as PyTorch's weight_decay in SGD and "
+        "Adam. For SGD the same as an L2 penalty (λ/2)‖θ‖²; for Adam not AdamW's decay.",
     ),
     HParam(
         "noise",

@@ -18,17 +18,37 @@ from .activations import act_params
 
 #: At most this many optimizers are compared in one compiled call.
 MAX_COMPARE = 4
+#: How the keep probability p reads in PyTorch (the note beside every dropout control).
+DROPOUT_CONVENTION = (
+    "PyTorch's Dropout(p) takes the probability of dropping: keep 0.8 is Dropout(0.2)."
+)
 #: Validated training hyper-parameters that are not the optimizer's or the schedule's.
 TRAIN_PARAMS = (
-    HParam("l1", "L1 λ₁", 0.0, 0.0, 10.0, help="Weight of Σ|W| in the loss (weights only)."),
-    HParam("l2", "L2 λ₂", 0.0, 0.0, 10.0, help="Weight of ½ΣW² in the loss (weights only)."),
+    HParam(
+        "l1",
+        "L1 λ₁",
+        0.0,
+        0.0,
+        10.0,
+        help="Weight of Σ|W| in the loss (weights only). The decks write (λ/n)Σ|w|: λ₁ = λ/n.",
+    ),
+    HParam(
+        "l2",
+        "L2 λ₂",
+        0.0,
+        0.0,
+        10.0,
+        help="Weight of ½ΣW² in the loss (weights only): its gradient λ₂W is PyTorch's "
+        "weight_decay=λ₂ for SGD. The decks write (λ/n)Σw² (gradient 2λw/n): λ₂ = 2λ/n.",
+    ),
     HParam(
         "dropout",
         "keep probability p",
         1.0,
         0.01,
         1.0,
-        help="Dropout keeps each hidden unit with probability p (1 = no dropout).",
+        help="Dropout keeps each hidden unit with probability p (1 = no dropout), as in the "
+        "lectures' code. " + DROPOUT_CONVENTION,
     ),
     HParam(
         "bn_momentum",
@@ -62,6 +82,11 @@ TRAIN_SHARE = HParam(
     0.9,
     help="Part of the data trained on; the rest is the validation set.",
 )
+
+
+def train_param(name: str) -> HParam:
+    """One of :data:`TRAIN_PARAMS` by name."""
+    return next(p for p in TRAIN_PARAMS if p.name == name)
 
 
 def _as_key(value: Any) -> Any:

@@ -1,9 +1,12 @@
 """Training playground, sidebar: the data, the network, the optimizers and the regularization."""
 
+from dataclasses import replace
+
 import streamlit as st
 
 from optim_lab.lessons.playground.experiment import changed_settings, task_loss
 from optim_lab.nn import DATASETS, MAX_COMPARE, TrainConfig
+from optim_lab.nn.training_config import train_param
 from optim_lab.optimizers import OPTIMIZERS
 from optim_lab.registry import HParam
 from optim_lab.ui import widgets as w
@@ -16,9 +19,9 @@ VAL_SHARE = HParam(
     "val", "test share", 0.3, 0.1, 0.9, help="Part of the data held out; the rest trains."
 )
 CLIP = HParam("clip", "clip gradient norm", 0.0, 0.0, 100.0, log=True, help="0 = off.")
-L1 = HParam("l1", "L1 λ₁", 0.0, 0.0, 1.0, log=True)
-L2 = HParam("l2", "L2 λ₂", 0.0, 0.0, 1.0, log=True)
-KEEP = HParam("keep", "dropout keep-p", 1.0, 0.3, 1.0, help="1 = no dropout.")
+L1 = replace(train_param("l1"), max=1.0, log=True)
+L2 = replace(train_param("l2"), max=1.0, log=True)
+KEEP = replace(train_param("dropout"), name="keep", label="dropout keep-p", min=0.3)
 PATIENCE = HParam(
     "pat",
     "early-stopping patience",

@@ -8,6 +8,7 @@ import streamlit as st
 from optim_lab.lessons.regularization import text
 from optim_lab.lessons.regularization.experiment import mask_table
 from optim_lab.lessons.regularization.figures import keep_gap_figure, running_mean_figure
+from optim_lab.nn.training_config import DROPOUT_CONVENTION
 from optim_lab.registry import HParam
 from optim_lab.ui import nn_cache, widgets
 from optim_lab.ui.export import export_row
@@ -17,7 +18,12 @@ from optim_lab.ui.sections import guarded
 KEEPS = (1.0, 0.8, 0.6, 0.4)
 MASKS = ("100", "1000", "10000", "100000")
 KEEP = HParam(
-    "p", "keep probability p", 0.5, 0.05, 1.0, help="Each input is kept with probability p."
+    "p",
+    "keep probability p",
+    0.5,
+    0.05,
+    1.0,
+    help="Each input is kept with probability p. " + DROPOUT_CONVENTION,
 )
 GAP_FORMATS = {"keep p": "{:g}", "train acc": "{:.1%}", "val acc": "{:.1%}"}
 GAP_FORMATS |= dict.fromkeys(("train loss", "val loss", "loss gap"), "{:.3f}")
