@@ -1,11 +1,14 @@
 """The schedules lesson's helpers: sliders capped at the runs shown, a schedule's curve against its
 closed form, and the tables it exports."""
 
+import math
+
 import numpy as np
 import pytest
 
 from optim_lab.lessons.schedules.experiment import (
     curves_table,
+    deck_recursion,
     network_config,
     network_datasets,
     network_range_table,
@@ -133,3 +136,17 @@ def test_the_range_test_trains_on_the_playgrounds_split():
     config = network_config("spiral", 2, 16, 32, "adam", 0)
     assert config.train_share == pytest.approx(0.7)
     assert config.dataset_params["points"] == 200
+
+
+@pytest.mark.parametrize("name", ["exponential", "inverse_time"])
+def test_the_decks_recursions_compound_step_by_step(name):
+    params, k = {"lr": 0.1, "k": 0.02}, 0.02
+    values = deck_recursion(name, params, 60)
+    expected = [0.1]
+    for i in range(59):
+        factor = math.exp(-k * i) if name == "exponential" else 1 / (1 + k * i)
+        expected.append(expected[-1] * factor)
+    np.testing.assert_allclose(values, expected, rtol=1e-12)
+    closed = schedule_curve(name, params, 60)
+    assert values[-1] < 0.01 * closed[-1]  # it collapses far sooner than the closed form
+    assert deck_recursion("cosine", {"lr": 0.1}, 10) is None

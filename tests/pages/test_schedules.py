@@ -7,6 +7,7 @@ from urllib.parse import parse_qsl
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from optim_lab.figures import plain
 from optim_lab.lessons.schedules.presets import PRESETS
 
 from .apptest import charts, count_traces, open_page
@@ -161,3 +162,17 @@ def test_network_range_test_link_carries_the_rate_into_the_playground():
     assert not any("could not be used" in w.value for w in at.warning)
     assert at.session_state["playground:o1.adam.lr"] == float(params["o1.adam.lr"])
     assert at.session_state["playground:bs"] == 32 and at.session_state["playground:ds"] == "moons"
+
+
+def test_the_decks_recursion_is_drawn_dotted_beside_the_closed_form():
+    at = open_page(PAGE, {"show": "exponential"})
+    assert not at.exception
+    at.toggle(key="schedules:s.exponential.deck").set_value(True).run()
+    assert not at.exception
+    traces = charts(at)[0]["data"]
+    closed, recursion = traces[0], traces[1]
+    assert recursion["name"] == "Exponential decay, the decks' recursion"
+    assert (
+        recursion["line"]["dash"] == "dot" and recursion["line"]["color"] == closed["line"]["color"]
+    )
+    assert plain.values(recursion["y"])[-1] < plain.values(closed["y"])[-1]

@@ -51,10 +51,29 @@ def slider_entry(entry: ScheduleEntry, max_steps: int = MAX_STEPS_SHOWN) -> Sche
     return replace(entry, params=tuple(capped(p) for p in entry.params))
 
 
+#: The decays one deck writes as recursions (compounding, not the closed forms).
+DECK_RECURSIONS = ("exponential", "inverse_time")
+
+
 def schedule_curve(name: str, params: Mapping[str, Any], n_steps: int) -> np.ndarray:
     """The rate at t = 0 … n_steps−1, computed over the compiled bucket that covers n_steps (so
     changing the length does not compile a new program)."""
     return schedule_values(name, params, step_bucket(n_steps))[:n_steps]
+
+
+def deck_recursion(name: str, params: Mapping[str, Any], n_steps: int) -> np.ndarray | None:
+    r"""The decks' recursive form of a decay, for comparison with the closed form the registry
+    uses: exponential :math:`\alpha_{i+1} = \alpha_i e^{-ki}` (so
+    :math:`\alpha_i = \alpha_0 e^{-k\,i(i-1)/2}`), 1/t :math:`\alpha_{i+1} = \alpha_i/(1 + ki)`;
+    None for the other schedules."""
+    if name not in DECK_RECURSIONS:
+        return None
+    lr, k = float(params["lr"]), float(params["k"])
+    i = np.arange(n_steps, dtype=float)
+    if name == "exponential":
+        return lr * np.exp(-k * i * (i - 1) / 2)
+    factors = np.concatenate([[1.0], 1.0 / (1.0 + k * i[:-1])])
+    return lr * np.cumprod(factors)
 
 
 def curves_table(curves: Sequence[ScheduleCurve], n_steps: int) -> dict[str, Any]:

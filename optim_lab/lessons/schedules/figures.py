@@ -26,6 +26,8 @@ class ScheduleCurve:
     name: str
     label: str
     values: np.ndarray
+    dash: str | None = None  # None: one per repeat of the colours
+    color_of: str | None = None  # the schedule whose colour it takes (default: ``name``)
 
 
 # A fixed colour per schedule (colour-blind-safe sets, no yellow: it vanishes on white), so a
@@ -78,9 +80,9 @@ def schedule_figure(
                 mode="lines",
                 name=curve.label,
                 line=dict(
-                    color=schedule_color(curve.name),
+                    color=schedule_color(curve.color_of or curve.name),
                     width=2.5,
-                    dash=DASHES[(i // len(SCHEDULE_COLORS)) % len(DASHES)],
+                    dash=curve.dash or DASHES[(i // len(SCHEDULE_COLORS)) % len(DASHES)],
                 ),
                 hovertemplate=f"{curve.label}<br>step %{{x}}<br>α = %{{y:.4g}}<extra></extra>",
             )

@@ -95,3 +95,10 @@ NETWORK_RANGE_NOTICE = [
     "Smaller batches make the raw loss noisier and the rules less steady: change the seed and "
     "see which suggestion moves most.",
 ]
+
+DECK_TOGGLE = "also the decks' recursion"
+DECK_HELP = (
+    "One deck writes this decay as a recursion, α_{i+1} = α_i·e^{−ki} (or α_i/(1 + ki)): the "
+    "factor shrinks with i and compounds, so the rate collapses far sooner than the closed form "
+    "above. Drawn dotted in the same colour."
+)

@@ -5,9 +5,11 @@ import streamlit as st
 
 from optim_lab.lessons.schedules import text
 from optim_lab.lessons.schedules.experiment import (
+    DECK_RECURSIONS,
     EXPLORER_DEFAULTS,
     MAX_STEPS_SHOWN,
     curves_table,
+    deck_recursion,
     schedule_curve,
     slider_entry,
 )
@@ -41,9 +43,7 @@ def show(state) -> None:
     else:
         curves = []
         for tab, name in zip(chart.tabs([SCHEDULES[n].label for n in shown]), shown, strict=True):
-            curve = _schedule_tab(state, name, n_steps, tab)
-            if curve is not None:
-                curves.append(curve)
+            curves += _schedule_tab(state, name, n_steps, tab)
         if curves:
             schedules_fig = schedule_figure(curves, log_y=log_y)
             chart_slot.plotly_chart(schedules_fig, key="schedules-chart")
@@ -53,9 +53,9 @@ def show(state) -> None:
     what_to_notice(text.EXPLORER_NOTICE)
 
 
-def _schedule_tab(state, name: str, n_steps: int, tab) -> ScheduleCurve | None:
-    """The schedule's formula and one slider per parameter in its tab; its curve, or None (with
-    the reason in the tab) when its parameters cannot make one."""
+def _schedule_tab(state, name: str, n_steps: int, tab) -> list[ScheduleCurve]:
+    """The schedule's formula and one slider per parameter in its tab; its curve (none, with the
+    reason in the tab, when its parameters cannot make one), and the decks' recursion if asked."""
     entry = SCHEDULES[name]
     with tab:
         st.latex(entry.latex)
@@ -76,8 +76,16 @@ def _schedule_tab(state, name: str, n_steps: int, tab) -> ScheduleCurve | None:
             )
         if entry.needs_loss:
             st.info(text.PLATEAU_ALONE)
+        recursion = name in DECK_RECURSIONS and w.toggle(
+            state, f"s.{name}.deck", text.DECK_TOGGLE, False, help=text.DECK_HELP
+        )
     try:
-        return ScheduleCurve(name, entry.label, schedule_curve(name, values, n_steps))
+        curves = [ScheduleCurve(name, entry.label, schedule_curve(name, values, n_steps))]
     except ValueError as error:
         tab.error(f"{entry.label}: {error}")
-        return None
+        return []
+    if recursion:
+        values = deck_recursion(name, values, n_steps)
+        label = f"{entry.label}, the decks' recursion"
+        curves.append(ScheduleCurve(f"{name}_recursion", label, values, "dot", name))
+    return curves
