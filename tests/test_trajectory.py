@@ -21,6 +21,7 @@ from optim_lab.trajectory import (
 STEPS = 200
 
 
+@pytest.mark.slow  # every optimizer × every surface (~20 s); `make test` runs it
 @pytest.mark.parametrize("surface", SURFACES.names())
 def test_every_optimizer_on_every_surface_stays_finite_or_reports_divergence(surface):
     entry = SURFACES[surface]
