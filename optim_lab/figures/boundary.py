@@ -113,6 +113,12 @@ def boundary_figure(
                     hovertemplate=f"class {k} ({split})<br>(%{{x:.2f}}, %{{y:.2f}})<extra></extra>",
                 )
             )
+    return plane_layout(fig, grid, feature_names, title=title, height=height)
+
+
+def plane_layout(fig: plain.Figure, grid, feature_names, *, title, height: int) -> plain.Figure:
+    """The layout of a figure over the input plane: the grid's ranges on equal scales, the legend
+    below."""
     base_layout(fig, title=title, height=height, legend_below=-0.16)
     fig.update_layout(margin=dict(t=40, b=40, r=10))
     # equal scales: the plot area shrinks to the data (constrain="domain") instead of the axes

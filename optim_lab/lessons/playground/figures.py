@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from ...figures import plain
-from ...figures.boundary import boundary_figure
+from ...figures.boundary import boundary_figure, plane_layout
 from ...figures.theme import (
     CLASS_COLORS,
     DIVERGED_COLOR,
@@ -101,23 +101,7 @@ def regression_figure(
                 "<extra></extra>",
             )
         )
-    base_layout(fig, title=title, height=height, legend_below=-0.16)
-    fig.update_layout(margin=dict(t=40, b=40, r=10))
-    fig.update_xaxes(
-        title=feature_names[0],
-        range=[float(grid["x"][0]), float(grid["x"][-1])],
-        showgrid=False,
-        constrain="domain",
-    )
-    fig.update_yaxes(
-        title=feature_names[1],
-        range=[float(grid["y"][0]), float(grid["y"][-1])],
-        showgrid=False,
-        scaleanchor="x",
-        scaleratio=1,
-        constrain="domain",
-    )
-    return fig
+    return plane_layout(fig, grid, feature_names, title=title, height=height)
 
 
 def prediction_figure(

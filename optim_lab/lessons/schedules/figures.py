@@ -97,6 +97,26 @@ def schedule_figure(
     return fig
 
 
+def _range_test_curves(xs, loss, smoothed, names, raw_width: float = 1.0) -> plain.Figure:
+    """A range test's raw and smoothed loss against the rate."""
+    fig = plain.Figure()
+    for values, name, kind, color, width in (
+        (loss, names[0], "loss", RAW_COLOR, raw_width),
+        (smoothed, names[1], "smoothed", SMOOTHED_COLOR, 3),
+    ):
+        fig.add_trace(
+            plain.scatter(
+                x=xs,
+                y=values,
+                mode="lines",
+                name=name,
+                line=dict(color=color, width=width),
+                hovertemplate=f"α = %{{x:.3g}}<br>{kind} %{{y:.4g}}<extra></extra>",
+            )
+        )
+    return fig
+
+
 def range_test_figure(
     lr: np.ndarray,
     loss: np.ndarray,
@@ -120,27 +140,7 @@ def range_test_figure(
     xs = np.asarray(lr, dtype=float)[:n]
     loss = np.asarray(loss, dtype=float)
     smoothed = np.asarray(smoothed, dtype=float)
-    fig = plain.Figure()
-    fig.add_trace(
-        plain.scatter(
-            x=xs,
-            y=loss,
-            mode="lines",
-            name="loss",
-            line=dict(color=RAW_COLOR, width=1.5),
-            hovertemplate="α = %{x:.3g}<br>loss %{y:.4g}<extra></extra>",
-        )
-    )
-    fig.add_trace(
-        plain.scatter(
-            x=xs,
-            y=smoothed,
-            mode="lines",
-            name="smoothed loss",
-            line=dict(color=SMOOTHED_COLOR, width=3),
-            hovertemplate="α = %{x:.3g}<br>smoothed %{y:.4g}<extra></extra>",
-        )
-    )
+    fig = _range_test_curves(xs, loss, smoothed, ("loss", "smoothed loss"), raw_width=1.5)
     finite = np.concatenate([loss[np.isfinite(loss)], smoothed[np.isfinite(smoothed)]])
     log_y = finite.size > 0 and finite.min() > 0 and finite.max() / finite.min() > 50
     if suggested_lr is not None and n:
@@ -214,27 +214,7 @@ def network_range_figure(
         ending: why the test ended (:attr:`optim_lab.nn.lr_find.LRFindResult.ending`).
     """
     xs, loss, smoothed = (np.asarray(a, dtype=float) for a in (lr, loss, smoothed))
-    fig = plain.Figure()
-    fig.add_trace(
-        plain.scatter(
-            x=xs,
-            y=loss,
-            mode="lines",
-            name="mini-batch loss",
-            line=dict(color=RAW_COLOR, width=1),
-            hovertemplate="α = %{x:.3g}<br>loss %{y:.4g}<extra></extra>",
-        )
-    )
-    fig.add_trace(
-        plain.scatter(
-            x=xs,
-            y=smoothed,
-            mode="lines",
-            name="smoothed (β = 0.98)",
-            line=dict(color=SMOOTHED_COLOR, width=3),
-            hovertemplate="α = %{x:.3g}<br>smoothed %{y:.4g}<extra></extra>",
-        )
-    )
+    fig = _range_test_curves(xs, loss, smoothed, ("mini-batch loss", "smoothed (β = 0.98)"))
     if len(xs) == 0:
         return base_layout(fig, height=height)
     if bounds is not None:
