@@ -13,6 +13,7 @@ import numpy as np
 
 from ...figures import plain
 from ...figures.boundary import boundary_figure, plane_layout
+from ...figures.digits import digit_canvas, digits_heatmap
 from ...figures.theme import (
     CLASS_COLORS,
     DIVERGED_COLOR,
@@ -545,20 +546,9 @@ def misclassified_figure(mistakes: dict, *, columns: int = 8) -> plain.Figure:
     images = mistakes["images"]
     rows = max(1, -(-len(images) // columns))
     tile = 11  # 8 pixels, then a gutter for the caption
-    canvas = np.full((rows * tile, columns * tile - 3), np.nan)
-    for i, image in enumerate(images):
-        r, c = divmod(i, columns)
-        canvas[r * tile : r * tile + 8, c * tile : c * tile + 8] = np.reshape(image, (8, 8))
-    fig = plain.Figure(
-        plain.heatmap(
-            z=canvas,
-            colorscale="Greys",
-            zmin=0,
-            zmax=16,
-            showscale=False,
-            hoverinfo="skip",
-        )
-    )
+    placed = ((*divmod(i, columns), image) for i, image in enumerate(images))
+    canvas = digit_canvas(placed, (rows * tile, columns * tile - 3), tile)
+    fig = plain.Figure(digits_heatmap(canvas, hoverinfo="skip"))
     for i, (true, guess) in enumerate(zip(mistakes["labels"], mistakes["predicted"], strict=True)):
         r, c = divmod(i, columns)
         fig.add_annotation(

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from ...figures import plain
+from ...figures.digits import digit_canvas, digits_heatmap
 from ...figures.theme import OKABE_ITO, base_layout
 
 TRAIN_COLOR, VAL_COLOR = OKABE_ITO[0], OKABE_ITO[3]
@@ -378,20 +379,9 @@ def digit_grid_figure(
     One heat map with blank gutters (dark = ink)."""
     versions, images = examples.shape[:2]
     tile = 9
-    canvas = np.full((images * tile - 1, versions * tile - 1), np.nan)
-    for r in range(images):
-        for c in range(versions):
-            canvas[r * tile : r * tile + 8, c * tile : c * tile + 8] = examples[c, r].reshape(8, 8)
-    fig = plain.Figure(
-        plain.heatmap(
-            z=canvas,
-            colorscale="Greys",
-            zmin=0,
-            zmax=16,
-            showscale=False,
-            hovertemplate="pixel value %{z:.1f}<extra></extra>",
-        )
-    )
+    placed = ((r, c, examples[c, r]) for r in range(images) for c in range(versions))
+    canvas = digit_canvas(placed, (images * tile - 1, versions * tile - 1), tile)
+    fig = plain.Figure(digits_heatmap(canvas, hovertemplate="pixel value %{z:.1f}<extra></extra>"))
     fig.update_yaxes(
         autorange="reversed",
         scaleanchor="x",
