@@ -324,6 +324,12 @@ def _explain_velocity(before: Fields, after: Fields, hp: HParams, lr) -> dict:
     return {"velocity": after["velocity"]}
 
 
+def _explain_nesterov(before: Fields, after: Fields, hp: HParams, lr) -> dict:
+    # the lectures' form keeps v_L = −αv and steps from θ_L = θ − ρv_L, taking the gradient at
+    # θ = θ_L + ρv_L: the look-ahead is ρv_L, from the velocity before this step
+    return {"velocity": after["velocity"], "lookahead": -lr * hp["rho"] * before["velocity"]}
+
+
 def _explain_adagrad(before: Fields, after: Fields, hp: HParams, lr) -> dict:
     return {"G": after["sum_sq"], "lr_eff": lr / (np.sqrt(after["sum_sq"]) + hp["eps"])}
 
@@ -486,8 +492,8 @@ for _entry in [
         (_lr(0.01), _RHO),
         "Momentum that looks ahead along the velocity before stepping.",
         nesterov,
-        explain=_explain_velocity,
-        quantities=("velocity",),
+        explain=_explain_nesterov,
+        quantities=("velocity", "lookahead"),
         lr_scale="gradient",
     ),
     OptimizerEntry(

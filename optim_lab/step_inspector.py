@@ -66,6 +66,12 @@ QUANTITIES: dict[str, Quantity] = {
     "lr": Quantity("α", r"\alpha", "learning rate of this step (schedule)"),
     "t": Quantity("t", "t", "Adam's step counter (from 1)"),
     "velocity": Quantity("v", "v", "velocity after the step"),
+    "lookahead": Quantity(
+        "ρv_L",
+        r"\rho v_L",
+        "Nesterov as the lectures write it (v_L = −αv): its point θ − ρv_L looks ahead by ρv_L "
+        "to θₖ, where the gradient is taken",
+    ),
     "m": Quantity("m", "m", "average of gradients after the step"),
     "v": Quantity("v", "v", "average of squared gradients after the step"),
     "m_hat": Quantity("m̂", r"\hat m", "bias-corrected m = m/(1−β₁ᵗ)"),

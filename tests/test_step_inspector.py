@@ -1,5 +1,7 @@
 """The step inspector replays runs exactly and names the optimizer's state as the update rule does."""
 
+import jax
+import jax.numpy as jnp
 import numpy as np
 import pytest
 
@@ -205,3 +207,24 @@ def test_second_order_state_is_inspected_a_step_at_a_time():
     (traj,) = run_many(surface, [RunSpec("newton")], surface.start, 5)
     with pytest.raises(ValueError, match="a step at a time"):
         states_along(traj)
+
+
+def test_nesterovs_look_ahead_leads_from_the_lectures_point_to_where_the_gradient_is_taken(
+    float64,
+):
+    # the lectures' form by hand: v ← ρv − α∇f(θ + ρv), θ ← θ + v; its look-ahead θ + ρv is
+    # the engine's (PyTorch-form) point θₖ
+    surface, params = SURFACES["bowl"], {"kappa": 10.0, "angle": 30.0}
+    lr, rho, start, k = 0.2, 0.8, np.array([-1.5, 1.0]), 6
+    grad = jax.grad(lambda xy: surface.fn(xy, params))
+    theta, v = start.copy(), np.zeros(2)
+    for _ in range(k):
+        v = rho * v - lr * np.asarray(grad(jnp.asarray(theta + rho * v)))
+        theta = theta + v
+    spec = RunSpec("nesterov", {"lr": lr, "rho": rho})
+    inspection = inspect_step(surface, spec, start, k, 50, params)
+    values = inspection.values
+    np.testing.assert_allclose(values["lookahead"], rho * v, atol=1e-10)
+    np.testing.assert_allclose(values["theta"] - values["lookahead"], theta, atol=1e-10)
+    np.testing.assert_allclose(values["grad_exact"], grad(jnp.asarray(theta + rho * v)), atol=1e-10)
+    assert "lookahead" in optimizer_symbols("nesterov")

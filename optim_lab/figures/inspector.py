@@ -120,7 +120,9 @@ def step_vectors_figure(
         ("Δθ (step taken)", np.asarray(values["update"], dtype=float), color),
     ]
     finite = [a for a in arrows if np.all(np.isfinite(a[1]))]
-    reach = max([np.max(np.abs(v)) for _, v, _ in finite] + [1e-12])
+    shift = np.asarray(values.get("lookahead", np.zeros(2)), dtype=float)
+    shift = shift if np.all(np.isfinite(shift)) else np.zeros(2)
+    reach = max([np.max(np.abs(v)) for _, v, _ in finite] + [np.max(np.abs(shift)), 1e-12])
     fig = plain.Figure()
     fig.add_trace(
         plain.scatter(
@@ -132,6 +134,19 @@ def step_vectors_figure(
             hovertemplate="θₖ = (%{x:.5g}, %{y:.5g})<extra></extra>",
         )
     )
+    if "lookahead" in values and np.any(shift):  # Nesterov: the lectures' point, its look-ahead
+        start = theta - shift
+        fig.add_trace(
+            plain.scatter(
+                x=[start[0], theta[0]],
+                y=[start[1], theta[1]],
+                mode="lines+markers",
+                name="look-ahead ρv_L from the lectures' θ",
+                line=dict(color=GRADIENT_COLOR, width=2, dash="dot"),
+                marker=dict(size=[9, 0], symbol="circle-open", color=GRADIENT_COLOR),
+                hovertemplate="the lectures' θ = (%{x:.5g}, %{y:.5g})<extra></extra>",
+            )
+        )
     for label, vector, arrow_color in finite:
         arrow_color = DIVERGED_COLOR if diverged and arrow_color == color else arrow_color
         end = theta + vector
