@@ -5,6 +5,7 @@ recorded curve matches early stopping during training, augmentation buys robustn
 import numpy as np
 import pytest
 
+from optim_lab.lessons.regularization import experiment as reg
 from optim_lab.lessons.regularization.experiment import (
     PENALTIES,
     SPIRAL,
@@ -140,3 +141,22 @@ def test_augmentation_buys_robustness_to_moves():
     assert out["n_augmented"] == 400
     assert np.mean(out["augmented_moved"]) > np.mean(out["plain_moved"]) + 0.05
     assert out["examples"].shape == (4, 6, 64)
+
+
+def _brute_force_best(inside) -> float:
+    xs = np.linspace(-2.5, 2.5, 1001)
+    grid = np.stack(np.meshgrid(xs, xs), axis=-1).reshape(-1, 2)
+    return float(np.min(reg.geometry_loss(grid[inside(grid)])))
+
+
+def test_the_l1_budget_puts_the_best_weights_on_an_axis_and_the_l2_budget_does_not():
+    t = 1.0
+    l1, l2 = reg.best_on_l1_ball(t), reg.best_on_l2_ball(t)
+    assert l1[1] == 0.0 and np.abs(l1).sum() == pytest.approx(t)  # a corner of the diamond
+    assert l2[1] > 0.05 and np.linalg.norm(l2) == pytest.approx(t)  # off the axis, on the disc
+    # nothing inside either budget does better (a dense grid, up to its spacing)
+    in_diamond = _brute_force_best(lambda w: np.abs(w).sum(axis=1) <= t)
+    in_disc = _brute_force_best(lambda w: np.linalg.norm(w, axis=1) <= t)
+    assert reg.geometry_loss(l1) <= in_diamond + 1e-9
+    assert reg.geometry_loss(l2) <= in_disc + 1e-9
+    assert reg.geometry_loss(l2) < reg.geometry_loss(l1)  # the disc holds more of the plane

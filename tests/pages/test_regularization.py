@@ -22,7 +22,7 @@ def test_penalties_tab_renders_and_lambda_round_trips():
     at = open_page(PAGE, timeout=300)
     assert not at.exception
     figs = charts(at)
-    assert len(figs) == 5  # gap, curves, boundary, histogram, pull
+    assert len(figs) == 6  # gap, curves, boundary, histogram, pull, the constraint picture
     assert len(at.get("download_button")) >= 3
     before = figs[0]
     at.select_slider(key="regularization:lam").set_value(0.03).run()
@@ -40,7 +40,7 @@ def test_penalties_tab_renders_and_lambda_round_trips():
 def test_lambda_zero_shows_no_pull():
     at = open_page(PAGE, {"lam": "0"}, timeout=300)
     assert not at.exception
-    assert len(charts(at)) == 4
+    assert len(charts(at)) == 5  # no pull figure at λ = 0
     assert any("no penalty" in i.value for i in at.info)
 
 
@@ -81,7 +81,7 @@ def test_malformed_link_shows_notice():
     at = open_page(PAGE, {"lam": "7", "tab": "Nope"}, timeout=300)
     assert not at.exception
     assert any("could not be used" in w.value for w in at.warning)
-    assert len(charts(at)) == 5  # falls back to the first tab
+    assert len(charts(at)) == 6  # falls back to the first tab
 
 
 @pytest.mark.parametrize(

@@ -399,3 +399,52 @@ def augmentation_compare(
         "examples": np.concatenate([x0[None, :shown], extra[:, :shown]]),
         "labels": y0[:shown],
     }
+
+
+# ---------------------------------------------------------------------------------------------
+# The constraint picture: a penalty as a budget on the weights
+
+
+#: A loss of two weights, (w − c)ᵀ diag(a) (w − c): its unconstrained minimum c lies off both axes.
+GEOMETRY_CENTRE = np.array([2.0, 1.2])
+GEOMETRY_CURVATURE = np.array([3.0, 1.0])
+
+
+def geometry_loss(w: np.ndarray) -> np.ndarray:
+    """The picture's loss at points ``w`` (..., 2)."""
+    d = np.asarray(w, float) - GEOMETRY_CENTRE
+    return np.sum(GEOMETRY_CURVATURE * d * d, axis=-1)
+
+
+def best_on_l2_ball(budget: float) -> np.ndarray:
+    r"""The lowest loss with :math:`\lVert w\rVert_2 \le t`: :math:`w = (A + \mu I)^{-1} A c`, with
+    μ ≥ 0 found by bisection so that :math:`\lVert w\rVert = t` (μ = 0 when c is inside)."""
+    a, c = GEOMETRY_CURVATURE, GEOMETRY_CENTRE
+    if np.linalg.norm(c) <= budget:
+        return c.copy()
+    lo, hi = 0.0, 1.0
+    while np.linalg.norm(a * c / (a + hi)) > budget:
+        hi *= 2
+    for _ in range(200):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if np.linalg.norm(a * c / (a + mid)) > budget else (lo, mid)
+    return a * c / (a + hi)
+
+
+def best_on_l1_ball(budget: float) -> np.ndarray:
+    r"""The lowest loss with :math:`\lVert w\rVert_1 \le t`: a convex quadratic over the diamond,
+    whose optimum (c outside it) lies on one of its four edges; each edge is a segment on which
+    the loss is a 1-D quadratic, minimised in closed form and clipped to the segment."""
+    c = GEOMETRY_CENTRE
+    if np.abs(c).sum() <= budget:
+        return c.copy()
+    corners = budget * np.array([[1.0, 0.0], [0.0, 1.0], [-1.0, 0.0], [0.0, -1.0]])
+    best, best_loss = corners[0], np.inf
+    for p, q in zip(corners, np.roll(corners, -1, axis=0), strict=True):
+        d = q - p  # points p + s·d, s in [0, 1]
+        slope = 2 * np.sum(GEOMETRY_CURVATURE * d * (p - c))
+        curve = 2 * np.sum(GEOMETRY_CURVATURE * d * d)
+        point = p + np.clip(-slope / curve, 0.0, 1.0) * d
+        if geometry_loss(point) < best_loss:
+            best, best_loss = point, geometry_loss(point)
+    return best

@@ -14,6 +14,7 @@ import numpy as np
 from ...figures import plain
 from ...figures.digits import digit_canvas, digits_heatmap
 from ...figures.theme import OKABE_ITO, base_layout
+from .experiment import GEOMETRY_CENTRE, geometry_loss
 
 TRAIN_COLOR, VAL_COLOR = OKABE_ITO[0], OKABE_ITO[3]
 PENALTY_COLORS = {
@@ -455,4 +456,84 @@ def size_figure(
     _layout(fig, height)
     fig.update_xaxes(title="training images (log scale)", type="log", tickvals=list(sizes))
     fig.update_yaxes(title="accuracy", tickformat=".0%", range=[0, 1.03])
+    return fig
+
+
+def constraint_figure(budget: float, l1_best: np.ndarray, l2_best: np.ndarray) -> plain.Figure:
+    """The loss of two weights as contours, the L1 diamond and the L2 disc of the same budget,
+    and the lowest point of each: the diamond's corner on an axis, the disc's off it."""
+    xs = np.linspace(-2.5, 2.5, 121)
+    z = geometry_loss(np.stack(np.meshgrid(xs, xs), axis=-1))
+    fig = plain.Figure()
+    fig.add_trace(
+        plain.contour(
+            x=xs,
+            y=xs,
+            z=z,
+            colorscale=[[0, "#bbbbbb"], [1, "#bbbbbb"]],
+            showscale=False,
+            contours=dict(coloring="lines", start=1.0, end=40.0, size=3.0),
+            line=dict(width=1),
+            hoverinfo="skip",
+            showlegend=False,
+        )
+    )
+    # the lowest contour each budget reaches: it touches the diamond at a corner, the disc off-axis
+    for best, color in ((l1_best, 0), (l2_best, 2)):
+        level = float(geometry_loss(best))
+        fig.add_trace(
+            plain.contour(
+                x=xs,
+                y=xs,
+                z=z,
+                colorscale=[[0, OKABE_ITO[color]], [1, OKABE_ITO[color]]],
+                showscale=False,
+                contours=dict(coloring="lines", start=level, end=level, size=1.0),
+                line=dict(width=2, dash="dash"),
+                hoverinfo="skip",
+                showlegend=False,
+            )
+        )
+    angle = np.linspace(0, 2 * np.pi, 200)
+    shapes = (
+        ("L1: |w₁| + |w₂| ≤ t", budget * np.array([[1, 0], [0, 1], [-1, 0], [0, -1], [1, 0]]), 0),
+        ("L2: w₁² + w₂² ≤ t²", budget * np.c_[np.cos(angle), np.sin(angle)], 2),
+    )
+    for name, outline, color in shapes:
+        fig.add_trace(
+            plain.scatter(
+                x=outline[:, 0],
+                y=outline[:, 1],
+                mode="lines",
+                name=name,
+                line=dict(color=OKABE_ITO[color], width=3),
+                hoverinfo="skip",
+            )
+        )
+    points = (
+        ("lowest loss, no budget", GEOMETRY_CENTRE, "x", "black"),
+        ("lowest loss in the diamond", l1_best, "circle", OKABE_ITO[0]),
+        ("lowest loss in the disc", l2_best, "diamond", OKABE_ITO[2]),
+    )
+    for name, point, symbol, color in points:
+        fig.add_trace(
+            plain.scatter(
+                x=[point[0]],
+                y=[point[1]],
+                mode="markers",
+                name=name,
+                marker=dict(symbol=symbol, size=13, color=color, line=dict(width=1, color="white")),
+                hovertemplate=f"{name}<br>w = (%{{x:.3f}}, %{{y:.3f}})<extra></extra>",
+            )
+        )
+    base_layout(fig, height=480)
+    fig.update_xaxes(title="w₁", range=[-2.5, 2.5], zeroline=True, constrain="domain")
+    fig.update_yaxes(
+        title="w₂",
+        range=[-2.5, 2.5],
+        zeroline=True,
+        scaleanchor="x",
+        scaleratio=1,
+        constrain="domain",
+    )
     return fig

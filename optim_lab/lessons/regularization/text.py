@@ -140,3 +140,20 @@ DATA_NOTICE = [
     "climbs with more images and the gap closes. The curve flattens: each doubling "
     "buys less.",
 ]
+
+GEOMETRY_BUDGET = 1.0
+GEOMETRY = (
+    "**The same penalty as a budget.** Minimising the loss plus λ·penalty gives the same weights "
+    "as minimising the loss alone within a budget, penalty ≤ t (a larger λ, a smaller t). Below, "
+    "a loss of two weights whose lowest point lies off both axes: the lowest contour that touches "
+    "the L1 diamond touches it at a corner, on an axis, so one weight is exactly 0; the L2 disc is "
+    "round, and the contour touches it where both weights are non-zero."
+)
+
+
+def geometry_caption(l1_best, l2_best) -> str:
+    return (
+        f"Budget t = {GEOMETRY_BUDGET:g}: in the diamond the lowest loss is at "
+        f"w = ({l1_best[0]:.3f}, {l1_best[1]:.3f}); in the disc at "
+        f"w = ({l2_best[0]:.3f}, {l2_best[1]:.3f})."
+    )

@@ -8,11 +8,14 @@ from optim_lab.lessons.regularization import text
 from optim_lab.lessons.regularization.experiment import (
     PENALTIES,
     SWEEP_LAMBDAS,
+    best_on_l1_ball,
+    best_on_l2_ball,
     pick_penalty,
     sweep_table,
     weights_at,
 )
 from optim_lab.lessons.regularization.figures import (
+    constraint_figure,
     gap_figure,
     lam_label,
     loss_curves_figure,
@@ -121,6 +124,11 @@ def _results(penalty: str, lam: float, seed: int) -> None:
             f"Exactly zero weights out of {len(sweep['weights'][0])}: L2 {zeros['l2']}, "
             f"L1 {zeros['l1']}, elastic net {zeros['elastic']}."
         )
+    st.markdown(text.GEOMETRY)
+    budget = text.GEOMETRY_BUDGET
+    l1_best, l2_best = best_on_l1_ball(budget), best_on_l2_ball(budget)
+    st.plotly_chart(constraint_figure(budget, l1_best, l2_best), key="reg_geometry")
+    st.caption(text.geometry_caption(l1_best, l2_best))
     what_to_notice(text.PENALTIES_NOTICE)
     st.subheader("Export")
     keys = ("lams", "steps", "train_acc", "val_acc", "train_loss", "val_loss")
