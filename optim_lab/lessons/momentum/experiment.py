@@ -4,7 +4,7 @@ the EWA and classic forms of momentum take the same path."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import partial
+from functools import lru_cache, partial
 
 import jax
 import jax.numpy as jnp
@@ -173,6 +173,7 @@ def critical_damping(form: str, lrs, kappa: float) -> np.ndarray:
     return np.where(a < 1, boundary, np.nan)
 
 
+@lru_cache(maxsize=64)  # Nesterov's search is a 400 × 400 grid: once per (form, κ)
 def optimal_cell(form: str, kappa: float, lr_range=(1e-3, 10.0), n: int = 400):
     r"""The fastest (α, β) on the bowl and its rate. Classic form (Polyak):
     :math:`\alpha^* = 4/(1+1/\sqrt\kappa)^2`, :math:`\rho^* = ((\sqrt\kappa-1)/(\sqrt\kappa+1))^2`,
