@@ -118,6 +118,18 @@ def _lr(default=0.1) -> HParam:
     )
 
 
+def _decay_rate(deck_recursion: str) -> HParam:
+    """The rate k of a closed-form decay, with how the decks' recursion for it compounds."""
+    return HParam(
+        "k",
+        "k",
+        0.01,
+        0.0,
+        10.0,
+        help="Decay rate per step, in closed form. A deck writes the recursion " + deck_recursion,
+    )
+
+
 def _gamma(default=0.5) -> HParam:
     return HParam("gamma", "γ", default, 0.0, 1.0, help="Factor applied at each decay.")
 
@@ -180,15 +192,9 @@ for _entry in [
         r"\alpha_t = \alpha_0\,e^{-kt}",
         (
             _lr(),
-            HParam(
-                "k",
-                "k",
-                0.01,
-                0.0,
-                10.0,
-                help="Decay rate per step, in closed form. A deck writes the recursion "
+            _decay_rate(
                 "α_{i+1} = α_i·e^{−ki}, which compounds to α₀·e^{−k·i(i−1)/2}: at k = 0.01 "
-                "it leaves 3·10⁻²² of α₀ after 100 steps, where this leaves 0.37.",
+                "it leaves 3·10⁻²² of α₀ after 100 steps, where this leaves 0.37."
             ),
         ),
         "Smooth exponential decay.",
@@ -200,15 +206,9 @@ for _entry in [
         r"\alpha_t = \frac{\alpha_0}{1 + kt}",
         (
             _lr(),
-            HParam(
-                "k",
-                "k",
-                0.01,
-                0.0,
-                10.0,
-                help="Decay rate per step, in closed form. A deck writes the recursion "
+            _decay_rate(
                 "α_{i+1} = α_i/(1 + ki), a product of all the factors: at k = 0.01 it leaves "
-                "2·10⁻¹⁷ of α₀ after 100 steps, where this leaves 0.5.",
+                "2·10⁻¹⁷ of α₀ after 100 steps, where this leaves 0.5."
             ),
         ),
         "Decay like 1/t: fast at first, then slowly.",
