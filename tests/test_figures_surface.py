@@ -25,8 +25,15 @@ def test_animated_contour_frames_match_the_validated_figure():
     plain = json.loads(fig.to_json())
     validated = json.loads(go.Figure(plain).to_json())
     assert validated == plain
+    paths = paths_from_trajectories(runs)
     for frame in plain["frames"]:
         assert len(frame["data"]) == len(frame["traces"]) == 2
+        # each frame holds exactly the moves made up to its step, in float32
+        for path, data in zip(paths, frame["data"], strict=True):
+            moves, _ = path.upto(int(frame["name"]))
+            for axis, column in (("x", 0), ("y", 1)):
+                drawn = np.frombuffer(base64.b64decode(data[axis]["bdata"]), np.float32)
+                np.testing.assert_array_equal(drawn, moves[:, column].astype(np.float32))
 
 
 def test_a_path_is_drawn_through_the_points_where_its_run_moved():

@@ -64,6 +64,14 @@ class Path:
         moved[1:] = np.any(pts[1:] != pts[:-1], axis=1)
         return pts[moved], np.flatnonzero(moved)
 
+    @cached_property
+    def encoded_moves(self) -> tuple[tuple[bytes, str], tuple[bytes, str]]:
+        """x and y of :attr:`moves` as float32 bytes and their base64 text (each frame of an
+        animation shows a prefix of them)."""
+        pts, _ = self.moves
+        columns = (np.ascontiguousarray(pts[:, i], dtype=np.float32).tobytes() for i in (0, 1))
+        return tuple((data, base64.b64encode(data).decode("ascii")) for data in columns)
+
     def upto(self, step: int | None) -> tuple[np.ndarray, np.ndarray]:
         """:attr:`moves` up to step ``step`` (all of them for None)."""
         pts, steps = self.moves
@@ -216,8 +224,17 @@ def _typed_array(values: np.ndarray) -> dict:
 def _frame_path(path: Path, upto: int) -> dict:
     """A path's data in one animation frame: x and y up to step ``upto`` and nothing else (the
     trace keeps its style, name and hover from the figure)."""
-    pts, _ = path.upto(upto)
-    return dict(type="scatter", x=_typed_array(pts[:, 0]), y=_typed_array(pts[:, 1]))
+    n = len(path.upto(upto)[0])
+    x, y = path.encoded_moves
+    return dict(type="scatter", x=_typed_prefix(*x, n), y=_typed_prefix(*y, n))
+
+
+def _typed_prefix(data: bytes, encoded: str, n: int) -> dict:
+    """:func:`_typed_array` of the first ``n`` float32 values of ``data`` (whose whole base64 text
+    is ``encoded``): the whole groups of 3 bytes are the same text, only the rest is encoded."""
+    whole = 4 * n // 3
+    tail = base64.b64encode(data[3 * whole : 4 * n]).decode("ascii")
+    return {"dtype": "f4", "bdata": encoded[: 4 * whole] + tail}
 
 
 def contour_figure(

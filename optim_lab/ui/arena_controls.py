@@ -16,6 +16,7 @@ sensible α and switching back restores SGD's.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -51,6 +52,7 @@ _LAST_FORMULA = f"{PAGE}:_last_formula"
 _LAST_CLICK = f"{PAGE}:_last_click"
 
 
+@functools.lru_cache(maxsize=1024)  # asked for every run's default rate at every page run
 def nice_number(value: float) -> float:
     """``value`` rounded to the log sliders' grid (1, 1.5, 2, 2.5, 3, 4, 5…, per decade)."""
     return widgets.nearest(widgets.log_options(1e-6, 100.0), value)

@@ -11,6 +11,7 @@ to the default; both are listed in the page's notice (:meth:`UrlState.finish`).
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -34,17 +35,20 @@ _MANTISSAS = (1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0)
 _LOG_SPAN = 1e-6
 
 
-def log_options(low: float, high: float, include_zero: bool = False) -> list[float]:
-    """Readable log-spaced values from ``low`` to ``high`` (1, 1.5, 2, 2.5, 3, 4, … per decade)."""
+@functools.lru_cache(maxsize=256)
+def log_options(low: float, high: float, include_zero: bool = False) -> tuple[float, ...]:
+    """Readable log-spaced values from ``low`` to ``high`` (1, 1.5, 2, 2.5, 3, 4, … per decade);
+    made once per range (every log slider asks for its range at every page run)."""
     values = [0.0] if include_zero else []
     for exponent in range(math.floor(math.log10(low)), math.ceil(math.log10(high)) + 1):
         for mantissa in _MANTISSAS:
             value = float(f"{mantissa * 10.0**exponent:.3g}")
             if low * (1 - 1e-9) <= value <= high * (1 + 1e-9):
                 values.append(value)
-    return values
+    return tuple(values)
 
 
+@functools.lru_cache(maxsize=4096)  # called for every option of every log slider at every page run
 def format_number(value: float) -> str:
     if value == 0:
         return "0"
@@ -190,7 +194,7 @@ def number(
         )
         options = log_options(low, bounds.high, include_zero=bounds.low == 0)
         if current not in options:  # an exact value from a link or a preset stays exact
-            options = sorted([*options, float(current)])
+            options = tuple(sorted([*options, float(current)]))
         return container.select_slider(
             label,
             options=options,
