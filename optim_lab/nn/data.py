@@ -9,7 +9,10 @@ images shipped with scikit-learn, no download).
 
 Input features (:data:`FEATURES`, TensorFlow Playground's :math:`x_1, x_2, x_1^2, x_2^2, x_1x_2,
 \sin x_1, \sin x_2`) map the two raw coordinates to the network's inputs before preprocessing:
-with :math:`x_1 x_2` alone, XOR is linearly separable.
+with :math:`x_1 x_2` alone, XOR is linearly separable. The sines are taken on TensorFlow
+Playground's scale, where every set spans :math:`[-6, 6]`: :math:`\sin(6 x_j / r_j)` with
+:math:`r_j = \max |x_j|` over the training split (our 2D classification sets span about
+:math:`[-1, 1]`, where :math:`\sin x \approx x` would add nothing).
 
 Preprocessing is fit on the training split and applied unchanged to validation, test and
 decision-boundary grids. Each method is an affine map :math:`x \mapsto (x - \mu) M`:
@@ -345,14 +348,21 @@ for _entry in [
         "x1x2", "x₁x₂", "x_1 x_2", (), "The product: its sign is XOR's class.", lambda a, b: a * b
     ),
     FeatureEntry(
-        "sin_x1", "sin x₁", r"\sin x_1", (), "Sine of the first coordinate.", lambda a, b: np.sin(a)
+        "sin_x1",
+        "sin x₁",
+        r"\sin x_1",
+        (),
+        "Sine of the first coordinate, on TensorFlow Playground's scale: sin(6x₁/r₁), r₁ the "
+        "largest |x₁| in the training split (the set spans [−6, 6]).",
+        lambda a, b: np.sin(a),
     ),
     FeatureEntry(
         "sin_x2",
         "sin x₂",
         r"\sin x_2",
         (),
-        "Sine of the second coordinate.",
+        "Sine of the second coordinate, on TensorFlow Playground's scale: sin(6x₂/r₂), r₂ the "
+        "largest |x₂| in the training split.",
         lambda a, b: np.sin(b),
     ),
 ]:
@@ -361,9 +371,24 @@ for _entry in [
 RAW_FEATURES = ("x1", "x2")
 
 
-def feature_map(features: tuple[str, ...], x: np.ndarray) -> np.ndarray:
+#: Half-width of TensorFlow Playground's plane, the scale its sine features are taken on.
+SINE_SPAN = PLAYGROUND_RADIUS
+_SINES = ("sin_x1", "sin_x2")
+
+
+def sine_scale(x_train: np.ndarray) -> tuple[float, float]:
+    """The factors that map each coordinate of the training split onto [−6, 6] (1 for a
+    coordinate that is 0 throughout)."""
+    reach = np.max(np.abs(np.asarray(x_train, np.float64)), axis=0)
+    return tuple(float(SINE_SPAN / r) if r > 0 else 1.0 for r in reach[:2])
+
+
+def feature_map(
+    features: tuple[str, ...], x: np.ndarray, scale: tuple[float, float] = (1.0, 1.0)
+) -> np.ndarray:
     r"""The inputs ``(N, F)`` made of ``features`` (names in :data:`FEATURES`) of 2D points
     ``x`` ``(N, 2)``, computed in float64; no features: ``x`` itself (any number of columns).
+    The sine features see each coordinate times its ``scale`` (:func:`sine_scale`).
 
     Raises:
         ValueError: an unknown or repeated name, or features asked of a set that is not 2D.
@@ -376,7 +401,8 @@ def feature_map(features: tuple[str, ...], x: np.ndarray) -> np.ndarray:
     entries = [FEATURES[name] for name in features]
     if x.ndim != 2 or x.shape[1] != 2:
         raise ValueError(f"input features are made from 2 coordinates, these inputs have {x.shape}")
-    columns = [entry.fn(x[:, 0], x[:, 1]) for entry in entries]
+    scaled = x * np.asarray(scale, np.float64)
+    columns = [entry.fn(*(scaled if entry.name in _SINES else x).T) for entry in entries]
     return np.stack(columns, axis=1).astype(np.float32)
 
 
@@ -474,9 +500,10 @@ class Preprocessor(NamedTuple):
     mean: np.ndarray  # (D,)
     matrix: np.ndarray  # (D, D') (D' = D unless PCA keeps fewer components)
     features: tuple[str, ...] = ()  # input features computed first (empty: the raw inputs)
+    sine_scale: tuple[float, float] = (1.0, 1.0)  # of the training split (see ``feature_map``)
 
     def apply(self, x: np.ndarray) -> np.ndarray:
-        x = feature_map(self.features, x)
+        x = feature_map(self.features, x, self.sine_scale)
         return ((x - self.mean) @ self.matrix).astype(np.float32)
 
 
@@ -504,7 +531,8 @@ def fit_preprocessor(
         known = ", ".join((*PREPROCESSING, *PREPROCESSING_ALIASES))
         raise ValueError(f"unknown preprocessing {name!r} (choose from: {known})")
     features = tuple(features)
-    x = feature_map(features, x_train).astype(np.float64)
+    scale = sine_scale(x_train) if set(features) & set(_SINES) else (1.0, 1.0)
+    x = feature_map(features, x_train, scale).astype(np.float64)
     d = x.shape[1]
     mean = x.mean(axis=0) if name != "none" else np.zeros(d)
     if name in ("none", "center"):
@@ -525,7 +553,7 @@ def fit_preprocessor(
         if name == "whiten":
             keep = eigval > 1e-6 * max(eigval.max(), 1e-30)
             matrix = matrix * np.where(keep, 1.0 / np.sqrt(eigval + eps), 0.0)
-    return Preprocessor(name, mean.astype(np.float32), matrix.astype(np.float32), features)
+    return Preprocessor(name, mean.astype(np.float32), matrix.astype(np.float32), features, scale)
 
 
 def zero_center(x_train: np.ndarray, *others: np.ndarray) -> list[np.ndarray]:

@@ -170,3 +170,22 @@ def test_features_come_before_the_preprocessing_fit():
     assert PREPROCESSING_ALIASES["raw"] == "none"
     raw = fit_preprocessor("raw", x, features=("x2",))
     np.testing.assert_allclose(raw.apply(x)[:, 0], x[:, 1], rtol=1e-6)
+
+
+def test_the_sine_features_are_taken_on_tensorflow_playgrounds_scale():
+    rng = np.random.default_rng(0)
+    features = ("sin_x1", "sin_x2", "x1")
+    # a set drawn in [−6, 6]² (as TensorFlow Playground's) keeps sin x as it is
+    wide = rng.uniform(-6, 6, size=(2000, 2))
+    wide[0] = (6.0, -6.0)
+    prep = fit_preprocessor("raw", wide, features=features)
+    np.testing.assert_allclose(prep.apply(wide), np.c_[np.sin(wide), wide[:, 0]], atol=1e-6)
+    # a set spanning [−1, 1] × [−0.5, 0.5] is stretched to it: sin(6x₁/1), sin(6x₂/0.5)
+    narrow = rng.uniform(-1, 1, size=(500, 2)) * (1.0, 0.5)
+    narrow[:2] = ((1.0, 0.2), (-0.3, -0.5))
+    prep = fit_preprocessor("raw", narrow, features=features)
+    expected = np.c_[np.sin(6 * narrow[:, 0]), np.sin(12 * narrow[:, 1]), narrow[:, 0]]
+    np.testing.assert_allclose(prep.apply(narrow), expected, atol=1e-5)
+    # new points (a validation split, the boundary's grid) use the training split's scale
+    grid = np.array([[2.0, 2.0]])
+    np.testing.assert_allclose(prep.apply(grid), [[np.sin(12.0), np.sin(24.0), 2.0]], atol=1e-5)

@@ -271,6 +271,21 @@ def test_xor_is_linearly_separable_in_the_product_feature():
     assert evaluate(plain, "val")["acc"] < 0.75
 
 
+def test_the_sine_features_separate_the_spiral_without_a_hidden_layer():
+    # TensorFlow Playground's demo: sines of the coordinates on its [−6, 6] scale
+    config = TrainConfig(
+        dataset="spiral",
+        dataset_params={"classes": 2},
+        features=("x1", "x2", "sin_x1", "sin_x2"),
+        hidden=(),
+    )
+    for seed in range(3):
+        with_sines = train(replace(config, seed=seed), 1500).state
+        assert evaluate(with_sines, "val")["acc"] >= 0.95
+        plain = train(replace(config, seed=seed, features=("x1", "x2")), 1500).state
+        assert evaluate(plain, "val")["acc"] < 0.85
+
+
 def test_plane_regression_reaches_a_small_fraction_of_the_target_variance():
     config = TrainConfig(
         dataset="plane", hidden=(8,), loss="mse", optimizer_params={"lr": 0.02}, train_share=0.5

@@ -41,6 +41,20 @@ PRESETS = [
         "No hidden layer at all: fed the product x₁x₂, a single output unit separates XOR.",
     ),
     Preset(
+        "playground_spiral_sines",
+        "The spiral with sine features",
+        PAGE,
+        {
+            "ds": "spiral",
+            "d.spiral.classes": "2",
+            "layers": "0",
+            "feat": "x1,x2,sin_x1,sin_x2",
+            "o1.adam.lr": "0.05",
+        },
+        "No hidden layer either: with the sines of the coordinates beside them, a single layer "
+        "of weights separates both arms of the spiral (with x₁ and x₂ alone it cannot).",
+    ),
+    Preset(
         "playground_regression",
         "Regression: six bumps",
         PAGE,
