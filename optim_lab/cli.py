@@ -84,6 +84,10 @@ def _add_run_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--schedule", default="constant")
     p.add_argument("--schedule-set", action="append", metavar="K=V", help="schedule parameter")
     p.add_argument("--noise", type=float, default=0.0, help="std of Gaussian gradient noise")
+    p.add_argument("--l1", type=float, default=0.0, help="coupled L1 penalty: adds λ₁·sign(θ)")
+    p.add_argument(
+        "--decoupled-decay", type=float, default=0.0, help="AdamW's decay, for any optimizer"
+    )
     p.add_argument("--seed", type=seed_number, default=0)
 
 
@@ -110,6 +114,8 @@ def _run_spec(args):
             "clip_norm": args.clip_norm,
             "clip_value": args.clip_value,
             "noise": args.noise,
+            "l1": args.l1,
+            "decoupled_decay": args.decoupled_decay,
         },
         seed=args.seed,
     )

@@ -2,8 +2,9 @@ r"""The step inspector: every number of one update, replayed exactly as a run co
 
 Step :math:`k` of a run takes :math:`\theta_k` to :math:`\theta_{k+1}`::
 
-    g_k = modifiers(∇f(θ_k))         # minibatch, noise, clipping, coupled decay
+    g_k = modifiers(∇f(θ_k))         # minibatch, noise, clipping, coupled decay and L1
     Δθ_k, state_{k+1} = optimizer.update(g_k, state_k, θ_k, hparams with α_k)
+    Δθ_k -= α_k λ_dec θ_k             # decoupled decay (AdamW's), when set
     θ_{k+1} = θ_k + Δθ_k
 
 :func:`inspect_step` replays a :class:`~optim_lab.trajectory.RunSpec` with the very step function of
@@ -39,6 +40,7 @@ from .trajectory import (
     step_bucket,
     unpack,
 )
+from .transforms import decay_decoupled
 
 
 @dataclass(frozen=True)
@@ -138,8 +140,10 @@ def _replay(program: Program, k, start, surface_params, run):
 
     (final, captured), _ = jax.lax.scan(body, (carry0, captured0), jnp.arange(program.steps))
     params, opt_state, grads, lr, diverged_before = captured
-    hp = {**unpack(program.columns, run).hparams, "lr": lr}
-    updates, new_state = optimizer.update(grads, opt_state, params, hp)
+    named = unpack(program.columns, run)
+    updates, new_state = optimizer.update(grads, opt_state, params, {**named.hparams, "lr": lr})
+    if program.modifiers:
+        updates = decay_decoupled(updates, params, lr, named.modifiers.decoupled_decay)
     new_params = params + updates
     extras = {
         "loss": exact(params),

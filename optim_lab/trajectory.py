@@ -34,7 +34,7 @@ from .expr import Expression
 from .optimizers import OPTIMIZERS, make_optimizer
 from .schedules import SCHEDULES, init_schedule_state, lr_at, observe_loss, traced_params
 from .surfaces import SurfaceEntry
-from .transforms import MODIFIER_PARAMS, Modifiers, apply_modifiers
+from .transforms import MODIFIER_PARAMS, Modifiers, apply_modifiers, decay_decoupled
 
 # A loss this many times larger than the starting one (or parameters this large) counts as divergence.
 LOSS_BOUND = 1e6
@@ -60,7 +60,8 @@ class RunSpec:
         hparams: optimizer hyper-parameter overrides (``{"lr": 0.1}``).
         schedule: schedule name; its base ``lr`` is the optimizer's unless ``schedule_params`` sets it.
         schedule_params: schedule parameter overrides.
-        modifiers: ``clip_norm``, ``clip_value``, ``weight_decay`` (coupled), ``noise`` (σ).
+        modifiers: ``clip_norm``, ``clip_value``, ``weight_decay`` (coupled), ``noise`` (σ),
+            ``l1`` (coupled), ``decoupled_decay`` (AdamW's, for any optimizer).
         seed: seeds gradient noise and minibatch sampling.
         label: legend text (defaults to the optimizer's label).
     """
@@ -89,9 +90,8 @@ class RunSpec:
         for key, value in self.modifiers.items():
             matches = [p for p in MODIFIER_PARAMS if p.name == key]
             if not matches:
-                raise ValueError(
-                    f"unknown modifier {key!r} (known: clip_norm, clip_value, weight_decay, noise)"
-                )
+                known = ", ".join(p.name for p in MODIFIER_PARAMS)
+                raise ValueError(f"unknown modifier {key!r} (known: {known})")
             mods[key] = matches[0].validate(value)
         return hp, sp, mods
 
@@ -313,6 +313,8 @@ def _stepper(
         else:
             lr = lr_override[t]
         updates, new_states = optimizer.update(grads, states, params, {**hp, "lr": lr})
+        if program.modifiers:
+            updates = decay_decoupled(updates, params, lr, mods.decoupled_decay)
         new_params = params + updates
         new_loss = exact(new_params)
         was_healthy = diverged_at > steps

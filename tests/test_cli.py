@@ -194,8 +194,11 @@ def test_trajectory_schedule_set_lr_overrides_optimizer_lr(capsys):
         (["--weight-decay", "0.5"], (3 - 0.75, 4 - 1.0)),  # g + 0.5 θ = (7.5, 10)
         # PyTorch's order: clip first, then coupled decay: (0.6, 0.8) + (1.5, 2)
         (["--clip-norm", "1", "--weight-decay", "0.5"], (3 - 0.21, 4 - 0.28)),
+        (["--l1", "2"], (3 - 0.8, 4 - 1.0)),  # g + 2 sign θ = (8, 10)
+        # AdamW's decay after the step: θ − α g − α λ θ
+        (["--decoupled-decay", "0.5"], (3 - 0.6 - 0.15, 4 - 0.8 - 0.2)),
     ],
-    ids=["plain", "clip-norm", "clip-value", "weight-decay", "clip-then-decay"],
+    ids=["plain", "clip-norm", "clip-value", "weight-decay", "clip-then-decay", "l1", "decoupled"],
 )
 def test_trajectory_modifiers_one_step(capsys, flags, expected):
     out = cli_json(capsys, *QUAD, "--set", "lr=0.1", "--start", "3,4", "--steps", "1", *flags)

@@ -13,7 +13,7 @@ import numpy as np
 from ..optimizers import OPTIMIZERS
 from ..registry import HParam
 from ..schedules import SCHEDULES, traced_params
-from ..transforms import MODIFIER_PARAMS
+from ..transforms import NETWORK_MODIFIERS
 from .activations import act_params
 
 #: At most this many optimizers are compared in one compiled call.
@@ -220,7 +220,7 @@ def make_hparams(config: TrainConfig, compare: Sequence[RunSpecLike] | None = No
     values = {p.name: p.validate(getattr(config, p.name)) for p in TRAIN_PARAMS}
     mods = {
         p.name: p.validate(getattr(config, "grad_noise" if p.name == "noise" else p.name))
-        for p in MODIFIER_PARAMS
+        for p in NETWORK_MODIFIERS
     }
     act = act_params(config.activation, config.activation_params)
     sched_entry = SCHEDULES[config.schedule]

@@ -7,7 +7,7 @@ Every control lives in the URL (see :class:`~optim_lab.ui.state.UrlState`). URL 
 - ``x0``, ``y0`` (the shared start), ``steps``, ``seed``, ``n`` (number of runs, 1–6);
 - per run ``i`` = 1…6: ``r<i>.opt``, ``r<i>.<optimizer>.<hparam>`` (``r1.sgd.lr``, ``r3.adam.beta1``),
   ``r<i>.sched``, ``r<i>.<schedule>.<param>`` (``r2.cosine.t_max``), ``r<i>.clip_norm``,
-  ``r<i>.clip_value``, ``r<i>.weight_decay``, ``r<i>.noise``;
+  ``r<i>.clip_value``, ``r<i>.weight_decay``, ``r<i>.noise``, ``r<i>.l1``, ``r<i>.decoupled_decay``;
 - ``3d`` (3D view), ``ins.run`` and ``ins.k`` (the step inspector).
 
 Hyper-parameters are keyed by optimizer, so switching a run from SGD to Adam gives Adam its own

@@ -84,4 +84,37 @@ PRESETS: list[Preset] = [
         "every step overshoots further and the run diverges, at 1.9 it zig-zags but converges, "
         "at 0.5 it glides in.",
     ),
+    Preset(
+        "l2_or_weight_decay",
+        "L2 or weight decay? The same for SGD, not for Adam",
+        PAGE,
+        {
+            "surface": "custom",
+            "f": "(x - 1.5)**2 + 10*(y - 1)**2",
+            "x0": "-2",
+            "y0": "-2",
+            "steps": "1000",
+            "n": "4",
+            "r1.opt": "sgd",
+            "r1.sgd.lr": "0.04",
+            "r1.weight_decay": "0.5",
+            "r2.opt": "sgd",
+            "r2.sgd.lr": "0.04",
+            "r2.decoupled_decay": "0.5",
+            "r3.opt": "adam",
+            "r3.adam.lr": "0.05",
+            "r3.adam.beta2": "0.99",
+            "r3.weight_decay": "0.5",
+            "r4.opt": "adamw",
+            "r4.adamw.lr": "0.05",
+            "r4.adamw.beta2": "0.99",
+            "r4.adamw.weight_decay": "0.5",
+        },
+        "λ = 0.5 as an L2 penalty (coupled weight decay) and as decoupled decay. For SGD the two "
+        "paths are one: both end at the penalized minimum (1.2, 0.976). Adam with the L2 penalty "
+        "ends there too; AdamW ends near the unpenalized minimum (1.5, 1): its decay competes "
+        "with a normalized step, which a gradient of about ε already balances while |λθ| < 1 "
+        "(β₂ = 0.99 here; with 0.999 the early gradients stay in its memory longer and it "
+        "takes longer to get there).",
+    ),
 ]
