@@ -31,6 +31,7 @@ from ..optimizers import OPTIMIZERS
 from ..schedules import SCHEDULES
 from ..surfaces import SURFACES, SurfaceEntry
 from ..trajectory import RunSpec
+from ..transforms import MODIFIER_PARAMS
 from . import widgets
 from .cache import EXPR_PREFIX, get_surface
 from .state import UrlState, format_value, plain_text, verbatim
@@ -234,11 +235,28 @@ def _lr_text(value: float) -> str:
     return widgets.format_number(float(value))
 
 
-def run_label(index: int, optimizer: str, lr: float, schedule: str) -> str:
-    """Legend text of run ``index``: number, optimizer, α and a non-constant schedule."""
+# How a modifier that is on shows in a run's legend text.
+MODIFIER_TAGS = {
+    "clip_norm": "clip ‖g‖ ≤ {}",
+    "clip_value": "clip ±{}",
+    "weight_decay": "L2 {}",
+    "l1": "L1 {}",
+    "decoupled_decay": "decay {}",
+    "noise": "noise σ={}",
+}
+
+
+def run_label(
+    index: int, optimizer: str, lr: float, schedule: str, modifiers: Mapping[str, float] = {}
+) -> str:
+    """Legend text of run ``index``: number, optimizer, α, a non-constant schedule and the
+    modifiers that are on."""
     label = f"{index}: {OPTIMIZERS[optimizer].label} α={_lr_text(lr)}"
     if schedule != "constant":
         label += f", {SCHEDULES[schedule].label.lower()}"
+    for name, value in modifiers.items():
+        if value:
+            label += ", " + MODIFIER_TAGS[name].format(_lr_text(value))
     return label
 
 
@@ -263,7 +281,11 @@ def run_controls(state: UrlState, index: int, surface: SurfaceEntry, seed: int) 
     )
     sched_peek = state.peek(f"{prefix}.sched", "constant")
     sched_peek = sched_peek if sched_peek in SCHEDULES else "constant"
-    title = run_label(index, opt, lr_peek, sched_peek)
+    modifiers_peek = {
+        spec.name: state.peek(f"{prefix}.{spec.name}", 0.0, widgets.number_parser(spec))
+        for spec in MODIFIER_PARAMS
+    }
+    title = run_label(index, opt, lr_peek, sched_peek, modifiers_peek)
     with st.expander(title, expanded=index == 1, key=f"{PAGE}_run_{index}"):
         opt = widgets.optimizer_picker(state, f"{prefix}.opt", default_opt)
         entry = OPTIMIZERS[opt]
@@ -273,7 +295,7 @@ def run_controls(state: UrlState, index: int, surface: SurfaceEntry, seed: int) 
             unsafe_allow_html=True,
         )
         tab_hp, tab_schedule, tab_modifiers = st.tabs(
-            ["hyper-parameters", "lr schedule", "clipping & noise"]
+            ["hyper-parameters", "lr schedule", "clipping, noise & penalties"]
         )
         with tab_hp:
             hparams = widgets.entry_params(
@@ -293,7 +315,7 @@ def run_controls(state: UrlState, index: int, surface: SurfaceEntry, seed: int) 
         schedule_params=schedule_params,
         modifiers=modifiers,
         seed=int(seed),
-        label=run_label(index, opt, hparams["lr"], schedule),
+        label=run_label(index, opt, hparams["lr"], schedule, modifiers),
     )
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from optim_lab.figures.animation import mp4_available
 from optim_lab.figures.surface import CLICK_GRID_TRACE
 from optim_lab.lessons.arena.presets import PRESETS
 from optim_lab.ui.arena_controls import CHART_KEY
@@ -37,6 +38,7 @@ def test_defaults_race_three_runs_with_animation_click_grid_and_inspector():
     expected = ["⬇ runs (CSV)", "⬇ runs (JSON)", "⬇ contour (HTML)"]
     if png_available():  # PNG export is offered where kaleido is installed
         expected.append("⬇ contour (PNG)")
+    expected += ["⬇ GIF", "⬇ MP4"] if mp4_available() else ["⬇ GIF"]  # the animation's popover
     assert labels == expected
     assert len(at.dataframe) == 1
     assert not at.warning
@@ -203,3 +205,15 @@ def test_the_animation_speed_sets_the_frame_duration():
     assert at.query_params.get("speed") in ("4", ["4"])
     slow = open_page(PAGE, {"speed": "0.25"})
     assert _play_frame_ms(charts(slow)[0]) == normal * 4
+
+
+def test_a_runs_label_names_the_penalties_it_carries():
+    preset = next(p for p in PRESETS if p.name == "l2_or_weight_decay")
+    at = open_page(PAGE, preset.params)
+    titles = [e.label for e in at.expander if e.label[:2] in ("1:", "2:", "3:", "4:")]
+    assert titles == [
+        "1: SGD α=0.04, L2 0.5",
+        "2: SGD α=0.04, decay 0.5",
+        "3: Adam α=0.05, L2 0.5",
+        "4: AdamW α=0.05",
+    ]
