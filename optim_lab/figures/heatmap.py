@@ -143,31 +143,30 @@ def sweep_heatmap(
         fig.add_trace(_flat_layer(px, ys, missing, MISSING_COLOR))
         fig.add_trace(_legend_square(missing_label, MISSING_COLOR))
 
-    # The invisible click targets, which also carry the hover text.
+    # The invisible click targets, which also carry the hover text: the value formatted by the
+    # browser (formatting every cell here cost more than the rest of the figure), the status of
+    # a cell with no value written once per status.
     gx, gy = np.meshgrid(xs, ys)
-    status = np.where(diverged, "diverged", np.where(missing, missing_label, ""))
-    value_text = np.array(
-        [
-            f"{v:{value_format}}" if ok else s
-            for v, ok, s in zip(vals.ravel(), good.ravel(), status.ravel(), strict=True)
-        ]
-    )
-    fig.add_trace(
-        plain.scatter(
-            x=np.meshgrid(px, ys)[0].ravel(),
-            y=gy.ravel(),
-            mode="markers",
-            marker=hover_targets(max(4, int(300 / max(len(xs), len(ys))))),
-            customdata=np.stack([gx.ravel(), gy.ravel()], axis=1),
-            text=value_text,
-            hovertemplate=(
-                f"{x_title} = %{{customdata[0]:.3g}}<br>{y_title} = %{{customdata[1]:.3g}}"
-                f"<br>{value_title}: %{{text}}<extra>click to run</extra>"
-            ),
-            showlegend=False,
-            name="cells",
+    px_grid = np.meshgrid(px, ys)[0]
+    where = f"{x_title} = %{{customdata[0]:.3g}}<br>{y_title} = %{{customdata[1]:.3g}}<br>"
+    size = max(4, int(300 / max(len(xs), len(ys))))
+    groups = [(good, f"{value_title}: %{{customdata[2]:{value_format}}}")]
+    groups += [(diverged, f"{value_title}: diverged"), (missing, f"{value_title}: {missing_label}")]
+    for cells, reading in groups:
+        if not cells.any():
+            continue
+        fig.add_trace(
+            plain.scatter(
+                x=px_grid[cells].astype(np.float32),  # positions; the values are in customdata
+                y=gy[cells].astype(np.float32),
+                mode="markers",
+                marker=hover_targets(size),
+                customdata=np.stack([gx[cells], gy[cells], np.where(good, vals, 0.0)[cells]], 1),
+                hovertemplate=where + reading + "<extra>click to run</extra>",
+                showlegend=False,
+                name="cells",
+            )
         )
-    )
     if selected is not None:
         sx = math.log10(selected[0]) if x_log and selected[0] > 0 else selected[0]
         for size, color, width, legend in ((22, SELECTED_COLOR, 3, True), (15, "white", 2, False)):
