@@ -3,13 +3,22 @@
 import streamlit as st
 
 from optim_lab.config import enable_compile_cache
-from optim_lab.ui.layout import LESSONS
+from optim_lab.ui.layout import LESSONS, presenting
+from optim_lab.ui.presenter import presenter_style
 from optim_lab.ui.sections import guarded
 from optim_lab.ui.serve import navigation_only
 
 enable_compile_cache()
 navigation_only()  # for `streamlit run app.py`; `make run` does it before the first session
-st.set_page_config(page_title="optim-lab", page_icon=":material/trending_down:", layout="wide")
+presenter = presenting()  # a projector's view: no sidebar (a page's own stays collapsed)
+st.set_page_config(
+    page_title="optim-lab",
+    page_icon=":material/trending_down:",
+    layout="wide",
+    initial_sidebar_state="collapsed" if presenter else "auto",
+)
+if presenter:
+    presenter_style()
 
 navigation = {
     section: [
@@ -19,4 +28,4 @@ navigation = {
     for section, lessons in LESSONS.items()
 }
 with guarded("This page"):
-    st.navigation(navigation).run()
+    st.navigation(navigation, position="hidden" if presenter else "sidebar").run()

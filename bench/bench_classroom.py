@@ -113,9 +113,10 @@ class Knob:
 SEED = Knob("seed", 0, 9999, "int")
 
 # Per page: URL parameters always sent, and the one or two numeric controls a student moves.
-# (home has no settings: its runs repeat the same empty query.)
+# (home and lectures have no settings: their runs repeat the same empty query.)
 SETTINGS: dict[str, tuple[dict[str, str], tuple[Knob, ...]]] = {
     "home": ({}, ()),
+    "lectures": ({}, ()),
     "ewa": ({}, (SEED, Knob("beta", 0.5, 0.99))),
     "arena": ({}, (SEED, Knob("r1.sgd.lr", 0.01, 0.5, "log"))),
     "momentum": ({}, (Knob("lr", 0.05, 1.5, "log"), Knob("beta", 0.3, 0.98))),

@@ -29,6 +29,12 @@ LESSONS: dict[str, list[Lesson]] = {
             "What optim-lab is and where to begin.",
             default=True,
         ),
+        Lesson(
+            "pages/lessons/lectures.py",
+            "Lectures",
+            ":material/co_present:",
+            "The course's lectures as scripts of steps: present them, or follow one on your own.",
+        ),
     ],
     "Optimization": [
         Lesson(
@@ -156,7 +162,10 @@ def lesson_page(path: str):
 @cache
 def _lesson_page(path: str, main_script: str):
     lesson = next(lesson for group in LESSONS.values() for lesson in group if lesson.path == path)
-    return st.Page(lesson.path, title=lesson.title, icon=lesson.icon)
+    page = lesson.path
+    if not (Path(main_script).parent / page).is_file():  # a page run on its own (tests)
+        page = str(Path(__file__).resolve().parents[2] / page)
+    return st.Page(page, title=lesson.title, icon=lesson.icon)
 
 
 @cache
@@ -168,17 +177,26 @@ def plotly_script() -> str | None:
     return f"./static/js/{found[0].name}" if found else None
 
 
+def presenting() -> bool:
+    """Whether this run shows the presenter view (``present=1``, see :mod:`.presenter`)."""
+    return st.query_params.get("present") == "1"
+
+
 def page_header(title: str, intro: str) -> None:
-    """Title and a one-paragraph plain-words introduction.
+    """Title and a one-paragraph plain-words introduction (neither in the presenter view, whose
+    lecture bar says what the step is).
 
     The introduction also tells the browser to load the Plotly chart code now: Streamlit requests
     it (4.7 MB) only when the page's first chart arrives, after the page has computed it; loaded
     in the meantime, the first chart is drawn sooner in a browser that has not cached it yet."""
-    st.title(title)
+    shown = not presenting()
+    if shown:
+        st.title(title)
     script = plotly_script()
     if script:
-        st.markdown(f'{intro}<link rel="modulepreload" href="{script}">', unsafe_allow_html=True)
-    else:
+        preload = f'<link rel="modulepreload" href="{script}">'
+        st.markdown(f"{intro if shown else ''}{preload}", unsafe_allow_html=True)
+    elif shown:
         st.markdown(intro)
 
 
@@ -190,6 +208,8 @@ def update_rules(names) -> None:
 
 
 def what_to_notice(points: list[str]) -> None:
+    if presenting():  # the step's talking points take its place
+        return
     st.markdown("#### What to notice\n" + "\n".join(f"- {p}" for p in points))
 
 

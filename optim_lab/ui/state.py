@@ -132,6 +132,9 @@ class UrlState:
         self.defaults: dict[str, Any] = {}
         self.notices: list[str] = []
         self._notice_slot = st.empty()
+        from .presenter import lecture_bar  # every page can show a lecture's step
+
+        self.lecture = lecture_bar(self)
 
     def session_key(self, url_key: str) -> str:
         return session_key(self.page, url_key)
@@ -190,6 +193,17 @@ class UrlState:
     def value(self, url_key: str) -> Any:
         return st.session_state[self.session_key(url_key)]
 
+    def value_of(self, url_key: str, default: Any, parse: Callable[[str], Any]) -> Any:
+        """A URL value no widget shows (lecture mode's), registered and parsed like a control's."""
+        self.prepare(url_key, default, parse)
+        return self.value(url_key)
+
+    def stop_here(self) -> None:
+        """Ends the page's run at this point, the URL left as it came (the next run reads it
+        afresh), with the notices found so far."""
+        self._show_notices(self.notices)
+        st.stop()
+
     def set(self, url_key: str, value: Any) -> None:
         """Changes a control's value from code (before its widget is drawn in this run)."""
         st.session_state[self.session_key(url_key)] = value
@@ -197,6 +211,8 @@ class UrlState:
     def finish(self) -> None:
         """Writes non-default values to the URL and shows the notice for parameters that could not
         be used as written."""
+        if self.lecture is not None:
+            self.lecture.reveal(self)
         if self.external:
             unknown = sorted(set(self.incoming) - set(self.defaults))
             if unknown:
@@ -218,11 +234,14 @@ class UrlState:
         if params != self.incoming:
             st.query_params.from_dict(params)
         st.session_state.setdefault(_WRITTEN, {})[self.page] = params
-        if self.notices:
-            shown = self.notices[:SHOWN_NOTICES]
+        self._show_notices(self.notices)
+
+    def _show_notices(self, notices: list[str]) -> None:
+        if notices:
+            shown = notices[:SHOWN_NOTICES]
             lines = [f"- {n}" for n in shown]
-            if len(self.notices) > len(shown):
-                lines.append(f"- and {len(self.notices) - len(shown)} more")
+            if len(notices) > len(shown):
+                lines.append(f"- and {len(notices) - len(shown)} more")
             self._notice_slot.warning(
                 "**Some link parameters could not be used** as written:\n\n" + "\n".join(lines),
                 icon="⚠️",

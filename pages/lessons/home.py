@@ -25,6 +25,8 @@ with section("Lessons"):
                 st.caption(lesson.summary)
 
 with section("Lecture presets"):
+    st.page_link(lesson_page("pages/lessons/lectures.py"))
+    st.caption(next(lesson.summary for lesson in LESSONS["Start"] if not lesson.default))
     st.markdown(
         "One click opens a lesson with a scenario from the lectures already set up. Change anything "
         "afterwards: the preset is only a starting point."
