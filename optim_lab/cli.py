@@ -1,7 +1,9 @@
 """The headless twin of the app: ``python -m optim_lab`` / ``optim-lab``.
 
 Every subcommand prints one JSON object (``--format json``, the default) or a CSV table
-(``--format csv``). Bad input exits with code 2 and one line on stderr, never a traceback.
+(``--format csv``); ``trajectory`` and ``train`` also print the run as a standalone script
+(``--format optax`` or ``--format torch``, see :mod:`optim_lab.code_export`). Bad input exits with
+code 2 and one line on stderr, never a traceback.
 """
 
 from __future__ import annotations
@@ -143,6 +145,14 @@ def cmd_trajectory(args) -> Result:
         for t, ((x, y), loss) in enumerate(zip(out["points"], out["loss"], strict=True))
     ]
     return out, rows
+
+
+def script_trajectory(args, library: str) -> str:
+    from .code_export import trajectory_script
+
+    surface, surface_params = _surface(args)
+    start = _start(args, surface)
+    return trajectory_script(library, surface, _run_spec(args), start, args.steps, surface_params)
 
 
 def cmd_schedule(args) -> Result:
@@ -289,9 +299,18 @@ def cmd_sweep(args) -> Result:
 # --------------------------------------------------------------------------------------------------
 
 
+# --format values that print the run as a script (``trajectory`` and ``train`` only)
+SCRIPT_FORMATS = ("optax", "torch")
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = _Parser(add_help=False)
-    common.add_argument("--format", choices=["json", "csv"], default=argparse.SUPPRESS)
+    common.add_argument(
+        "--format",
+        choices=["json", "csv", *SCRIPT_FORMATS],
+        default=argparse.SUPPRESS,
+        help="json, csv, or (trajectory, train) the run as an optax or PyTorch script",
+    )
     common.add_argument(
         "--x64", action="store_true", default=argparse.SUPPRESS, help="compute in float64"
     )
@@ -303,7 +322,9 @@ def build_parser() -> argparse.ArgumentParser:
         p.set_defaults(handler=handler)
         return p
 
-    _add_run_args(add("trajectory", cmd_trajectory, "one optimization run on a 2D surface"))
+    p = add("trajectory", cmd_trajectory, "one optimization run on a 2D surface")
+    _add_run_args(p)
+    p.set_defaults(script=script_trajectory)
     p = add("schedule", cmd_schedule, "a learning-rate schedule's values")
     p.add_argument("--name", required=True)
     p.add_argument("--set", action="append", metavar="K=V")
@@ -328,6 +349,14 @@ def _register_mlp_commands(sub, common) -> None:
     from .nn.commands import register
 
     register(sub, parents=[common])
+    sub.choices["train"].set_defaults(script=_script_train)
+
+
+def _script_train(args, library: str) -> str:
+    from .nn.code_export import train_script
+    from .nn.commands import config_from_args
+
+    return train_script(library, config_from_args(args), args.steps)
 
 
 def _rows_from_object(out: dict[str, Any]) -> list[dict[str, Any]]:
@@ -376,16 +405,19 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         set_x64(getattr(args, "x64", False))
         enable_compile_cache()
+        output = getattr(args, "format", "json")
+        if output in SCRIPT_FORMATS:
+            if getattr(args, "script", None) is None:
+                raise CliError(f"--format {output} applies to trajectory and train only")
+            sys.stdout.write(args.script(args, output))
+            return 0
         with warnings.catch_warnings():
             # an overflow shows in the result (inf, a divergence) or as the one-line error
             warnings.filterwarnings("ignore", "overflow encountered", RuntimeWarning)
             warnings.filterwarnings("ignore", "invalid value encountered", RuntimeWarning)
             result = args.handler(args)
         out, rows = result if isinstance(result, tuple) else (result, _rows_from_object(result))
-        if getattr(args, "format", "json") == "csv":
-            text = _write_csv(rows)
-        else:
-            text = json.dumps(out, allow_nan=False) + "\n"
+        text = _write_csv(rows) if output == "csv" else json.dumps(out, allow_nan=False) + "\n"
     except (CliError, ValueError) as error:
         message = " ".join(str(error).split()) or type(error).__name__
         print(f"optim-lab: error: {message}", file=sys.stderr)

@@ -1,8 +1,12 @@
-"""Download buttons of every page: data as CSV and JSON, figures as standalone HTML and as PNG.
+"""Download buttons of every page: data as CSV and JSON, figures as standalone HTML and as PNG;
+and "Copy as code": a run as a standalone optax or PyTorch script (:func:`code_expander`).
 
 A page describes its files as :class:`Download` entries and shows them in one row with
 :func:`download_row`; :func:`runs_export` (optimizer runs), :func:`columns_export` (a table of
 columns) and :func:`export_row` (a pandas table and a payload) build the usual rows.
+
+An animated figure also gets a GIF (and MP4) download with its own choices of size and speed
+(:mod:`optim_lab.ui.animation_export`).
 
 Every file is produced only when its button is clicked (Streamlit's deferred downloads), never
 while the page reruns, so a slow export cannot hold a page up. PNG needs the optional kaleido
@@ -26,8 +30,12 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from ..code_export import LIBRARIES, LIBRARY_LABELS, NotExpressible, script_name, trajectory_script
 from ..exports import columns_csv, columns_json, json_ready, trajectories_columns, trajectories_json
 from ..figures.plain import Figure
+from ..surfaces import SURFACES
+from .animation_export import AnimationDownload, animation_download
+from .state import plain_text
 
 CSV = "text/csv"
 JSON = "application/json"
@@ -107,9 +115,12 @@ def figure_html(fig: Figure) -> str:
     return go.Figure(fig.to_dict()).to_html(include_plotlyjs=True, full_html=True)
 
 
-def figure_downloads(fig: Figure, name: str, what: str = "figure") -> list[Download]:
-    """``fig`` as ``<name>.html`` and, where kaleido is installed, ``<name>.png``."""
-    files = [
+def figure_downloads(
+    fig: Figure, name: str, what: str = "figure"
+) -> list[Download | AnimationDownload]:
+    """``fig`` as ``<name>.html``, where kaleido is installed ``<name>.png``, and an animated
+    figure as ``<name>.gif`` (and ``.mp4``, see :mod:`~optim_lab.ui.animation_export`)."""
+    files: list[Download | AnimationDownload] = [
         Download(
             f"⬇ {what} (HTML)",
             lambda: figure_html(fig),
@@ -128,6 +139,8 @@ def figure_downloads(fig: Figure, name: str, what: str = "figure") -> list[Downl
                 "The figure as it stands (an animation's last frame), as an image.",
             )
         )
+    if fig.frames:
+        files.append(animation_download(fig, name, what))
     return files
 
 
@@ -141,10 +154,15 @@ def data_downloads(
     ]
 
 
-def download_row(downloads: Sequence[Download], *, key: str, container: Any = None) -> None:
+def download_row(
+    downloads: Sequence[Download | AnimationDownload], *, key: str, container: Any = None
+) -> None:
     """The downloads as one row of buttons; ``key`` makes their widget keys unique on the page."""
     container = st if container is None else container
     for column, item in zip(container.columns(len(downloads)), downloads, strict=True):
+        if isinstance(item, AnimationDownload):  # its choices and buttons in a popover
+            item.show(column, key=f"{key}:{item.file_name}")
+            continue
         column.download_button(
             item.label,
             item.data,
@@ -173,7 +191,8 @@ def runs_export(
     (the CLI's fields, each run's settings, and ``context``), and ``fig`` as HTML and PNG.
 
     ``extra`` may be a function, called only when the CSV is downloaded (for columns that take
-    time to compute)."""
+    time to compute). Where ``context`` names the surface, the start and the steps, a "Copy as
+    code" expander follows (see :func:`code_expander`)."""
     download_row(
         [
             *data_downloads(
@@ -189,6 +208,80 @@ def runs_export(
         key=name,
         container=container,
     )
+    setting = _run_setting(context)
+    if setting is not None and trajectories:
+        surface, surface_params, start, steps = setting
+        specs = [t.spec for t in trajectories]
+
+        def script(library: str, index: int) -> str:
+            return trajectory_script(library, surface, specs[index], start, steps, surface_params)
+
+        code_expander(
+            name,
+            [t.label for t in trajectories],
+            script,
+            note="A standalone script that reproduces this run and prints it as JSON, as the "
+            "command-line tool does (in float64).",
+            container=container,
+        )
+
+
+def _run_setting(context: Mapping[str, Any]) -> tuple | None:
+    """(surface, its parameters, start, steps) from an export's context, or None. A surface's
+    parameters come as ``surface_params`` or by their own names (``kappa=…``)."""
+    surface, start, steps = (context.get(k) for k in ("surface", "start", "steps"))
+    if not isinstance(surface, str) or start is None or steps is None:
+        return None
+    params = dict(context.get("surface_params") or {})
+    if surface in SURFACES:
+        for name in SURFACES[surface].defaults():
+            if name in context and name not in params:
+                params[name] = context[name]
+    return surface, params, tuple(float(v) for v in start), int(steps)
+
+
+def code_expander(
+    name: str,
+    labels: Sequence[str],
+    script: Callable[[str, int], str],
+    *,
+    note: str,
+    container: Any = None,
+) -> None:
+    """A "Copy as code" expander: run ``i`` (picked when there are several) written by
+    ``script(library, i)`` for optax and PyTorch, in two tabs, each with a copy button (on the
+    code) and a download button. Its content is built only while it is open (opening reruns the
+    page); a script the library cannot write says why."""
+    box = (container or st).expander(
+        "Copy as code", key=f"{name}:code", on_change="rerun", icon=":material/code:"
+    )
+    if not box.open:
+        return
+    with box:
+        index = 0
+        if len(labels) > 1:
+            index = st.selectbox(
+                "run", range(len(labels)), format_func=lambda i: labels[i], key=f"{name}:code_run"
+            )
+        st.caption(note)
+        for tab, library in zip(
+            st.tabs([LIBRARY_LABELS[lib] for lib in LIBRARIES]), LIBRARIES, strict=True
+        ):
+            with tab:
+                try:
+                    text = script(library, index)
+                except NotExpressible as error:
+                    st.info(f"Not available for this run, because {plain_text(error)}.")
+                    continue
+                st.code(text, language="python", height=520)
+                st.download_button(
+                    f"⬇ {LIBRARY_LABELS[library]} script",
+                    text,
+                    file_name=script_name(f"{name}_{index + 1}", library),
+                    mime="text/x-python",
+                    on_click="ignore",
+                    key=f"{name}:code:{library}",
+                )
 
 
 def columns_export(

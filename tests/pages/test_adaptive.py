@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from optim_lab.figures.animation import mp4_available
 from optim_lab.lessons.adaptive.presets import PRESETS
 from optim_lab.ui.export import png_available
 
@@ -30,7 +31,8 @@ def test_defaults_render_every_section():
     assert {"ε outside √", "ε inside √"} <= set(names(eps_paths))
     # default β's: the first uncorrected step is √1000/10 ≈ 3.16 times too long
     assert at.metric[0].value == "3.16×"
-    assert len(at.get("download_button")) == 3 + png_available()  # CSV, JSON, HTML (, PNG)
+    # CSV, JSON, HTML (, PNG), the animation's GIF (, MP4)
+    assert len(at.get("download_button")) == 4 + png_available() + mp4_available()
 
 
 @pytest.mark.parametrize("preset", PRESETS, ids=lambda p: p.name)

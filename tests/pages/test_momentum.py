@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from optim_lab.figures.animation import mp4_available
 from optim_lab.lessons.momentum.presets import PRESETS
 from optim_lab.ui.export import png_available
 
@@ -37,7 +38,8 @@ def test_defaults_render_map_run_and_comparison():
         "look-ahead form's points θ + ρv and the Nesterov run above coincide" in at.success[1].value
     )
     assert any(t.get("name") == "Nesterov, look-ahead form: θ" for t in compare["data"])
-    assert len(at.get("download_button")) == 2 * (3 + png_available())  # map, runs
+    # map, runs (CSV, JSON, HTML, PNG); the animations of the run and of the forms (GIF, MP4)
+    assert len(at.get("download_button")) == 2 * (3 + png_available()) + 2 * (1 + mp4_available())
 
 
 @pytest.mark.parametrize("preset", PRESETS, ids=lambda p: p.name)

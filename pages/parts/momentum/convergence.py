@@ -16,6 +16,7 @@ from optim_lab.sweep import SweepResult
 from optim_lab.trajectory import RunSpec, Trajectory
 from optim_lab.ui import arena_controls as arena
 from optim_lab.ui import cache, widgets
+from optim_lab.ui.animation_export import animation_download
 from optim_lab.ui.contour import run_contour
 from optim_lab.ui.layout import stopped_run_notice
 from optim_lab.ui.state import select_cell
@@ -129,6 +130,7 @@ def show(state) -> Cell:
         # label, which would run into "minimum"; one legend row per entry instead
         run_fig.update_layout(legend=dict(entrywidth=1.0))
         st.plotly_chart(run_fig, key=RUN_KEY, on_select="rerun", selection_mode="points")
+        animation_download(run_fig, "momentum-run", "run").show(key="momentum-run")
         st.caption(text.START_CAPTION)
         st.plotly_chart(
             loss_figure(selected_paths, [selected.loss], minimum=0.0, height=240),

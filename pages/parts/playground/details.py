@@ -5,6 +5,7 @@ import streamlit as st
 
 from optim_lab.lessons.playground import text
 from optim_lab.nn import ACTIVATIONS, INITS, TrainConfig
+from optim_lab.nn.code_export import train_script
 from optim_lab.optimizers import OPTIMIZERS
 from optim_lab.schedules import SCHEDULES
 from optim_lab.ui import export
@@ -17,6 +18,14 @@ def show(config: TrainConfig, runs: list, session: pg.Session) -> None:
     if session.history is not None and session.history.steps and not session.running:
         with st.expander("Export", expanded=False):
             _export(config, session.history)
+        steps = session.history.steps
+        export.code_expander(
+            "playground",
+            list(session.state.labels),
+            lambda library, i: train_script(library, config, steps, runs[i]),
+            note=f"A standalone script that trains this network for the {steps} steps done so far "
+            "and prints its losses as `optim-lab train` does; it says what matches this run.",
+        )
 
 
 def _rules(config: TrainConfig, runs: list) -> None:
