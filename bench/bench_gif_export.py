@@ -13,6 +13,7 @@ Usage: python bench/bench_gif_export.py [--repeat N]
 from __future__ import annotations
 
 import argparse
+import logging
 import statistics
 import time
 
@@ -103,6 +104,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
+    # the arena's defaults come from its controls, whose caches warn when used outside a server
+    logging.getLogger("streamlit").setLevel(logging.ERROR)
 
     inputs = arena_default_inputs()
     builds = max(args.repeat, FIGURE_REPEAT)
