@@ -142,3 +142,29 @@ def test_the_arena_preset_runs_what_its_description_says():
         np.testing.assert_allclose(end, l2_minimum(lam), atol=1e-3)
     assert np.linalg.norm(ends[3] - CENTRE) < 0.1 < 0.2 < np.linalg.norm(ends[3] - l2_minimum(lam))
     assert np.all(np.abs(lam * ends[3]) < 1)  # where a gradient of about ε balances the decay
+
+
+def test_the_l1_preset_lands_on_the_axis_where_l2_only_shrinks():
+    preset = next(p for p in PRESETS if p.name == "l1_lands_on_an_axis")
+    params = preset.params
+    lr = float(params["r1.sgd.lr"])
+    assert lr == float(params["r2.sgd.lr"]) == float(params["r3.sgd.lr"])
+    l1, l2 = float(params["r2.l1"]), float(params["r3.weight_decay"])
+    plain, with_l1, with_l2 = run_many(
+        surface_from_expr(params["f"]),
+        [
+            RunSpec("sgd", {"lr": lr}),
+            RunSpec("sgd", {"lr": lr}, modifiers={"l1": l1}),
+            RunSpec("sgd", {"lr": lr}, modifiers={"weight_decay": l2}),
+        ],
+        (float(params["x0"]), float(params["y0"])),
+        int(params["steps"]),
+    )
+    np.testing.assert_allclose(plain.points[-1], [1.5, 0.4], atol=1e-6)
+    # L2: argmin (x − 1.5)² + (y − 0.4)² + (λ/2)‖θ‖² = (3, 0.8)/(2 + λ)
+    np.testing.assert_allclose(with_l2.points[-1], [3 / (2 + l2), 0.8 / (2 + l2)], atol=1e-6)
+    assert "(1, 0.267)" in preset.description
+    # L1: x solves 2(x − 1.5) + λ₁ = 0; y's pull 2·0.4 < λ₁ keeps it at 0, crossing by < α(0.8 + λ₁)
+    assert with_l1.points[-1, 0] == pytest.approx(1.5 - l1 / 2, abs=1e-6)
+    bound = lr * (0.8 + l1)
+    assert np.all(np.abs(with_l1.points[-50:, 1]) <= bound + 1e-9) and bound == pytest.approx(0.036)

@@ -117,4 +117,30 @@ PRESETS: list[Preset] = [
         "(β₂ = 0.99 here; with 0.999 the early gradients stay in its memory longer and it "
         "takes longer to get there).",
     ),
+    Preset(
+        "l1_lands_on_an_axis",
+        "L1 lands on an axis, L2 only shrinks",
+        PAGE,
+        {
+            "surface": "custom",
+            "f": "(x - 1.5)**2 + (y - 0.4)**2",
+            "x0": "-2",
+            "y0": "2",
+            "steps": "500",
+            "n": "3",
+            "r1.opt": "sgd",
+            "r1.sgd.lr": "0.02",
+            "r2.opt": "sgd",
+            "r2.sgd.lr": "0.02",
+            "r2.l1": "1",
+            "r3.opt": "sgd",
+            "r3.sgd.lr": "0.02",
+            "r3.weight_decay": "1",
+        },
+        "The same bowl, centred at (1.5, 0.4), with no penalty, with L1 (λ₁ = 1) and with L2 "
+        "(λ = 1). L2 shrinks both coordinates by the same factor, to (1, 0.267). L1 takes the "
+        "same amount off every slope: x moves to 1, but y's pull of at most 0.8 towards 0.4 "
+        "never beats λ₁ = 1, so y goes to 0, where plain gradient steps keep crossing the axis "
+        "by up to α(0.8 + λ₁) ≈ 0.04.",
+    ),
 ]
