@@ -345,11 +345,18 @@ def test_the_link_is_read_when_the_file_is_made():
     assert at.session_state["link"]() == "?surface=bowl&steps=500"
 
 
+# the arena contour's popover, opened (its key as export.download_row gives it)
+OPEN = "arena_runs:arena_contour.gif:open"
+
+
 def test_the_arena_page_offers_its_animation_and_its_figure_exports(arena_fig):
     at = open_page(ARENA)
     assert not at.exception
     label = "⬇ contour (GIF, MP4)" if animation.mp4_available() else "⬇ contour (GIF)"
     assert [p.proto.popover.label for p in at.get("popover")].count(label) == 1
+    assert "⬇ GIF" not in [b.label for b in at.get("download_button")]  # closed: nothing drawn
+    at.session_state[OPEN] = True  # as a click opens it
+    at.run()
     labels = [b.label for b in at.get("download_button")]
     assert "⬇ GIF" in labels
     assert ("⬇ MP4" in labels) == animation.mp4_available()
@@ -368,6 +375,8 @@ def test_the_arena_page_offers_its_animation_and_its_figure_exports(arena_fig):
 
 def test_a_new_speed_changes_what_the_file_will_be():
     at = open_page(ARENA)
+    at.session_state[OPEN] = True
+    at.run()
     at.radio(key="arena_runs:arena_contour.gif:speed").set_value(2.0).run()
     assert not at.exception
     captions = [c.value for c in at.caption if "frames" in c.value]

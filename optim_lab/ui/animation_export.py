@@ -145,11 +145,17 @@ class AnimationDownload:
         return f"{self.name}.gif"
 
     def show(self, container: Any = st, *, key: str) -> None:
-        """The popover with the choices and buttons, in ``container``."""
-        with container.popover(
-            self.label, help="A GIF for slides, at the size and speed you choose."
-        ):
-            _choices_and_buttons(self.fig, self.name, key)
+        """The popover with the choices and buttons, in ``container``; they are drawn only while
+        it is open (opening it reruns the page), so a page run pays nothing for them."""
+        box = container.popover(
+            self.label,
+            help="A GIF for slides, at the size and speed you choose.",
+            key=f"{key}:open",
+            on_change="rerun",
+        )
+        if box.open:
+            with box:
+                _choices_and_buttons(self.fig, self.name, key)
 
 
 def animation_download(fig: Figure, name: str, what: str = "animation") -> AnimationDownload:

@@ -31,8 +31,10 @@ def test_defaults_render_every_section():
     assert {"ε outside √", "ε inside √"} <= set(names(eps_paths))
     # default β's: the first uncorrected step is √1000/10 ≈ 3.16 times too long
     assert at.metric[0].value == "3.16×"
-    # CSV, JSON, HTML (, PNG), the animation's GIF (, MP4)
-    assert len(at.get("download_button")) == 4 + png_available() + mp4_available()
+    # CSV, JSON, HTML (, PNG); the animation's GIF (, MP4) in a popover, drawn when opened
+    assert len(at.get("download_button")) == 3 + png_available()
+    gif = "GIF, MP4" if mp4_available() else "GIF"
+    assert [p.proto.popover.label.endswith(f"({gif})") for p in at.get("popover")] == [True]
 
 
 @pytest.mark.parametrize("preset", PRESETS, ids=lambda p: p.name)

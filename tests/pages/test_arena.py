@@ -38,8 +38,10 @@ def test_defaults_race_three_runs_with_animation_click_grid_and_inspector():
     expected = ["⬇ runs (CSV)", "⬇ runs (JSON)", "⬇ contour (HTML)"]
     if png_available():  # PNG export is offered where kaleido is installed
         expected.append("⬇ contour (PNG)")
-    expected += ["⬇ GIF", "⬇ MP4"] if mp4_available() else ["⬇ GIF"]  # the animation's popover
     assert labels == expected
+    # the animation's GIF (and MP4) sit in a popover, drawn when it is opened
+    gif = "⬇ contour (GIF, MP4)" if mp4_available() else "⬇ contour (GIF)"
+    assert [p.proto.popover.label for p in at.get("popover")] == [gif]
     assert len(at.dataframe) == 1
     assert not at.warning
 

@@ -38,8 +38,11 @@ def test_defaults_render_map_run_and_comparison():
         "look-ahead form's points θ + ρv and the Nesterov run above coincide" in at.success[1].value
     )
     assert any(t.get("name") == "Nesterov, look-ahead form: θ" for t in compare["data"])
-    # map, runs (CSV, JSON, HTML, PNG); the animations of the run and of the forms (GIF, MP4)
-    assert len(at.get("download_button")) == 2 * (3 + png_available()) + 2 * (1 + mp4_available())
+    # map, runs (CSV, JSON, HTML, PNG); the animations of the run and of the forms (GIF, MP4) in
+    # popovers, drawn when opened
+    assert len(at.get("download_button")) == 2 * (3 + png_available())
+    gif = "GIF, MP4" if mp4_available() else "GIF"
+    assert [p.proto.popover.label.endswith(f"({gif})") for p in at.get("popover")] == [True] * 2
 
 
 @pytest.mark.parametrize("preset", PRESETS, ids=lambda p: p.name)

@@ -28,8 +28,12 @@ NOTICE = [
 ]
 RULES_TITLE = "#### The update rules in this race"
 GRADIENT = (
-    r"g_t = \operatorname{clip}\big(\nabla f(\theta_t) + \sigma\xi_t\big) + \lambda\theta_t,"
-    r"\qquad \alpha_t = \text{schedule}(t)"
+    r"\begin{gathered}"
+    r"g_t = \operatorname{clip}\big(\nabla f(\theta_t) + \sigma\xi_t\big) + \lambda\theta_t"
+    r" + \lambda_1 \operatorname{sign}\theta_t,\qquad \alpha_t = \text{schedule}(t)\\"
+    r"\text{after each rule's step, the decoupled decay: }"
+    r"\theta_{t+1} \leftarrow \theta_{t+1} - \alpha_t \lambda_{dec}\,\theta_t"
+    r"\end{gathered}"
 )
 
 #: The animation's speeds, as multiples of its normal pace (one frame every 80 ms).
