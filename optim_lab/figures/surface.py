@@ -221,12 +221,16 @@ def _typed_array(values: np.ndarray) -> dict:
     return {"dtype": "f4", "bdata": base64.b64encode(data).decode("ascii")}
 
 
-def _frame_path(path: Path, upto: int) -> dict:
-    """A path's data in one animation frame: x and y up to step ``upto`` and nothing else (the
-    trace keeps its style, name and hover from the figure)."""
-    n = len(path.upto(upto)[0])
+def _frame_paths(path: Path, frame_steps: np.ndarray) -> list[dict]:
+    """A path's data in each animation frame: x and y of the moves up to the frame's step and
+    nothing else (the trace keeps its style, name and hover from the figure)."""
+    _, moved_at = path.moves
     x, y = path.encoded_moves
-    return dict(type="scatter", x=_typed_prefix(*x, n), y=_typed_prefix(*y, n))
+    counts = np.searchsorted(moved_at, frame_steps, side="right")  # as Path.upto, all at once
+    return [
+        dict(type="scatter", x=_typed_prefix(*x, int(n)), y=_typed_prefix(*y, int(n)))
+        for n in counts
+    ]
 
 
 def _typed_prefix(data: bytes, encoded: str, n: int) -> dict:
@@ -469,7 +473,8 @@ def _add_animation(
         i += 2 if path.diverged_at else 1
     steps = frame_steps(n_steps)
     frames = [
-        dict(name=str(k), traces=indices, data=[_frame_path(p, k) for p in paths]) for k in steps
+        dict(name=str(k), traces=indices, data=list(data))
+        for k, *data in zip(steps, *(_frame_paths(p, steps) for p in paths), strict=True)
     ]
     still = dict(
         frame=dict(duration=0, redraw=False), mode="immediate", transition=dict(duration=0)
