@@ -921,13 +921,7 @@ def cli_command(surface: SurfaceSource, spec: RunSpec, start: Sequence[float], s
         ]
         if "lr" in sp and float(sp["lr"]) != float(hp["lr"]):
             args.append(f"--schedule-set=lr={_cli_value(sp['lr'])}")
-    flags = {
-        "weight_decay": "--weight-decay",
-        "clip_norm": "--clip-norm",
-        "clip_value": "--clip-value",
-        "noise": "--noise",
-    }
-    args += [f"{flags[k]}={_cli_value(v)}" for k, v in mods.items() if float(v) > 0]
+    args += [f"--{k.replace('_', '-')}={_cli_value(v)}" for k, v in mods.items() if float(v) > 0]
     if float(mods["noise"]) > 0 or surface.minibatch:
         args.append(f"--seed={spec.seed}")
     args += [f"--start={_cli_value(start[0])},{_cli_value(start[1])}", f"--steps={steps}"]
@@ -953,7 +947,7 @@ def _header(title: str, library: str, command: str, notes: Sequence[str] = ()) -
 
 
 # The gradient modifiers the scripts write (the others are refused when on).
-WRITTEN_MODIFIERS = ("clip_norm", "clip_value", "weight_decay", "noise")
+WRITTEN_MODIFIERS = ("clip_norm", "clip_value", "weight_decay", "noise", "l1", "decoupled_decay")
 
 
 def _check_modifiers(mods: Mapping[str, Any]) -> None:
@@ -1024,6 +1018,8 @@ def _modifier_constants(mods: Mapping[str, Any], seed: int, random: bool) -> lis
         "clip_value": "CLIP_VALUE = {}  # clamp each component of g to ±CLIP_VALUE",
         "weight_decay": "WEIGHT_DECAY = {}  # coupled: g ← g + λθ, the gradient of (λ/2)‖θ‖²",
         "noise": "GRAD_NOISE = {}  # σ of the Gaussian noise added to g",
+        "l1": "L1 = {}  # coupled L1: g ← g + λ₁·sign(θ), the gradient of λ₁‖θ‖₁",
+        "decoupled_decay": "DECOUPLED_DECAY = {}  # AdamW's: after the step, θ ← θ − α·λ·θ_before",
     }
     out = [names[k].format(number(v)) for k, v in mods.items() if float(v) > 0]
     if random:
@@ -1043,6 +1039,8 @@ def optax_optimizer_lines(
         chain.append("optax.clip(CLIP_VALUE),  # each gᵢ into [−c, c]")
     if float(mods["weight_decay"]) > 0:
         chain.append("optax.add_decayed_weights(WEIGHT_DECAY),  # g ← g + λθ")
+    if float(mods.get("l1", 0.0)) > 0:
+        chain.append("optax.stateless(lambda g, p: g + L1 * jnp.sign(p)),  # g ← g + λ₁ sign θ")
     if not chain:
         return list(comments), [opt_expr]
     inner = [*chain, *comments, f"{opt_expr},"]
@@ -1088,15 +1086,27 @@ def _optax_trajectory(source, spec, hp, sp, mods, start, steps) -> str:
     else:
         lines += [*before, f"optimizer = {expression[0]}", *expression[1:]]
     lines += ["", ""]
-    lines += _optax_step(source, noise)
+    decay_rate = None
+    if float(mods.get("decoupled_decay", 0.0)) > 0:
+        decay_rate = (
+            'opt_state.hyperparams["learning_rate"]'
+            if schedule.plateau
+            else "LR"
+            if schedule.constant
+            else "schedule(t)"
+        )
+    lines += _optax_step(source, noise, decay_rate)
     lines += ["", "", *_healthy_lines(), "", ""]
-    lines += _optax_loop(schedule, random)
+    lines += _optax_loop(schedule, random or (decay_rate is not None and "(t)" in decay_rate))
     return "\n".join(lines) + "\n"
 
 
-def _optax_step(source: SurfaceSource, noise: bool) -> list[str]:
+def _optax_step(source: SurfaceSource, noise: bool, decay_rate: str | None = None) -> list[str]:
+    """The jitted step; ``decay_rate`` is the code of the step's α when the run has a decoupled
+    decay (it then takes the step number too)."""
     random = noise or source.minibatch
-    signature = "params, opt_state, t" if random else "params, opt_state"
+    takes_t = random or (decay_rate is not None and "(t)" in decay_rate)
+    signature = "params, opt_state, t" if takes_t else "params, opt_state"
     body = []
     if random:
         keys = (
@@ -1117,8 +1127,12 @@ def _optax_step(source: SurfaceSource, noise: bool) -> list[str]:
             "# (the app splits the noise key once per parameter array: one here)",
             "grads = grads + GRAD_NOISE * jax.random.normal(jax.random.split(noise_key, 1)[0], (2,))",
         ]
+    if decay_rate is not None:
+        body.append(f"rate = {decay_rate}  # this step's α")
+    body.append("updates, opt_state = optimizer.update(grads, opt_state, params)")
+    if decay_rate is not None:
+        body.append("updates = updates - rate * DECOUPLED_DECAY * params  # AdamW's decay")
     body += [
-        "updates, opt_state = optimizer.update(grads, opt_state, params)",
         "params = optax.apply_updates(params, updates)",
         "return params, opt_state, loss_fn(params)",
     ]
@@ -1242,8 +1256,18 @@ def _torch_trajectory(source, spec, hp, sp, mods, start, steps) -> str:
         lines += ["    torch.nn.utils.clip_grad_value_([params], CLIP_VALUE)"]
     if decay and not optimizer.decay_kwarg:
         lines += ["    params.grad.add_(params.detach(), alpha=WEIGHT_DECAY)  # coupled: g + λθ"]
+    if float(mods.get("l1", 0.0)) > 0:
+        lines += ["    params.grad.add_(torch.sign(params.detach()), alpha=L1)  # g + λ₁ sign θ"]
+    decoupled = float(mods.get("decoupled_decay", 0.0)) > 0
+    if decoupled:
+        lines += ["    before = params.detach().clone()"]
+    lines += ["    optimizer.step()"]
+    if decoupled:
+        lines += [
+            "    with torch.no_grad():  # AdamW's decay, at this step's α",
+            "        params.sub_(before, alpha=lrs[-1] * DECOUPLED_DECAY)",
+        ]
     lines += [
-        "    optimizer.step()",
         "    with torch.no_grad():",
         "        loss = loss_fn(params).item()",
         "    point = params.tolist()",

@@ -78,6 +78,9 @@ MODIFIER_CASES = [
     ("momentum", {"weight_decay": 0.3}),
     ("adamw", {"weight_decay": 0.3, "clip_norm": 0.5}),
     ("heavy_ball", {"noise": 0.3}),
+    ("sgd", {"l1": 0.2, "clip_value": 0.5}),
+    ("adam", {"decoupled_decay": 0.5, "l1": 0.05}),
+    ("momentum", {"decoupled_decay": 0.8}),  # EWA momentum: PyTorch's rate is α(1 − β)
 ]
 
 
@@ -268,11 +271,12 @@ def test_optimizers_with_schedules_and_modifiers(library, name, schedule):
     check(library, "bowl", spec)
 
 
-@pytest.mark.parametrize("modifier", ["l1", "decoupled_decay"])
-def test_modifiers_not_written_are_refused(library, modifier):
-    spec = RunSpec("sgd", {"lr": 0.3}, modifiers={modifier: 0.1})
-    with pytest.raises(NotExpressible, match="modifier"):
-        trajectory_script(library, "bowl", spec, BOWL_START, STEPS, BOWL)
+@pytest.mark.parametrize("schedule", ["cosine", "plateau"])
+def test_the_decoupled_decay_follows_the_schedule(library, schedule):
+    spec = RunSpec(
+        "adam", {"lr": 0.1}, schedule, SCHEDULE_CASES[schedule], {"decoupled_decay": 0.5}
+    )
+    check(library, "bowl", spec)
 
 
 def test_bad_input_is_a_value_error():
