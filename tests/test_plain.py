@@ -256,3 +256,16 @@ def test_non_finite_numbers_are_written_as_null():
 def test_unknown_objects_are_refused():
     with pytest.raises(TypeError, match="cannot write"):
         plain.to_json({"data": [{"x": object()}]})
+
+
+def test_the_type_scale_enlarges_a_figures_type_and_height_when_drawn_only():
+    fig = plain.Figure([plain.scatter(x=[0, 1], y=[1, 0])])
+    fig.update_layout(font=dict(family="Inter", size=14), height=500)
+    token = plain.TYPE_SCALE.set(1.3)
+    try:
+        drawn = fig.to_dict()["layout"]
+    finally:
+        plain.TYPE_SCALE.reset(token)
+    assert drawn["font"] == {"family": "Inter", "size": 18.2} and drawn["height"] == 650
+    # the figure itself (shared between sessions) keeps its own type
+    assert fig.layout["font"]["size"] == 14 and fig.to_dict()["layout"]["height"] == 500

@@ -16,6 +16,7 @@ import base64
 import json
 import math
 from collections.abc import Iterable, Mapping
+from contextvars import ContextVar
 from functools import cache
 from typing import Any
 
@@ -307,8 +308,13 @@ class Figure(BaseFigure):
 
     # --- output -------------------------------------------------------------------------------
     def to_dict(self) -> dict:
-        """The figure as Plotly.js reads it, the template included."""
-        out = {"data": self.data, "layout": {"template": template(), **self.layout}}
+        """The figure as Plotly.js reads it, the template included (its type and height scaled
+        by :data:`TYPE_SCALE`)."""
+        layout = self.layout
+        scale = TYPE_SCALE.get()
+        if scale != 1.0:
+            layout = _scaled(layout, scale)
+        out = {"data": self.data, "layout": {"template": template(), **layout}}
         if self.frames:
             out["frames"] = self.frames
         return out
@@ -318,6 +324,24 @@ class Figure(BaseFigure):
 
     def to_json(self) -> str:
         return to_json(self.to_dict())
+
+
+#: How much larger figures are drawn, type and height, in this thread's page run (the presenter
+#: view of a projector sets it; the figures themselves, often shared between sessions, never
+#: change).
+TYPE_SCALE: ContextVar[float] = ContextVar("type_scale", default=1.0)
+
+
+def _scaled(layout: dict, scale: float) -> dict:
+    """A copy of ``layout`` with its base font size and its height times ``scale``."""
+    out = dict(layout)
+    out["font"] = {
+        **(layout.get("font") or {}),
+        "size": round((layout.get("font") or {}).get("size", 12) * scale, 1),
+    }
+    if isinstance(layout.get("height"), int | float):
+        out["height"] = round(layout["height"] * scale)
+    return out
 
 
 def _rebuild(data, layout, frames, grid) -> Figure:

@@ -10,6 +10,7 @@ import pytest
 from optim_lab.lectures import shipped
 from optim_lab.lectures.readings import READINGS
 from optim_lab.lectures.reveal import judge
+from optim_lab.ui.presenter import PRESENTER_TYPE_SCALE
 
 pytestmark = pytest.mark.e2e
 
@@ -33,6 +34,16 @@ def open_step(page, app_url, query: str, heading: str) -> None:
     page.keyboard.press("Escape")  # a fresh server may greet a first deep link with a dialog
 
 
+def tick_font_px(page) -> float:
+    """The font size of the last chart's first x tick label, in pixels (Plotly's update of an
+    animated chart in place keeps its old tick style until it is drawn anew)."""
+    page.locator(".main-svg .xtick text").last.wait_for(timeout=60_000)
+    size = page.evaluate(
+        "[...document.querySelectorAll('.main-svg .xtick text')].at(-1).style.fontSize"
+    )
+    return float(size.removesuffix("px"))
+
+
 def test_present_hides_the_sidebar_and_the_controls_the_step_does_not_name(
     page, app_url, wait_for_app, screenshot
 ):
@@ -46,6 +57,7 @@ def test_present_hides_the_sidebar_and_the_controls_the_step_does_not_name(
     assert page.get_by_text("Far from the basin the surface is almost flat").is_visible()
     assert page.get_by_role("heading", name="Saddles, plateaus & cliffs").count() == 0
     screenshot(page, "presenter-plateau")
+    presented = tick_font_px(page)
 
     page.get_by_role("link", name="Leave the presenter view").click()  # the same step, alone
     page.get_by_role("heading", name="Saddles, plateaus & cliffs").wait_for(timeout=60_000)
@@ -54,6 +66,8 @@ def test_present_hides_the_sidebar_and_the_controls_the_step_does_not_name(
     assert page.locator('[data-testid="stSidebarNav"]').is_visible()
     assert page.locator(".st-key-saddles-scenario").is_visible()
     assert page.evaluate("getComputedStyle(document.documentElement).fontSize") == "16px"
+    # the figures' type was larger too (Streamlit's chart theme sets its sizes from ours)
+    assert presented / tick_font_px(page) == pytest.approx(PRESENTER_TYPE_SCALE, rel=0.05)
 
 
 def test_the_right_arrow_opens_the_next_step_s_view(page, app_url, wait_for_app, screenshot):
