@@ -3,9 +3,8 @@
 import streamlit as st
 
 from optim_lab.config import enable_compile_cache
-from optim_lab.figures.plain import TYPE_SCALE
-from optim_lab.ui.layout import LESSONS, presenting
-from optim_lab.ui.presenter import PRESENTER_TYPE_SCALE, presenter_style
+from optim_lab.ui.layout import LESSONS, presenting, scale_figures
+from optim_lab.ui.presenter import presenter_style
 from optim_lab.ui.sections import guarded
 from optim_lab.ui.serve import navigation_only
 
@@ -20,7 +19,7 @@ st.set_page_config(
 )
 if presenter:
     presenter_style()
-TYPE_SCALE.set(PRESENTER_TYPE_SCALE if presenter else 1.0)  # set at every run: threads are reused
+scale_figures()
 
 navigation = {
     section: [

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from ..figures.plain import TYPE_SCALE
 from ..optimizers import OPTIMIZERS
 
 
@@ -180,6 +181,16 @@ def plotly_script() -> str | None:
 def presenting() -> bool:
     """Whether this run shows the presenter view (``present=1``, see :mod:`.presenter`)."""
     return st.query_params.get("present") == "1"
+
+
+#: Figures' type and height in the presenter view, as a multiple of the page's.
+PRESENTER_TYPE_SCALE = 1.3
+
+
+def scale_figures() -> None:
+    """Draws this run's figures at the presenter view's size, or at their own. The entry script
+    calls it, and so does every fragment: a fragment's rerun runs in a thread of its own."""
+    TYPE_SCALE.set(PRESENTER_TYPE_SCALE if presenting() else 1.0)
 
 
 def page_header(title: str, intro: str) -> None:

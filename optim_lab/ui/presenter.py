@@ -374,9 +374,6 @@ def lecture_contents(lecture: Lecture, source: dict[str, str]) -> None:
 
 # The projector's type size (Streamlit sizes its text in rem), the page's margins (the top one
 # clear of the button that opens a page's own sidebar), no captions (the lecture bar's excepted).
-#: Figures' type and height in the presenter view, as a multiple of the page's.
-PRESENTER_TYPE_SCALE = 1.3
-
 PRESENTER_CSS = """
 html { font-size: 20px; }
 .stMain .block-container { padding: 2.8rem 2rem 2rem; max-width: 100%; }

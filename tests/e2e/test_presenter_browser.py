@@ -10,7 +10,7 @@ import pytest
 from optim_lab.lectures import shipped
 from optim_lab.lectures.readings import READINGS
 from optim_lab.lectures.reveal import judge
-from optim_lab.ui.presenter import PRESENTER_TYPE_SCALE
+from optim_lab.ui.layout import PRESENTER_TYPE_SCALE
 
 pytestmark = pytest.mark.e2e
 
@@ -67,6 +67,11 @@ def test_present_hides_the_sidebar_and_the_controls_the_step_does_not_name(
     assert page.locator(".st-key-saddles-scenario").is_visible()
     assert page.evaluate("getComputedStyle(document.documentElement).fontSize") == "16px"
     # the figures' type was larger too (Streamlit's chart theme sets its sizes from ours)
+    page.wait_for_function(
+        f"[...document.querySelectorAll('.main-svg .xtick text')].at(-1).style.fontSize"
+        f" != '{presented:g}px'",
+        timeout=30_000,
+    )
     assert presented / tick_font_px(page) == pytest.approx(PRESENTER_TYPE_SCALE, rel=0.05)
 
 

@@ -14,7 +14,7 @@ from optim_lab.lessons.playground.figures import (
 from optim_lab.nn import DATASETS, predict_grid
 from optim_lab.nn.history import last_recorded
 from optim_lab.ui import playground as pg
-from optim_lab.ui.layout import stopped_run_notice
+from optim_lab.ui.layout import scale_figures, stopped_run_notice
 from optim_lab.ui.live_chart import live_chart
 from pages.parts.playground import diagram
 
@@ -40,6 +40,7 @@ def show(running: bool, boundary_run: int, dataset: str, view: dict) -> None:
     @st.fragment(run_every=0.1 if running else None)
     def live() -> None:
         """One chunk of training (while running), the counter, the metrics and the boundary."""
+        scale_figures()
         s = pg.session()
         if s.state is None or s.history is None:
             st.warning("Nothing to train yet: fix the settings above.")
@@ -92,6 +93,7 @@ def show(running: bool, boundary_run: int, dataset: str, view: dict) -> None:
     @st.fragment(run_every=1.0 if running else None)
     def curves() -> None:
         """Loss and accuracy curves of every run."""
+        scale_figures()
         s = pg.session()
         if s.state is None or s.history is None:
             return
@@ -110,6 +112,7 @@ def show(running: bool, boundary_run: int, dataset: str, view: dict) -> None:
     @st.fragment(run_every=2.0 if running else None)
     def diagnostics() -> None:
         """Update/weight ratios, dead or saturated units and gradient norms per layer."""
+        scale_figures()
         s = pg.session()
         if s.state is None or s.history is None or not s.history.steps:
             return
