@@ -37,7 +37,7 @@ from typing import Any
 
 import numpy as np
 
-from .expr import CONSTANTS, parse_expression
+from .expr import CONSTANTS, integer_exponent, parse_expression
 from .optimizers import OPTIMIZERS
 from .schedules import SCHEDULES
 from .surfaces import (
@@ -151,7 +151,6 @@ TORCH = Lib(
 # parentheses (and one binding as tightly, on the side Python groups the other way).
 _SUM, _PRODUCT, _UNARY, _POWER, _ATOM = 1, 2, 3, 4, 5
 _SYMBOLS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
-_MAX_INTEGER_POWER = 64  # as optim_lab.expr: small integer exponents are exact powers
 
 
 def _is_plain_number(node: ast.AST) -> bool:
@@ -173,20 +172,6 @@ def _uses_variables(node: ast.AST) -> bool:
     return any(isinstance(n, ast.Name) and n.id in ("x", "y") for n in ast.walk(node))
 
 
-def _integer_exponent(node: ast.AST) -> int | None:
-    sign = 1
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
-        sign = -1 if isinstance(node.op, ast.USub) else 1
-        node = node.operand
-    if (
-        isinstance(node, ast.Constant)
-        and type(node.value) is int
-        and abs(node.value) <= _MAX_INTEGER_POWER
-    ):
-        return sign * node.value
-    return None
-
-
 def _code(node: ast.AST, lib: Lib) -> tuple[str, int]:
     """Source of a validated formula node for ``lib`` and its binding strength."""
     if isinstance(node, ast.Expression):
@@ -206,7 +191,7 @@ def _code(node: ast.AST, lib: Lib) -> tuple[str, int]:
     if isinstance(node, ast.BinOp):
         op = type(node.op)
         if op is ast.Pow:
-            exponent = _integer_exponent(node.right)
+            exponent = integer_exponent(node.right)
             left, ls = _code(node.left, lib)
             if _is_plain_number(node.left):
                 left, ls = lib.scalar.format(left), _ATOM
@@ -1047,6 +1032,21 @@ def optax_optimizer_lines(
     return [], ["optax.chain(", *(f"    {line}" for line in inner), ")"]
 
 
+def injected_optimizer_lines(before: Sequence[str], expression: Sequence[str]) -> list[str]:
+    """The optimizer built with optax's ``inject_hyperparams``, so the loop can change its rate
+    (the plateau schedule)."""
+    return [
+        "def make_optimizer(learning_rate):",
+        *(f"    {line}" for line in before),
+        f"    return {expression[0]}",
+        *(f"    {line}" for line in expression[1:]),
+        "",
+        "",
+        "# inject_hyperparams: the rate becomes a value the loop can change",
+        "optimizer = optax.inject_hyperparams(make_optimizer)(learning_rate=LR)",
+    ]
+
+
 def _optax_trajectory(source, spec, hp, sp, mods, start, steps) -> str:
     schedule = optax_schedule(spec.schedule, sp, steps)
     lr_code = "learning_rate" if schedule.plateau else "LR" if schedule.constant else "schedule"
@@ -1073,16 +1073,7 @@ def _optax_trajectory(source, spec, hp, sp, mods, start, steps) -> str:
     if helpers:
         lines += ["", *helpers, "", ""]
     if schedule.plateau:
-        lines += [
-            "def make_optimizer(learning_rate):",
-            *(f"    {line}" for line in before),
-            f"    return {expression[0]}",
-            *(f"    {line}" for line in expression[1:]),
-            "",
-            "",
-            "# inject_hyperparams: the rate becomes a value the loop can change",
-            "optimizer = optax.inject_hyperparams(make_optimizer)(learning_rate=LR)",
-        ]
+        lines += injected_optimizer_lines(before, expression)
     else:
         lines += [*before, f"optimizer = {expression[0]}", *expression[1:]]
     lines += ["", ""]

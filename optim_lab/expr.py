@@ -217,7 +217,7 @@ _OPERATOR_HINTS = {
 }
 
 
-def _integer_exponent(node: ast.AST) -> int | None:
+def integer_exponent(node: ast.AST) -> int | None:
     """The exponent of ``a ** n`` when n is a small integer literal (possibly negated), else None."""
     sign = 1
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
@@ -308,7 +308,7 @@ class _Builder:
         left = self.build(node.left, depth + 1)
         right = self.build(node.right, depth + 1)
         if op is ast.Pow:
-            exponent = _integer_exponent(node.right)
+            exponent = integer_exponent(node.right)
             if exponent is not None:
                 return lambda x, y: _integer_power(left(x, y), exponent)
             return lambda x, y: jnp.power(left(x, y), right(x, y))

@@ -22,6 +22,7 @@ from ..code_export import (
     PLATEAU_COMMENT,
     NotExpressible,
     check_library,
+    injected_optimizer_lines,
     number,
     optax_optimizer,
     optax_optimizer_lines,
@@ -322,15 +323,7 @@ def _optax(plan: dict) -> str:
         "",
     ]
     if schedule.plateau:
-        lines += [
-            "def make_optimizer(learning_rate):",
-            *(f"    {line}" for line in before),
-            f"    return {expression[0]}",
-            *(f"    {line}" for line in expression[1:]),
-            "",
-            "",
-            "optimizer = optax.inject_hyperparams(make_optimizer)(learning_rate=LR)",
-        ]
+        lines += injected_optimizer_lines(before, expression)
     else:
         lines += [*before, f"optimizer = {expression[0]}", *expression[1:]]
     key_use = "key" if dropout else "None"
