@@ -16,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 
 from optim_lab import offload
 from optim_lab.figures import animation, plain
-from optim_lab.figures.surface import FRAME_MS, contour_figure, frame_steps
+from optim_lab.figures.surface import FRAME_MS, contour_figure, frame_steps, speed_label
 from optim_lab.figures.surface import Path as RunPath
 from optim_lab.figures.theme import SURFACE_SCALE, optimizer_color
 from optim_lab.lessons.arena import text as arena_text
@@ -158,6 +158,7 @@ def test_the_step_counter_changes_every_frame(arena_fig, arena_gif):
 
 def test_the_speed_choices_are_the_arenas():
     assert tuple(float(s) for s in arena_text.SPEEDS) == animation.SPEEDS
+    assert [speed_label(s) for s in arena_text.SPEEDS] == ["0.25×", "0.5×", "1×", "2×", "4×"]
 
 
 def test_the_figure_speed_is_read_from_its_play_button(arena_fig):

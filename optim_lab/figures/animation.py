@@ -36,14 +36,12 @@ import numpy as np
 from PIL import Image, ImageColor, ImageDraw, ImageFilter, ImageFont
 
 from . import plain
-from .surface import FRAME_MS
+from .surface import FRAME_MS, SPEEDS
 from .theme import PALETTE
 
 #: Widths offered for a file, in pixels (the height is three quarters of the width).
 WIDTHS = (640, 960, 1280)
 MIN_WIDTH, MAX_WIDTH = 320, 1280
-#: Playback speeds, as multiples of the app's own (one frame every ``FRAME_MS`` ms at 1×).
-SPEEDS = (0.25, 0.5, 1.0, 2.0, 4.0)
 #: At most this many frames in a file; a figure with more is sampled evenly (first and last kept).
 MAX_FRAMES = 120
 #: The last frame stays this long before the loop starts again (the finished paths, to read).

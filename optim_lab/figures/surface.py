@@ -33,6 +33,14 @@ from .theme import DIVERGED_COLOR, SURFACE_SCALE, base_layout, hover_targets, ru
 
 MAX_FRAMES = 60
 FRAME_MS = 80
+#: Animation speeds a page or a GIF offers, as multiples of the normal pace (``FRAME_MS`` a frame).
+SPEEDS = (0.25, 0.5, 1.0, 2.0, 4.0)
+
+
+def speed_label(speed: float) -> str:
+    return f"{float(speed):g}×"
+
+
 # Index of the invisible click grid among a contour figure's traces (the loss is trace 0).
 CLICK_GRID_TRACE = 1
 CLICK_GRID_SIZE = 41

@@ -19,6 +19,7 @@ import streamlit as st
 
 from ..figures import animation
 from ..figures.plain import Figure
+from ..figures.surface import speed_label
 from ..offload import offloaded
 
 GIF = "image/gif"
@@ -68,10 +69,6 @@ def page_link() -> Callable[[], str]:
         return text if len(text) <= animation.MAX_LINK_CHARS else base
 
     return link
-
-
-def speed_label(speed: float) -> str:
-    return f"{speed:g}×"
 
 
 def summary(fig: Figure, width: int, speed: float) -> str:

@@ -4,7 +4,12 @@ import streamlit as st
 
 from optim_lab.figures.inspector import wrap_latex
 from optim_lab.figures.lines import loss_figure
-from optim_lab.figures.surface import FRAME_MS, paths_from_trajectories, surface_3d_figure
+from optim_lab.figures.surface import (
+    FRAME_MS,
+    paths_from_trajectories,
+    speed_label,
+    surface_3d_figure,
+)
 from optim_lab.lessons.arena import text
 from optim_lab.optimizers import OPTIMIZERS
 from optim_lab.trajectory import best_known_loss
@@ -92,7 +97,7 @@ with figure_slot:
         "animation speed",
         list(text.SPEEDS),
         "1",
-        format_func=text.speed_label,
+        format_func=speed_label,
         horizontal_radio=True,
     )
 contour = run_contour(

@@ -1,5 +1,7 @@
 """What the arena says, beside the controls and figures it explains."""
 
+from ...figures.surface import SPEEDS as ANIMATION_SPEEDS
+
 TITLE = "Optimizer arena"
 INTRO = (
     "Put up to six optimizers on the same loss surface, at the same start point, and let them "
@@ -36,9 +38,5 @@ GRADIENT = (
     r"\end{gathered}"
 )
 
-#: The animation's speeds, as multiples of its normal pace (one frame every 80 ms).
-SPEEDS = ("0.25", "0.5", "1", "2", "4")
-
-
-def speed_label(speed: str) -> str:
-    return f"{speed}×"
+#: The animation's speeds as the link writes them.
+SPEEDS = tuple(f"{speed:g}" for speed in ANIMATION_SPEEDS)
