@@ -41,6 +41,7 @@ from .expr import CONSTANTS, integer_exponent, parse_expression
 from .optimizers import OPTIMIZERS
 from .schedules import SCHEDULES
 from .surfaces import (
+    _LSQ_INDEX_BITS,
     _WELL_WIDTH,
     _WELLS,
     LSQ_MAX_POINTS,
@@ -394,9 +395,12 @@ def _least_squares(p: Mapping[str, Any], library: str) -> SurfaceSource:
                 "The same on BATCH_SIZE distinct points drawn uniformly among the data (the app's "
                 "draw: the points with the smallest random scores).",
                 [
-                    f"scores = jax.random.uniform(key, ({LSQ_MAX_POINTS},))",
-                    f"scores = jnp.where(jnp.arange({LSQ_MAX_POINTS}) < N_POINTS, scores, 2.0)",
-                    "in_batch = jnp.argsort(jnp.argsort(scores))[:N_POINTS] < BATCH_SIZE",
+                    "# a score: 23 random bits above the point's index (no two are equal)",
+                    f"index = jnp.arange({LSQ_MAX_POINTS}, dtype=jnp.uint32)",
+                    f"bits = jax.random.bits(key, ({LSQ_MAX_POINTS},), jnp.uint32)",
+                    f"scores = (bits & ~jnp.uint32({int(_LSQ_INDEX_BITS)})) | index",
+                    "scores = jnp.where(index < N_POINTS, scores, jnp.uint32(0xFFFFFFFF))",
+                    "in_batch = (scores <= jnp.sort(scores)[BATCH_SIZE - 1])[:N_POINTS]",
                     "squares = (xy[0] * X + xy[1] - Y) ** 2",
                     "return jnp.sum(jnp.where(in_batch, squares, 0.0)) / jnp.sum(in_batch)",
                 ],

@@ -182,6 +182,7 @@ def rastrigin(xy: jax.Array, sp: SurfaceParams) -> jax.Array:
 
 LSQ_MAX_POINTS = 500
 """Size of the fixed data buffer; ``n_points`` masks it, so changing it never recompiles."""
+_LSQ_INDEX_BITS = np.uint32((1 << LSQ_MAX_POINTS.bit_length()) - 1)  # a minibatch score's low bits
 
 LSQ_TRUE_W, LSQ_TRUE_B = 1.5, -0.5
 _LSQ_RNG = np.random.default_rng(20240611)
@@ -249,14 +250,17 @@ def least_squares_batch_mask(sp: SurfaceParams, key: jax.Array) -> jax.Array:
     """Boolean mask over the data buffer of the minibatch that ``key`` draws (for plots and tests).
 
     ``min(batch_size, n_points)`` distinct points, uniformly among the first ``n_points``: the ones
-    with the smallest random scores, ranked by argsort of argsort (no shape depends on a parameter).
+    with the smallest random scores. A score is 23 random bits above the point's index, so no two
+    are equal and the batch is every score up to the ``batch_size``-th smallest (one sort; no shape
+    depends on a parameter).
     """
     n = jnp.clip(jnp.round(sp["n_points"]), 1, LSQ_MAX_POINTS)
-    mask = jnp.arange(LSQ_MAX_POINTS) < n
-    scores = jnp.where(mask, jax.random.uniform(key, (LSQ_MAX_POINTS,)), 2.0)
-    ranks = jnp.argsort(jnp.argsort(scores))
-    batch = jnp.clip(jnp.round(sp["batch_size"]), 1, LSQ_MAX_POINTS)
-    return mask & (ranks < batch)
+    index = jnp.arange(LSQ_MAX_POINTS, dtype=jnp.uint32)
+    mask = index < n
+    scores = (jax.random.bits(key, (LSQ_MAX_POINTS,), jnp.uint32) & ~_LSQ_INDEX_BITS) | index
+    scores = jnp.where(mask, scores, jnp.uint32(0xFFFFFFFF))
+    batch = jnp.clip(jnp.round(sp["batch_size"]), 1, LSQ_MAX_POINTS).astype(jnp.int32)
+    return mask & (scores <= jnp.sort(scores)[batch - 1])
 
 
 # ------------------------------------------------------------------------------------------------

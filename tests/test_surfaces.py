@@ -321,6 +321,17 @@ def test_minibatch_draws_distinct_points_among_the_first_n(n_points, batch_size)
     assert value == pytest.approx(numpy_mse(*xy, n_points, sp["noise"], subset), rel=1e-10)
 
 
+def test_minibatch_draws_every_point_equally_often():
+    # 4,000 batches of 10 among 100 points: each point is in 400 of them on average (σ ≈ 19).
+    sp = LSQ.resolve({"n_points": 100, "batch_size": 10})
+    keys = jax.random.split(jax.random.key(3), 4000)
+    masks = np.asarray(jax.jit(jax.vmap(least_squares_batch_mask, (None, 0)))(sp, keys))
+    counts = masks[:, :100].sum(axis=0)
+    assert np.all(np.abs(counts - 400) < 5 * 19), counts
+    chi2 = float(np.sum((counts - 400) ** 2 / 400))
+    assert chi2 < 160  # 99 degrees of freedom: P(χ² > 160) < 1e-4
+
+
 def test_minibatch_gradients_are_noisy_but_unbiased():
     sp = LSQ.resolve({"n_points": 100, "batch_size": 5})
     xy = jnp.asarray(LSQ.start, jnp.float32)
