@@ -24,13 +24,13 @@ On a surface the loss is deterministic: the test stops on the raw loss and smoot
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import partial
 from typing import Any, NamedTuple
 
 import jax
 import numpy as np
 
 from .ewa import ewa_series
+from .programs import per_program
 from .surfaces import SurfaceEntry
 from .trajectory import (
     RunSpec,
@@ -179,7 +179,7 @@ class LRFinderResult(NamedTuple):
     stopped_at: int | None  # step where the loss passed 4× its best (None: ran to the end)
 
 
-@partial(jax.jit, static_argnames=("program",))
+@per_program
 def _range_run(program, start, surface_params, runs, lr):
     outs, diverged_at = jax.vmap(lambda run: _single_run(program, start, surface_params, run, lr))(
         runs

@@ -26,6 +26,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from .optimizers import OPTIMIZERS, make_optimizer
+from .programs import per_program
 from .surfaces import SurfaceEntry
 from .trajectory import (
     Program,
@@ -116,7 +117,7 @@ class StepInspection:
         return self.values[name]
 
 
-@partial(jax.jit, static_argnames=("program",))
+@per_program
 def _replay(program: Program, k, start, surface_params, run):
     """Scans the run to the end of its bucket and captures step ``k``: the carry before it, the
     gradient and learning rate it used; then re-applies the optimizer there (unfrozen)."""

@@ -15,6 +15,7 @@ import numpy as np
 
 from .cpu_tuning import pieces_for_cores
 from .optimizers import OPTIMIZERS
+from .programs import per_program
 from .surfaces import SurfaceEntry
 from .trajectory import (
     MAX_STEPS,
@@ -42,7 +43,7 @@ class SweepResult(NamedTuple):
     diverged: np.ndarray  # bool
 
 
-@partial(jax.jit, static_argnames=("program",))
+@per_program
 def _sweep_batch(program: Program, n_steps, start, surface_params, packed: PackedNumbers, tol):
     """Final loss, first step within ``tol`` of the best known minimum and divergence per run, after
     ``n_steps`` (traced, ≤ ``program.steps``): the loop carries only these, never the whole path."""

@@ -32,6 +32,7 @@ import numpy as np
 
 from .expr import Expression
 from .optimizers import OPTIMIZERS, make_optimizer
+from .programs import per_program
 from .schedules import SCHEDULES, init_schedule_state, lr_at, observe_loss, traced_params
 from .surfaces import SurfaceEntry
 from .transforms import MODIFIER_PARAMS, Modifiers, apply_modifiers, decay_decoupled
@@ -378,7 +379,7 @@ def _single_run(program: Program, start, surface_params, run, lr_override=None, 
     return jax.tree.unflatten(treedef, leaves), carry[-1]
 
 
-@partial(jax.jit, static_argnames=("program",))
+@per_program
 def _run_batch(program: Program, start, surface_params, packed: PackedNumbers):
     outs, diverged_at = jax.vmap(
         lambda run: _single_run(program, start, surface_params, run, freeze=False)

@@ -52,7 +52,7 @@ def grid(surface_key: str, surface_params: dict, resolution: int = 120):
     return compute(evaluate_grid, surface_key, surface_params, resolution)
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
+@st.cache_data(max_entries=64, show_spinner=False)
 def runs(
     surface_key: str,
     surface_params: dict,
