@@ -3,7 +3,7 @@
 import streamlit as st
 
 from optim_lab.config import enable_compile_cache
-from optim_lab.ui.layout import LESSONS, presenting, scale_figures
+from optim_lab.ui.layout import navigation_pages, presenting, scale_figures
 from optim_lab.ui.presenter import presenter_style
 from optim_lab.ui.sections import guarded
 from optim_lab.ui.serve import navigation_only
@@ -21,12 +21,5 @@ if presenter:
     presenter_style()
 scale_figures()
 
-navigation = {
-    section: [
-        st.Page(lesson.path, title=lesson.title, icon=lesson.icon, default=lesson.default)
-        for lesson in lessons
-    ]
-    for section, lessons in LESSONS.items()
-}
 with guarded("This page"):
-    st.navigation(navigation, position="hidden" if presenter else "sidebar").run()
+    st.navigation(navigation_pages(), position="hidden" if presenter else "sidebar").run()

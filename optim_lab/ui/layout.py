@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -148,6 +149,28 @@ LESSONS: dict[str, list[Lesson]] = {
         ),
     ],
 }
+
+
+def navigation_pages() -> dict[str, list]:
+    """Every lesson as a ``st.Page``, by section, for ``st.navigation``: made once per entry script
+    and server (making a page resolves its file on disk), copied for each run, whose navigation
+    marks the page it runs."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    made = _navigation_pages(ctx.main_script_path if ctx else "")
+    return {section: [copy.copy(page) for page in pages] for section, pages in made.items()}
+
+
+@cache
+def _navigation_pages(main_script: str) -> dict[str, list]:
+    return {
+        section: [
+            st.Page(lesson.path, title=lesson.title, icon=lesson.icon, default=lesson.default)
+            for lesson in lessons
+        ]
+        for section, lessons in LESSONS.items()
+    }
 
 
 def lesson_page(path: str):
