@@ -6,7 +6,9 @@ import pytest
 
 from optim_lab.curvature import condition_numbers, curvature_costs, human_duration, path_hessians
 from optim_lab.lessons.second_order.experiment import (
+    DAMPINGS,
     damping_hits,
+    damping_specs,
     newton_error_factor,
     path_condition_numbers,
     race_table,
@@ -14,6 +16,7 @@ from optim_lab.lessons.second_order.experiment import (
 )
 from optim_lab.lessons.second_order.text import cost_summary, hessian_erratum, newton_notice
 from optim_lab.surfaces import SURFACES
+from optim_lab.sweep import sweep
 from optim_lab.trajectory import RunSpec, run_many
 
 
@@ -45,10 +48,20 @@ def test_condition_numbers_on_the_bowl_are_its_kappa():
     np.testing.assert_allclose(kappa, 100.0)
 
 
-def test_damping_hits_reads_never_as_none_and_picks_the_fewest():
-    hits, best = damping_hits(np.array([-1, 12, 3, -1, 7]))
-    assert hits == [None, 12, 3, None, 7] and best == 3
-    assert damping_hits(np.array([-1, -1])) == ([None, None], None)
+def test_damping_hits_read_from_the_runs_agree_with_the_compiled_sweep():
+    # The sweep counts steps inside its compiled loop; the page reads the same from the runs' losses.
+    rosenbrock = SURFACES["rosenbrock"]
+    newton = RunSpec("newton", {"lr": 1.0, "damping": 1e-3})
+    steps, tol = 200, 1e-6
+    runs = run_many(rosenbrock, damping_specs(newton), rosenbrock.start, steps)
+    hits, best = damping_hits(runs, 0.0, tol)
+    reference = sweep(
+        rosenbrock, newton, "damping", DAMPINGS, "lr", [1.0], rosenbrock.start, steps, tol=tol
+    )
+    expected = [int(s) if s >= 0 else None for s in reference.steps_to_tol[0]]
+    assert hits == expected
+    assert None in hits and best == min(h for h in hits if h is not None)  # both kinds shown
+    assert [r.diverged_at is not None for r in runs] == list(reference.diverged[0])
 
 
 def test_cost_summary_for_the_lecture_network():

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 
 from ...curvature import condition_numbers, path_hessians
 from ...surfaces import SurfaceEntry
-from ...trajectory import Trajectory, steps_to_tolerance
+from ...trajectory import RunSpec, Trajectory, steps_to_tolerance
 
 # (URL tag, optimizer) of the four runs, and their defaults per surface.
 RUNS = (("gd", "sgd"), ("adam", "adam"), ("newton", "newton"), ("lbfgs", "lbfgs"))
@@ -93,7 +94,18 @@ def start_condition_numbers(
     return float(condition_numbers(start_h)[0]), float(condition_numbers(start_h, damping)[0])
 
 
-def damping_hits(steps_to_tol: Sequence[int]) -> tuple[list[int | None], int | None]:
-    """The steps each λ of the sweep took to reach the tolerance (None: never), and the fewest."""
-    hits = [int(s) if s >= 0 else None for s in steps_to_tol]
+def damping_specs(newton: RunSpec) -> tuple[RunSpec, ...]:
+    """Newton's run once for each λ of :data:`DAMPINGS`, its other settings kept."""
+    return tuple(
+        replace(newton, hparams={**newton.hparams, "damping": d}, label=f"λ = {d:g}")
+        for d in DAMPINGS
+    )
+
+
+def damping_hits(
+    trajectories: Sequence[Trajectory], minimum: float, tol: float
+) -> tuple[list[int | None], int | None]:
+    """The steps each λ's run took to come within ``tol`` of ``minimum`` (None: never, or only
+    after diverging), and the fewest."""
+    hits = [steps_to_tolerance(t.loss, minimum, tol, t.diverged_at) for t in trajectories]
     return hits, min((h for h in hits if h is not None), default=None)

@@ -7,6 +7,7 @@ from optim_lab.lessons.second_order import text
 from optim_lab.lessons.second_order.experiment import (
     DAMPINGS,
     damping_hits,
+    damping_specs,
     start_condition_numbers,
 )
 from optim_lab.lessons.second_order.figures import damping_figure
@@ -14,7 +15,7 @@ from optim_lab.surfaces import SURFACES
 from optim_lab.ui import cache
 from optim_lab.ui.layout import what_to_notice
 from optim_lab.ui.state import plain_text
-from pages.parts.second_order.race import Race
+from pages.parts.second_order.race import MINIMUM, Race
 
 
 def show(race: Race) -> None:
@@ -28,28 +29,22 @@ def show(race: Race) -> None:
     metric_cols[0].metric("κ(H) at the start", f"{kappa:.4g}")
     metric_cols[1].metric(f"κ(H + λI) at the start, λ = {damping:g}", f"{damped_kappa:.4g}")
     try:
-        sweep = cache.sweep_grid(
+        runs = cache.runs(
             race.surface_key,
             race.surface_params,
-            race.newton,
-            "damping",
-            DAMPINGS,
-            "lr",
-            (float(newton_hp["lr"]),),
+            damping_specs(race.newton),
             surface.start,
             race.steps,
-            float(race.tol),
         )
     except ValueError as error:
         st.error(f"The damping sweep cannot run: {plain_text(error)}")
-        sweep = None
-    if sweep is not None:
-        hits, best = damping_hits(sweep.steps_to_tol[0])
+        runs = None
+    if runs is not None:  # the tolerance is read from the runs: moving it computes nothing
+        hits, best = damping_hits(runs, MINIMUM, race.tol)
         fewest = "—" if best is None else f"{best} steps"
         metric_cols[2].metric("fewest steps over the λ sweep", fewest)
         current = damping if damping > 0 else None
-        fig = damping_figure(
-            sweep.x_values, hits, sweep.diverged[0], max_steps=race.steps, current=current
-        )
+        diverged = [t.diverged_at is not None for t in runs]
+        fig = damping_figure(DAMPINGS, hits, diverged, max_steps=race.steps, current=current)
         st.plotly_chart(fig, key="damping")
     what_to_notice(text.DAMPING_NOTICE)
