@@ -80,10 +80,10 @@ def preload() -> None:
 _M_ARENA_MAX = -8
 
 
-# The app process keeps every program it has compiled, about 3 MB each, and a class exploring many
-# settings compiles hundreds. Past this much growth since the start (or since the last drop) they
-# are all dropped and traced again when next used (from the on-disk compile cache): a pause of a
-# second or two for the pages in use, so the bound is set for a long day of classes, not an hour.
+# Runs and sweeps keep their most recently used programs only (optim_lab.programs); the other
+# compiled programs, about 3 MB each, stay. Past this much growth since the start (or since the last
+# drop) they are all dropped and traced again when next used (from the on-disk compile cache): a
+# pause of a second or two for the pages in use, so the bound is a last resort for a long day.
 PROGRAMS_BUDGET_MB = 1000.0
 
 
