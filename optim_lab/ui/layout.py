@@ -158,19 +158,23 @@ def navigation_pages() -> dict[str, list]:
     from streamlit.runtime.scriptrunner import get_script_run_ctx
 
     ctx = get_script_run_ctx()
-    made = _navigation_pages(ctx.main_script_path if ctx else "")
-    return {section: [copy.copy(page) for page in pages] for section, pages in made.items()}
+    lessons = tuple((section, tuple(group)) for section, group in LESSONS.items())
+    made = _navigation_pages(ctx.main_script_path if ctx else "", lessons)
+    return {section: [copy.copy(page) for page in pages] for section, pages in made}
 
 
 @cache
-def _navigation_pages(main_script: str) -> dict[str, list]:
-    return {
-        section: [
-            st.Page(lesson.path, title=lesson.title, icon=lesson.icon, default=lesson.default)
-            for lesson in lessons
-        ]
-        for section, lessons in LESSONS.items()
-    }
+def _navigation_pages(main_script: str, lessons: tuple) -> tuple[tuple[str, list], ...]:
+    return tuple(
+        (
+            section,
+            [
+                st.Page(lesson.path, title=lesson.title, icon=lesson.icon, default=lesson.default)
+                for lesson in group
+            ],
+        )
+        for section, group in lessons
+    )
 
 
 def lesson_page(path: str):

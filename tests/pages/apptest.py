@@ -6,11 +6,18 @@ from collections.abc import Mapping
 from contextlib import contextmanager
 
 import jax
+import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 
-def open_page(path: str, params: Mapping[str, str] | None = None, timeout: float = 90) -> AppTest:
-    """Runs the page script once with ``params`` as its query parameters."""
+def open_page(
+    path: str, params: Mapping[str, str] | None = None, timeout: float = 90, *, computed=False
+) -> AppTest:
+    """Runs the page script once with ``params`` as its query parameters; ``computed``: with
+    Streamlit's data caches emptied first, so that the page computes (and uses its compiled
+    programs, which makes them the most recently used ones)."""
+    if computed:
+        st.cache_data.clear()
     at = AppTest.from_file(path, default_timeout=timeout)
     for key, value in (params or {}).items():
         at.query_params[key] = value

@@ -64,7 +64,7 @@ def test_momentum_oscillation_preset_oscillates():
 
 
 def test_widgets_change_the_map_without_recompiling():
-    at = open_page(PAGE)
+    at = open_page(PAGE, computed=True)
     before = charts(at)
     with count_traces() as traces:
         at.select_slider(key="momentum:kappa").set_value(100.0).run()

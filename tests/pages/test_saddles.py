@@ -73,7 +73,7 @@ def test_malformed_url_parameter_shows_the_notice():
 
 
 def test_moving_sliders_never_recompiles():
-    at = open_page(PAGE)
+    at = open_page(PAGE, computed=True)
     with count_traces() as traces:
         at.select_slider(key="saddles:saddle.y0").set_value(0.01).run()
         at.select_slider(key="saddles:saddle.sgd.lr").set_value(0.02).run()

@@ -107,7 +107,7 @@ def test_arena_button_carries_the_suggestion():
 
 
 def test_moving_sliders_never_recompiles():
-    at = open_page(PAGE)
+    at = open_page(PAGE, computed=True)
     with count_traces() as traces:
         at.select_slider(key="schedules:sgd.lr").set_value(0.05).run()
         at.slider(key="schedules:s.step.gamma").set_value(0.2).run()

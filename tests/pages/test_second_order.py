@@ -70,7 +70,7 @@ def test_malformed_url_parameters_show_the_notice():
 
 
 def test_moving_sliders_never_recompiles():
-    at = open_page(PAGE)
+    at = open_page(PAGE, computed=True)
     with count_traces() as traces:
         at.select_slider(key="second_order:rosenbrock.newton.damping").set_value(0.1).run()
         at.select_slider(key="second_order:rosenbrock.gd.lr").set_value(0.002).run()
