@@ -17,7 +17,7 @@ from typing import Any
 
 import jax
 
-PROGRAMS_KEPT = 64
+PROGRAMS_KEPT = 96
 """How many compiled programs a process keeps, all :func:`per_program` functions together (a
 server opening every lesson with its defaults and lecture presets makes about 45)."""
 
