@@ -177,6 +177,11 @@ def _navigation_pages(main_script: str, lessons: tuple) -> tuple[tuple[str, list
     )
 
 
+def preset_box_key(lesson: Lesson) -> str:
+    """The key of the box that lists ``lesson``'s lecture presets on Home (open or closed)."""
+    return f"home:presets:{Path(lesson.path).stem}"
+
+
 def lesson_page(path: str):
     """The lesson at ``path`` as a ``st.page_link`` target. Made once per entry script and server:
     given a path, ``st.page_link`` resolves it on disk and looks it up among the pages each time

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from optim_lab.lessons import all_presets
-from optim_lab.ui.layout import LESSONS, lesson_page, page_header
+from optim_lab.ui.layout import LESSONS, lesson_page, page_header, preset_box_key
 from optim_lab.ui.sections import section
 
 page_header(
@@ -36,15 +36,22 @@ with section("Lecture presets"):
     with_presets = [lesson for lesson in lessons if any(p.page == lesson.path for p in presets)]
     columns = st.columns(2)
     for i, lesson in enumerate(with_presets):
-        with columns[i % 2].expander(f"{lesson.title}", icon=lesson.icon, expanded=i < 2):
+        box = columns[i % 2].expander(
+            lesson.title,
+            icon=lesson.icon,
+            expanded=i < 2,
+            key=preset_box_key(lesson),
+            on_change="rerun",
+        )
+        if box.open:  # a closed box sends nothing: Home stays light to serve
             for preset in (p for p in presets if p.page == lesson.path):
-                st.page_link(
+                box.page_link(
                     lesson_page(preset.page),
                     label=preset.label,
                     icon=":material/school:",
                     query_params=preset.params,
                 )
-                st.caption(preset.description)
+                box.caption(preset.description)
 
     st.divider()
     st.caption(

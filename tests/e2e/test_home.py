@@ -16,6 +16,16 @@ def test_home_renders_lessons_and_presets(page, app_url, screenshot):
     screenshot(page, "home")
 
 
+def test_a_closed_preset_box_lists_its_presets_once_opened(page, app_url):
+    page.goto(app_url)
+    saddle = page.get_by_role("link", name="Saddle point: SGD stalls, momentum escapes")
+    box = page.locator('[data-testid="stExpander"] summary', has_text="Saddles, plateaus & cliffs")
+    box.wait_for(timeout=60_000)
+    assert saddle.count() == 0  # a closed box sends nothing
+    box.click()
+    saddle.wait_for(timeout=30_000)
+
+
 def test_a_preset_link_opens_its_lesson_with_its_settings(page, app_url):
     page.goto(app_url)
     page.get_by_role("link", name="Poor conditioning: SGD zig-zags, momentum rolls").click()

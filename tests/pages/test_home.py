@@ -5,7 +5,7 @@ from pathlib import Path
 import streamlit as st
 
 from optim_lab.lessons import all_presets
-from optim_lab.ui.layout import LESSONS, plotly_script
+from optim_lab.ui.layout import LESSONS, plotly_script, preset_box_key
 from tests.pages.apptest import open_page
 
 LESSON_PATHS = [lesson.path for group in LESSONS.values() for lesson in group]
@@ -17,14 +17,27 @@ def test_every_preset_opens_a_listed_lesson():
     assert all(p.page in LESSON_PATHS for p in presets)
 
 
-def test_home_links_every_lesson_and_every_preset():
+def test_home_links_every_lesson_and_the_presets_of_each_open_box():
     at = open_page("../../app.py")  # page links need the navigation
     assert not at.exception
-    labels = [link.proto.label for link in at.get("page_link")]
     lessons = [lesson.title for group in LESSONS.values() for lesson in group if not lesson.default]
+    presets = all_presets()
+    every_lesson = [lesson for group in LESSONS.values() for lesson in group]
+    boxes = [le.path for le in every_lesson if any(p.page == le.path for p in presets)]  # in order
+    first_two = {p.label for p in presets if p.page in boxes[:2]}
+
+    labels = [link.proto.label for link in at.get("page_link")]
     assert set(lessons) <= set(labels)
-    assert {p.label for p in all_presets()} <= set(labels)
-    assert len(labels) == len(lessons) + len(all_presets())
+    assert len(labels) == len(lessons) + len(first_two)  # closed boxes send nothing
+    assert first_two <= set(labels)
+
+    for lesson in every_lesson:
+        if lesson.path in boxes:
+            at.session_state[preset_box_key(lesson)] = True
+    at.run()
+    labels = [link.proto.label for link in at.get("page_link")]
+    assert {p.label for p in presets} <= set(labels)
+    assert len(labels) == len(lessons) + len(presets)
 
 
 def test_pages_ask_the_browser_to_load_the_chart_code_early():
