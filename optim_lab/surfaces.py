@@ -238,7 +238,7 @@ def least_squares_minibatch(xy: jax.Array, sp: SurfaceParams, key: jax.Array) ->
     .. math:: L_B(w, b) = \frac{1}{|B|}\sum_{i \in B} (w x_i + b - y_i)^2,\quad \mathbb{E}[\nabla L_B]
               = \nabla L
 
-    The batch is the points with the smallest random scores (ranks by argsort of argsort), so a
+    The batch is the points with the smallest random scores (:func:`least_squares_batch_mask`), so a
     traced ``batch_size`` selects it without changing any shape. With ``batch_size >= n_points`` it
     equals :func:`least_squares` exactly.
     """
