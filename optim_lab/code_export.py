@@ -1051,6 +1051,27 @@ def injected_optimizer_lines(before: Sequence[str], expression: Sequence[str]) -
     ]
 
 
+# How each library is told to compute in float64.
+_FLOAT64 = {
+    "optax": 'jax.config.update("jax_enable_x64", True)  # float64, as `optim-lab --x64`',
+    "torch": "torch.set_default_dtype(torch.float64)  # float64, as `optim-lab --x64`",
+}
+
+
+def _script_opening(library, source, spec, sp, mods, start, steps, needs, random) -> list[str]:
+    """A 2-D run's script up to its optimizer: header, imports, float64, the surface, the run's
+    and the modifiers' constants."""
+    run = f"{OPTIMIZERS[spec.optimizer].label} on {source.title}, {steps} steps"
+    lines = _header(
+        f"{run}, with {LIBRARY_LABELS[library]}.", library, cli_command(source, spec, start, steps)
+    )
+    lines += _imports(library, needs)
+    lines += ["", _FLOAT64[library], ""]
+    lines += ["# The surface", *source.lines, "", "", "# The run"]
+    lines += _run_constants(start, steps, sp, spec.schedule)
+    return lines + _modifier_constants(mods, spec.seed, random)
+
+
 def _optax_trajectory(source, spec, hp, sp, mods, start, steps) -> str:
     schedule = optax_schedule(spec.schedule, sp, steps)
     lr_code = "learning_rate" if schedule.plateau else "LR" if schedule.constant else "schedule"
@@ -1061,16 +1082,7 @@ def _optax_trajectory(source, spec, hp, sp, mods, start, steps) -> str:
     needs = set(source.needs)
     if schedule.plateau or any("math." in line for line in schedule.lines):
         needs.add("math")
-    lines = _header(
-        f"{OPTIMIZERS[spec.optimizer].label} on {source.title}, {steps} steps, with optax.",
-        "optax",
-        cli_command(source, spec, start, steps),
-    )
-    lines += _imports("optax", needs)
-    lines += ["", 'jax.config.update("jax_enable_x64", True)  # float64, as `optim-lab --x64`', ""]
-    lines += ["# The surface", *source.lines, "", "", "# The run"]
-    lines += _run_constants(start, steps, sp, spec.schedule)
-    lines += _modifier_constants(mods, spec.seed, random)
+    lines = _script_opening("optax", source, spec, sp, mods, start, steps, needs, random)
     lines += [""]
     if schedule.lines:
         lines += [*schedule.lines, ""]
@@ -1209,16 +1221,7 @@ def _torch_trajectory(source, spec, hp, sp, mods, start, steps) -> str:
     lr = f"LR * {optimizer.lr_scale}" if optimizer.lr_scale else "LR"
     if "lr" not in sp:  # the schedule sets the rate (cyclic): the optimizer's is replaced
         lr = f"LR_MIN * {optimizer.lr_scale}" if optimizer.lr_scale else "LR_MIN"
-    lines = _header(
-        f"{OPTIMIZERS[spec.optimizer].label} on {source.title}, {steps} steps, with PyTorch.",
-        "torch",
-        cli_command(source, spec, start, steps),
-    )
-    lines += _imports("torch", needs)
-    lines += ["", "torch.set_default_dtype(torch.float64)  # float64, as `optim-lab --x64`", ""]
-    lines += ["# The surface", *source.lines, "", "", "# The run"]
-    lines += _run_constants(start, steps, sp, spec.schedule)
-    lines += _modifier_constants(mods, spec.seed, False)
+    lines = _script_opening("torch", source, spec, sp, mods, start, steps, needs, False)
     lines += ["", "params = torch.tensor(START, requires_grad=True)"]
     lines += list(optimizer.comments)
     lines += [f"optimizer = {optimizer.expression('[params]', lr, extra)}"]
