@@ -63,6 +63,18 @@ def test_changing_the_number_of_examples_does_not_recompile():
     assert TRACE_COUNTS["fit"] == before
 
 
+def test_a_new_seed_does_not_recompile():
+    """Each class is split in the same proportions for every seed, so the arrays keep their
+    shapes: a new seed trains (source and target) and evaluates with the compiled programs."""
+    transfer_curve((5, 25), "similar", 10, pretrain_steps=100, steps=50)
+    before = dict(TRACE_COUNTS)
+    for seed in (11, 12):
+        transfer_curve((5, 25), "similar", seed, pretrain_steps=100, steps=50)
+    assert dict(TRACE_COUNTS) == before
+    shapes = {k: v.shape for k, v in target_data(10, "similar").items()}
+    assert {k: v.shape for k, v in target_data(11, "different").items()} == shapes
+
+
 def test_little_data_similar_task_linear_probe_beats_scratch(curves):
     """The lectures: very similar data set + very little data → a linear classifier on top."""
     gap = curves["similar"]["probe"][:, 0] - curves["similar"]["scratch"][:, 0]
