@@ -18,6 +18,7 @@ of the other lessons, which would otherwise queue behind them.
 
 from __future__ import annotations
 
+import ctypes
 import functools
 import importlib
 import multiprocessing
@@ -124,6 +125,25 @@ def _serve(connection: Connection) -> None:
             connection.send(reply)
         except Exception as error:  # an unpicklable result or exception
             connection.send(("error", RuntimeError(f"{type(error).__name__}: {error}")))
+        del reply
+        if not connection.poll():  # idle: the training's freed arrays go back to the system
+            release_freed_memory()
+
+
+@functools.cache
+def glibc() -> ctypes.CDLL | None:
+    """The C library when it is glibc (its malloc can be tuned and trimmed), else None."""
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+    except OSError:
+        return None
+    return libc if hasattr(libc, "mallopt") and hasattr(libc, "malloc_trim") else None
+
+
+def release_freed_memory() -> None:
+    """Gives what the heap holds free back to the system (glibc's ``malloc_trim``)."""
+    if (libc := glibc()) is not None:
+        libc.malloc_trim(0)
 
 
 def process_rss_mb(pid: int) -> float:

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import re
+from pathlib import Path
 
 import pytest
 
-from optim_lab.ui.ws_client import AppServer, RunResult, Session, run_blocking
+from optim_lab.ui.serve import MALLOC_SETTINGS
+from optim_lab.ui.ws_client import AppServer, RunResult, Session, child_pids, run_blocking
 
 pytestmark = pytest.mark.slow
 
@@ -111,3 +113,14 @@ def test_a_formula_too_complex_for_newton_gets_a_message(server):
     shown = [e.replace("\\", "") for e in result.errors]  # as written, Markdown-escaped
     assert any("formula too complex" in e and "first-order optimizer" in e for e in shown), shown
     assert server.log_problems() == []
+
+
+def test_the_helpers_run_with_the_servers_malloc_settings(server):
+    """The computing helpers are new interpreters: glibc reads their malloc settings (two arenas,
+    large blocks mapped on their own) from the environment the server gives them."""
+    helpers = child_pids(server.proc.pid)
+    assert helpers
+    for pid in helpers:
+        environ = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+        for name, value in MALLOC_SETTINGS.items():
+            assert f"{name}={value}".encode() in environ

@@ -8,7 +8,6 @@ before ``app.py``'s own navigation takes over. Our ``pages/`` folder only holds 
 
 from __future__ import annotations
 
-import ctypes
 import gc
 import logging
 import os
@@ -76,8 +75,25 @@ def preload() -> None:
     jnp.linalg.solve(jnp.eye(2), jnp.ones(2)).block_until_ready()
 
 
-# glibc's mallopt parameter for the number of malloc arenas.
-_M_ARENA_MAX = -8
+# glibc's malloc settings for the server and its helpers: two arenas, not up to eight per core
+# (each thread that allocates may get its own, and every page run is a new thread: memory freed in
+# one arena is not reused by another). The helpers are new interpreters (spawned): glibc reads the
+# same settings from their environment.
+MALLOC_SETTINGS = {"MALLOC_ARENA_MAX": 2}
+_MALLOPT = {"MALLOC_ARENA_MAX": -8}  # mallopt's parameter numbers
+
+
+def tune_malloc() -> None:
+    """Applies :data:`MALLOC_SETTINGS` to this process (before the preload starts JAX's threads)
+    and to the processes it starts, unless the environment sets them. Nothing happens where the C
+    library is not glibc."""
+    libc = offload.glibc()
+    if libc is None:
+        return
+    for name, value in MALLOC_SETTINGS.items():
+        text = os.environ.setdefault(name, str(value))
+        if text.isdigit():
+            libc.mallopt(_MALLOPT[name], int(text))
 
 
 # Runs and sweeps keep their most recently used programs only (optim_lab.programs); the other
@@ -102,16 +118,11 @@ def forget_programs_if_grown(baseline_mb: float, budget_mb: float = PROGRAMS_BUD
 def return_freed_memory(every: float = 5.0) -> None:
     """Keeps the server's memory flat as page runs come and go.
 
-    Every page run is a new thread, and the arrays it frees can stay in glibc's per-thread arenas
-    instead of going back to the system. Two arenas, and a trim every ``every`` seconds on a thread
-    of its own (the call releases the GIL), return them; compiled programs past
-    :data:`PROGRAMS_BUDGET_MB` are dropped first. Nothing happens where the C library is not
-    glibc."""
-    try:
-        libc = ctypes.CDLL("libc.so.6")
-        libc.mallopt(_M_ARENA_MAX, 2)
-        trim = libc.malloc_trim
-    except (OSError, AttributeError):
+    What page runs free can stay in glibc's heap instead of going back to the system: a trim every
+    ``every`` seconds on a thread of its own (the call releases the GIL) returns it; compiled
+    programs past :data:`PROGRAMS_BUDGET_MB` are dropped first. Nothing happens where the C library
+    is not glibc."""
+    if offload.glibc() is None:
         return
     baseline = process_rss_mb(os.getpid())
 
@@ -120,7 +131,7 @@ def return_freed_memory(every: float = 5.0) -> None:
         while True:
             time.sleep(every)
             dropped = forget_programs_if_grown(baseline)
-            trim(0)
+            offload.release_freed_memory()
             if dropped:  # the next budget counts from here: what stays is not programs
                 baseline = process_rss_mb(os.getpid())
 
@@ -128,6 +139,7 @@ def return_freed_memory(every: float = 5.0) -> None:
 
 
 def main() -> None:
+    tune_malloc()
     navigation_only()
     preload()
     # Streamlit's forced collection after every page run is off (.streamlit/config.toml); what the
