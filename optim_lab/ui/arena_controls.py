@@ -51,6 +51,7 @@ MAX_FORMULA_SHOWN = 500  # the formula input's own limit
 _LAST_SURFACE = f"{PAGE}:_last_surface"
 _LAST_FORMULA = f"{PAGE}:_last_formula"
 _LAST_CLICK = f"{PAGE}:_last_click"
+_RUN_BOXES = f"{PAGE}:_run_boxes"  # {run index: (title, expanded given, open)}
 
 
 @functools.lru_cache(maxsize=1024)  # asked for every run's default rate at every page run
@@ -262,7 +263,7 @@ def run_label(
 
 def run_controls(state: UrlState, index: int, surface: SurfaceEntry, seed: int) -> RunSpec:
     """One run's controls in an expander: optimizer, its hyper-parameters, schedule and gradient
-    modifiers. Returns the run."""
+    modifiers, drawn while the expander is open. Returns the run."""
     prefix = f"r{index}"
     default_opt = DEFAULT_OPTIMIZERS[(index - 1) % len(DEFAULT_OPTIMIZERS)]
     names = OPTIMIZERS.names()
@@ -286,28 +287,42 @@ def run_controls(state: UrlState, index: int, surface: SurfaceEntry, seed: int) 
         for spec in MODIFIER_PARAMS
     }
     title = run_label(index, opt, lr_peek, sched_peek, modifiers_peek)
-    with st.expander(title, expanded=index == 1, key=f"{PAGE}_run_{index}"):
-        opt = widgets.optimizer_picker(state, f"{prefix}.opt", default_opt)
-        entry = OPTIMIZERS[opt]
-        color = optimizer_color(opt)
-        st.markdown(
-            f'<span style="color:{color};font-size:1.3em">━━</span> {entry.description}',
+    # Streamlit makes a new box when its title or `expanded` changes (a new α): it must open as
+    # the old one was left, and `expanded` must not change while the title stays.
+    boxes = st.session_state.setdefault(_RUN_BOXES, {})
+    title_then, expanded_then, open_then = boxes.get(index, (None, index == 1, index == 1))
+    expanded = expanded_then if title == title_then else open_then
+    box = st.expander(title, expanded=expanded, key=f"{PAGE}_run_{index}", on_change="rerun")
+    boxes[index] = (title, expanded, box.open)
+    drawn = box.open  # a closed run's controls are not drawn: the arena stays light to serve
+    opt = widgets.optimizer_picker(
+        state, f"{prefix}.opt", default_opt, container=box if drawn else widgets.UNSEEN
+    )
+    entry = OPTIMIZERS[opt]
+    if drawn:
+        box.markdown(
+            f'<span style="color:{optimizer_color(opt)};font-size:1.3em">━━</span> '
+            f"{entry.description}",
             unsafe_allow_html=True,
         )
-        tab_hp, tab_schedule, tab_modifiers = st.tabs(
+        tab_hp, tab_schedule, tab_modifiers = box.tabs(
             ["hyper-parameters", "lr schedule", "clipping, noise & penalties"]
         )
-        with tab_hp:
-            hparams = widgets.entry_params(
-                state, f"{prefix}.{opt}", entry, defaults={"lr": default_lr(opt, surface)}
-            )
-        with tab_schedule:
-            schedule, schedule_params = widgets.schedule_controls(state, prefix)
-            if "lr" not in SCHEDULES[schedule].defaults():
-                st.caption("This schedule sets α itself: the optimizer's α is not used.")
-            st.latex(SCHEDULES[schedule].latex)
-        with tab_modifiers:
-            modifiers = widgets.modifier_controls(state, prefix)
+    else:
+        tab_hp = tab_schedule = tab_modifiers = widgets.UNSEEN
+    hparams = widgets.entry_params(
+        state,
+        f"{prefix}.{opt}",
+        entry,
+        defaults={"lr": default_lr(opt, surface)},
+        container=tab_hp,
+    )
+    schedule, schedule_params = widgets.schedule_controls(state, prefix, container=tab_schedule)
+    if drawn:
+        if "lr" not in SCHEDULES[schedule].defaults():
+            tab_schedule.caption("This schedule sets α itself: the optimizer's α is not used.")
+        tab_schedule.latex(SCHEDULES[schedule].latex)
+    modifiers = widgets.modifier_controls(state, prefix, container=tab_modifiers)
     return RunSpec(
         opt,
         hparams,

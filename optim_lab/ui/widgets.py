@@ -61,6 +61,23 @@ def _show(value: float) -> str:
     return f"{value:g}"
 
 
+class Unseen:
+    """A container for the controls of a closed box, drawn nowhere: each widget call returns its
+    control's value (set by :meth:`UrlState.prepare`, from the link or the session) and keeps it
+    in the session, as a value no widget shows, for when the box opens again. A closed box then
+    costs the server no widgets."""
+
+    def _value(self, *args: Any, key: str, **kwargs: Any) -> Any:
+        value = st.session_state[key]
+        st.session_state[key] = value
+        return value
+
+    multiselect = radio = select_slider = selectbox = slider = text_input = toggle = _value
+
+
+UNSEEN = Unseen()
+
+
 @dataclass(frozen=True)
 class Bounds:
     """The range of a numeric widget, and the parser of its URL value: one source for both.

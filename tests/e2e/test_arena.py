@@ -85,3 +85,36 @@ def test_a_preset_from_home_loads_in_the_arena(page, app_url, wait_for_app, scre
     page.get_by_text("diverged at step").first.wait_for(timeout=60_000)
     assert "r1.sgd.lr" in page.url
     screenshot(page, "arena-preset-lr-too-high")
+
+
+def test_a_run_closed_after_a_change_keeps_it(page, app_url, wait_for_app):
+    """Runs 2 and 3 start closed and their controls are drawn only when opened; an open run stays
+    open when a change renames it, and what was set in it stays in the race and the link after
+    it is closed again."""
+    open_arena(page, app_url, wait_for_app)
+    run_2 = page.locator('[data-testid="stExpander"]').filter(
+        has=page.locator("summary", has_text="2: Momentum (EWA)")
+    )
+    summary = run_2.locator("summary")
+    summary.wait_for(timeout=30_000)
+    assert run_2.get_by_role("slider").count() == 0  # closed: nothing drawn
+    summary.click()
+    rate = run_2.get_by_role("slider").first
+    rate.wait_for(timeout=30_000)
+    before = rate.get_attribute("aria-valuetext")
+    rate.focus()
+    rate.press("ArrowRight")
+    page.wait_for_url("**r2.momentum.lr=*", timeout=30_000)
+    page.wait_for_timeout(1500)
+    after = rate.get_attribute("aria-valuetext")  # still open, under its new title
+    assert after != before
+    assert f"α={after}" in summary.inner_text()
+    summary.click()  # closed again: the run keeps its new rate
+    run_2.get_by_role("slider").first.wait_for(state="detached", timeout=30_000)
+    page.wait_for_timeout(1500)
+    assert "r2.momentum.lr=" in page.url
+    assert f"α={after}" in summary.inner_text()
+    summary.click()
+    assert (
+        run_2.get_by_role("slider").first.get_attribute("aria-valuetext", timeout=30_000) == after
+    )

@@ -57,6 +57,24 @@ def test_moving_a_learning_rate_changes_the_race():
     assert at.query_params["r1.sgd.lr"] in ("0.1", ["0.1"])
 
 
+def test_a_closed_runs_settings_hold_without_its_widgets():
+    """Runs 2 and 3 start closed: their controls are not drawn, yet their settings from the link
+    run, stay in the URL and survive other changes."""
+    at = open_page(PAGE, {"r2.momentum.lr": "0.3", "r2.sched": "cosine", "r3.clip_norm": "2"})
+    drawn = {w.key for kind in ("select_slider", "slider", "selectbox") for w in at.get(kind)}
+    assert "arena:r1.sgd.lr" in drawn
+    assert not {k for k in drawn if k.startswith(("arena:r2.", "arena:r3."))}
+    at.select_slider(key="arena:r1.sgd.lr").set_value(0.1).run()
+    at.slider(key="arena:n").set_value(3).run()  # a run without any change from a link
+    assert not at.exception and not at.warning
+    names = [t["name"] for t in run_traces(charts(at)[0])]
+    assert names[1] == "2: Momentum (EWA) α=0.3, cosine annealing"
+    assert names[2] == "3: Adam α=0.08, clip ‖g‖ ≤ 2"
+    query = {k: at.query_params[k] for k in at.query_params}
+    for key, value in {"r2.momentum.lr": "0.3", "r2.sched": "cosine", "r3.clip_norm": "2"}.items():
+        assert query[key] in (value, [value])
+
+
 def test_step_inspector_follows_run_and_step():
     at = open_page(PAGE, {"ins.run": "3", "ins.k": "0"})
     assert not at.exception

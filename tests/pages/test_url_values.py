@@ -29,7 +29,7 @@ from optim_lab.nn import ACTIVATIONS, DATASETS
 from optim_lab.optimizers import OPTIMIZERS
 from optim_lab.schedules import SCHEDULES
 from optim_lab.surfaces import SURFACES
-from optim_lab.ui.state import URL_KEYS, format_value
+from optim_lab.ui.state import URL_KEYS, format_value, verbatim
 
 from .apptest import open_page
 
@@ -219,13 +219,16 @@ def widget(at: AppTest, session_key: str) -> Any | None:
     return None
 
 
-def at_bound_or_default(at: AppTest, session_key: str, value: Any, default: Any) -> bool:
-    """Whether a control holds its default or one end of its widget's range."""
+def at_bound_or_default(
+    at: AppTest, session_key: str, value: Any, default: Any, notice_line: str
+) -> bool:
+    """Whether a control holds its default or one end of its widget's range (a control in a closed
+    box, not drawn: the value its notice line says it uses, the parser's bound or default)."""
     if format_value(value) == format_value(default):
         return True
     w = widget(at, session_key)
     if w is None:
-        return False
+        return notice_line.endswith(f"; using {verbatim(format_value(value))}")
     if w.type in ("slider", "number_input"):
         return value in (w.min, w.max)
     if w.type == "select_slider":
@@ -247,7 +250,8 @@ def check(at: AppTest, page: str, params: dict[str, str], keys: tuple[str, ...])
         if named and key in controls:
             session_key = f"{page}:{key}"
             held = at.session_state[session_key]
-            assert at_bound_or_default(at, session_key, held, controls[key]), (
+            line = next((n for n in text.splitlines() if f" {key}=" in n), "")
+            assert at_bound_or_default(at, session_key, held, controls[key], line), (
                 key,
                 value[:60],
                 held,
