@@ -305,9 +305,12 @@ def run_controls(state: UrlState, index: int, surface: SurfaceEntry, seed: int) 
             f"{entry.description}",
             unsafe_allow_html=True,
         )
-        tab_hp, tab_schedule, tab_modifiers = box.tabs(
-            ["hyper-parameters", "lr schedule", "clipping, noise & penalties"]
-        )
+        tabs = box.tabs(
+            ["hyper-parameters", "lr schedule", "clipping, noise & penalties"],
+            key=f"{PAGE}_run_{index}_tab",
+            on_change="rerun",
+        )  # only the chosen tab's controls are drawn
+        tab_hp, tab_schedule, tab_modifiers = (tab if tab.open else widgets.UNSEEN for tab in tabs)
     else:
         tab_hp = tab_schedule = tab_modifiers = widgets.UNSEEN
     hparams = widgets.entry_params(
@@ -318,7 +321,7 @@ def run_controls(state: UrlState, index: int, surface: SurfaceEntry, seed: int) 
         container=tab_hp,
     )
     schedule, schedule_params = widgets.schedule_controls(state, prefix, container=tab_schedule)
-    if drawn:
+    if tab_schedule is not widgets.UNSEEN:
         if "lr" not in SCHEDULES[schedule].defaults():
             tab_schedule.caption("This schedule sets α itself: the optimizer's α is not used.")
         tab_schedule.latex(SCHEDULES[schedule].latex)

@@ -118,3 +118,22 @@ def test_a_run_closed_after_a_change_keeps_it(page, app_url, wait_for_app):
     assert (
         run_2.get_by_role("slider").first.get_attribute("aria-valuetext", timeout=30_000) == after
     )
+
+
+def test_a_runs_tab_draws_its_controls_and_stays_chosen(page, app_url, wait_for_app):
+    open_arena(page, app_url, wait_for_app)
+    run_1 = page.locator('[data-testid="stExpander"]').filter(
+        has=page.locator("summary", has_text="1: SGD")
+    )
+    pickers = run_1.locator('[data-testid="stSelectbox"]')
+    assert pickers.count() == 1  # the optimizer; the schedule's tab is not drawn
+    run_1.get_by_role("tab", name="lr schedule").click()
+    pickers.nth(1).click()
+    page.get_by_role("option", name="Cosine annealing").click()
+    page.wait_for_url("**r1.sched=cosine*", timeout=30_000)
+    run_1 = page.locator('[data-testid="stExpander"]').filter(
+        has=page.locator("summary", has_text="1: SGD α=0.5, cosine annealing")
+    )
+    run_1.get_by_role("slider", name="T_max").wait_for(timeout=30_000)  # the schedule's own
+    chosen = run_1.locator('[role="tab"][aria-selected="true"]')
+    assert chosen.inner_text() == "lr schedule"

@@ -58,20 +58,25 @@ def test_moving_a_learning_rate_changes_the_race():
 
 
 def test_a_closed_runs_settings_hold_without_its_widgets():
-    """Runs 2 and 3 start closed: their controls are not drawn, yet their settings from the link
-    run, stay in the URL and survive other changes."""
-    at = open_page(PAGE, {"r2.momentum.lr": "0.3", "r2.sched": "cosine", "r3.clip_norm": "2"})
+    """Runs 2 and 3 start closed and run 1 shows its first tab: the other controls are not drawn,
+    yet their settings from the link run, stay in the URL and survive other changes."""
+    link = {"r1.clip_norm": "1", "r2.momentum.lr": "0.3", "r2.sched": "cosine", "r3.clip_norm": "2"}
+    at = open_page(PAGE, link)
     drawn = {w.key for kind in ("select_slider", "slider", "selectbox") for w in at.get(kind)}
-    assert "arena:r1.sgd.lr" in drawn
+    assert {"arena:r1.opt", "arena:r1.sgd.lr"} <= drawn
     assert not {k for k in drawn if k.startswith(("arena:r2.", "arena:r3."))}
+    assert not {"arena:r1.sched", "arena:r1.clip_norm"} & drawn
     at.select_slider(key="arena:r1.sgd.lr").set_value(0.1).run()
     at.slider(key="arena:n").set_value(3).run()  # a run without any change from a link
     assert not at.exception and not at.warning
     names = [t["name"] for t in run_traces(charts(at)[0])]
-    assert names[1] == "2: Momentum (EWA) α=0.3, cosine annealing"
-    assert names[2] == "3: Adam α=0.08, clip ‖g‖ ≤ 2"
+    assert names == [
+        "1: SGD α=0.1, clip ‖g‖ ≤ 1",
+        "2: Momentum (EWA) α=0.3, cosine annealing",
+        "3: Adam α=0.08, clip ‖g‖ ≤ 2",
+    ]
     query = {k: at.query_params[k] for k in at.query_params}
-    for key, value in {"r2.momentum.lr": "0.3", "r2.sched": "cosine", "r3.clip_norm": "2"}.items():
+    for key, value in link.items():
         assert query[key] in (value, [value])
 
 
