@@ -4,6 +4,7 @@ and the lectures' claims measured over several seeds."""
 import numpy as np
 import pytest
 
+import optim_lab.nn.transfer as transfer_module
 from optim_lab.nn.generalization import TRACE_COUNTS, layer_mask
 from optim_lab.nn.transfer import (
     STRATEGIES,
@@ -64,15 +65,29 @@ def test_changing_the_number_of_examples_does_not_recompile():
 
 
 def test_a_new_seed_does_not_recompile():
-    """Each class is split in the same proportions for every seed, so the arrays keep their
-    shapes: a new seed trains (source and target) and evaluates with the compiled programs."""
+    """Seeds split the images differently (so the target sets differ in size), yet a new seed
+    trains and evaluates with the compiled programs: the sets are padded to fixed sizes."""
+    sizes = {len(target_data(seed, "similar")["y_pool"]) for seed in (10, 11, 12)}
+    assert len(sizes) > 1
     transfer_curve((5, 25), "similar", 10, pretrain_steps=100, steps=50)
     before = dict(TRACE_COUNTS)
     for seed in (11, 12):
         transfer_curve((5, 25), "similar", seed, pretrain_steps=100, steps=50)
     assert dict(TRACE_COUNTS) == before
-    shapes = {k: v.shape for k, v in target_data(10, "similar").items()}
-    assert {k: v.shape for k, v in target_data(11, "different").items()} == shapes
+
+
+def test_the_padding_changes_nothing():
+    """Padded rows weigh nothing in training and are not scored: the same accuracies as the
+    unpadded sets (to float32 rounding)."""
+    padded = transfer_curve((5, 50), "similar", 3, pretrain_steps=100, steps=50)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(transfer_module, "POOL_ROWS", 0)
+        patch.setattr(transfer_module, "EVAL_ROWS", 0)
+        patch.setattr(transfer_module, "_padded", lambda x, rows: x)
+        plain = transfer_curve((5, 50), "similar", 3, pretrain_steps=100, steps=50)
+    for k in STRATEGIES:
+        np.testing.assert_allclose(padded["acc"][k], plain["acc"][k], atol=0.012)
+        np.testing.assert_allclose(padded["loss"][k], plain["loss"][k], rtol=1e-4, atol=1e-5)
 
 
 def test_little_data_similar_task_linear_probe_beats_scratch(curves):

@@ -12,7 +12,7 @@ INTRO = (
 )
 SETTING = (
     f"**Here.** The source network (64 → {HIDDEN[0]} → {HIDDEN[1]} → 10, ReLU) is pre-trained on "
-    "half of the 8×8 digit images of each digit (plus shifted, noisy copies): our stand-in for "
+    "half of the 8×8 digit images, all ten digits (plus shifted, noisy copies): our stand-in for "
     "ImageNet. The new task uses the *other* half, images the network never saw: tell "
     "5, 6, 7, 8 and 9 apart, from a handful of labelled examples. In the *very different* "
     "version the pixels of every target image are shuffled by one fixed permutation — the same "
