@@ -75,25 +75,21 @@ def preload() -> None:
     jnp.linalg.solve(jnp.eye(2), jnp.ones(2)).block_until_ready()
 
 
-# glibc's malloc settings for the server and its helpers: two arenas, not up to eight per core
-# (each thread that allocates may get its own, and every page run is a new thread: memory freed in
-# one arena is not reused by another). The helpers are new interpreters (spawned): glibc reads the
-# same settings from their environment.
-MALLOC_SETTINGS = {"MALLOC_ARENA_MAX": 2}
-_MALLOPT = {"MALLOC_ARENA_MAX": -8}  # mallopt's parameter numbers
+# glibc's malloc arenas for the server and its helpers: two, not up to eight per core (each thread
+# that allocates may get its own, every page run is a new thread, and memory freed in one arena is
+# not reused by another).
+MALLOC_ARENAS = 2
+_M_ARENA_MAX = -8  # mallopt's parameter number
 
 
 def tune_malloc() -> None:
-    """Applies :data:`MALLOC_SETTINGS` to this process (before the preload starts JAX's threads)
-    and to the processes it starts, unless the environment sets them. Nothing happens where the C
-    library is not glibc."""
+    """Limits this process to :data:`MALLOC_ARENAS` (before the preload starts JAX's threads), and
+    the processes it starts through their environment (the helpers are new interpreters, whose
+    glibc reads ``MALLOC_ARENA_MAX``), unless the environment sets it already."""
+    arenas = os.environ.setdefault("MALLOC_ARENA_MAX", str(MALLOC_ARENAS))
     libc = offload.glibc()
-    if libc is None:
-        return
-    for name, value in MALLOC_SETTINGS.items():
-        text = os.environ.setdefault(name, str(value))
-        if text.isdigit():
-            libc.mallopt(_MALLOPT[name], int(text))
+    if libc is not None and arenas.isdigit():
+        libc.mallopt(_M_ARENA_MAX, int(arenas))
 
 
 # Runs and sweeps keep their most recently used programs only (optim_lab.programs); the other
