@@ -72,3 +72,48 @@ def test_misclassified_lists_exactly_the_wrong_validation_examples():
     np.testing.assert_array_equal(mistakes["labels"], state.dataset.y_val[wrong])
     np.testing.assert_array_equal(mistakes["predicted"], predicted[wrong])
     assert mistakes["images"].shape == (mistakes["total"], 64)
+
+
+def test_the_diagram_draws_each_link_once_coloured_by_sign_and_wide_by_size():
+    from optim_lab.figures.plain import values
+    from optim_lab.lessons.playground.figures import (
+        LINK_WIDTHS,
+        NEGATIVE,
+        POSITIVE,
+        network_figure,
+    )
+
+    rng = np.random.default_rng(3)
+    layers = [rng.standard_normal((12, 12, n)) for n in (2, 3, 1)]
+    weights = [np.array([[0.1, -2.0, 0.0], [1.0, -0.6, 4.0]]), np.array([[-3.0], [0.5], [2.1]])]
+    fig = network_figure(layers, weights, input_labels=["x1", "x2"])
+    hover = next(t for t in fig.data if t.get("name") == "weights")
+    every = np.concatenate([w.ravel() for w in weights])  # source-major, layer by layer
+    assert np.allclose(values(hover["customdata"]), every)
+    assert hover["text"][:3] == ["x1 → h1.1", "x1 → h1.2", "x1 → h1.3"]
+    assert hover["text"][-1] == "h1.3 → out 1"
+    links = [  # each link's middle, colour and width, in the order its trace draws it
+        (x0 + x1, y0 + y1, trace["line"]["color"], trace["line"]["width"])
+        for trace in fig.data
+        if trace.get("mode") == "lines" and trace["line"]["color"] in (POSITIVE, NEGATIVE)
+        for (x0, x1, gap_x), (y0, y1, gap_y) in zip(
+            values(trace["x"]).reshape(-1, 3), values(trace["y"]).reshape(-1, 3), strict=True
+        )
+        if np.isnan(gap_x) and np.isnan(gap_y)  # a gap after each link
+    ]
+    levels = [min(int(abs(w) / 4.0 * len(LINK_WIDTHS)), len(LINK_WIDTHS) - 1) for w in every]
+    expected = sorted(
+        (
+            (level, w >= 0, 2 * x, 2 * y)
+            for level, w, x, y in zip(
+                levels, every, values(hover["x"]), values(hover["y"]), strict=True
+            )
+        ),
+        key=lambda link: link[:2],  # one trace per width, then sign; each in the weights' order
+    )
+    assert links == [
+        (x, y, POSITIVE if positive else NEGATIVE, LINK_WIDTHS[level])
+        for level, positive, x, y in expected
+    ]
+    running = network_figure(layers, weights, input_labels=["x1", "x2"], hover=False)
+    assert all(t.get("name") != "weights" for t in running.data)  # no hover points while training

@@ -404,18 +404,18 @@ def network_figure(
     z = np.full((len(ys), len(xs)), np.nan)
     centres = []  # per column: (x left, x right, y centre) of each unit
     for c, maps in enumerate(layers):
-        scaled = _normalized(maps)
+        # rows run down the screen (reversed y axis): flip each map so its y points up
+        resized = _resize(_normalized(maps), cells)[::-1]
         first = (slots - counts[c]) // 2
         column = []
         for u in range(counts[c]):
             r0, c0 = y_starts[first + u], x_starts[c]
-            # rows run down the screen (reversed y axis): flip each map so its y points up
-            z[r0 : r0 + cells, c0 : c0 + cells] = _resize(scaled[..., u], cells)[::-1]
+            z[r0 : r0 + cells, c0 : c0 + cells] = resized[..., u]
             top = (first + u) * pitch_y
             column.append((c * pitch_x, c * pitch_x + NODE_CELLS, top + NODE_CELLS / 2))
         centres.append(column)
     fig = plain.Figure()
-    hover_links = _add_links(fig, centres, weights, input_labels)  # under the units
+    hover_links = _add_links(fig, centres, weights, input_labels, hover)  # under the units
     fig.add_trace(
         plain.heatmap(
             x=xs,
@@ -444,7 +444,7 @@ def network_figure(
             showlegend=False,
         )
     )
-    if hover:
+    if hover_links is not None:
         fig.add_trace(hover_links)
     names = (
         [list(input_labels)]
@@ -486,52 +486,70 @@ def network_figure(
     return fig
 
 
-def _resize(image: np.ndarray, cells: int) -> np.ndarray:
-    """``image`` sampled onto ``cells × cells`` cells (nearest neighbour)."""
-    rows = np.linspace(0, image.shape[0] - 1, cells).round().astype(int)
-    cols = np.linspace(0, image.shape[1] - 1, cells).round().astype(int)
-    return image[np.ix_(rows, cols)]
+def _resize(images: np.ndarray, cells: int) -> np.ndarray:
+    """``images`` (rows, columns, …) sampled onto ``cells × cells`` cells (nearest neighbour)."""
+    rows = np.linspace(0, images.shape[0] - 1, cells).round().astype(int)
+    cols = np.linspace(0, images.shape[1] - 1, cells).round().astype(int)
+    return images[np.ix_(rows, cols)]
 
 
-def _add_links(fig, centres, weights, input_labels) -> dict:
-    """Adds the links, one trace per width and sign (few traces keep each redraw light); returns
-    the trace of transparent hover points, one in the middle of each link, showing its weight
-    (added last, so it is on top)."""
-    peak = max((float(np.abs(w).max()) for w in weights if np.size(w)), default=1.0) or 1.0
-    groups: dict[tuple[int, bool], tuple[list, list]] = {}
-    mid_x, mid_y, values, labels = [], [], [], []
+def _add_links(fig, centres, weights, input_labels, hover: bool) -> dict | None:
+    """Adds the links, one trace per width and sign (few traces keep each redraw light; NaN
+    separates a trace's segments); returns the trace of transparent hover points, one in the
+    middle of each link, showing its weight (added last, so it is on top), or None without
+    ``hover``."""
+    ends = []  # per pair of columns: x0, y0, x1, y1 and the weight of each link, source-major
     for k, w in enumerate(weights):
-        w = np.asarray(w, float)
-        for i, (_, right, y0) in enumerate(centres[k]):
-            for j, (left, _, y1) in enumerate(centres[k + 1]):
-                value = w[i, j]
-                level = min(int(abs(value) / peak * len(LINK_WIDTHS)), len(LINK_WIDTHS) - 1)
-                xs, ys = groups.setdefault((level, value >= 0), ([], []))
-                xs += [right, left, None]
-                ys += [y0, y1, None]
-                mid_x.append((right + left) / 2)
-                mid_y.append((y0 + y1) / 2)
-                values.append(value)
-                source = input_labels[i] if k == 0 else f"h{k}.{i + 1}"
-                target = f"h{k + 1}.{j + 1}" if k + 1 < len(weights) else f"out {j + 1}"
-                labels.append(f"{source} → {target}")
-    for (level, positive), (xs, ys) in sorted(groups.items()):
-        fig.add_trace(
-            plain.scatter(
-                x=xs,
-                y=ys,
-                mode="lines",
-                hoverinfo="skip",
-                showlegend=False,
-                line=dict(color=POSITIVE if positive else NEGATIVE, width=LINK_WIDTHS[level]),
-                opacity=0.35 + 0.6 * level / (len(LINK_WIDTHS) - 1),
+        source, target = np.asarray(centres[k], float), np.asarray(centres[k + 1], float)
+        n_in, n_out = len(source), len(target)
+        ends.append(
+            np.stack(
+                [
+                    np.repeat(source[:, 1], n_out),
+                    np.repeat(source[:, 2], n_out),
+                    np.tile(target[:, 0], n_in),
+                    np.tile(target[:, 2], n_in),
+                    np.asarray(w, float).reshape(n_in * n_out),
+                ]
             )
         )
+    x0, y0, x1, y1, value = np.concatenate(ends, axis=1) if ends else np.zeros((5, 0))
+    size = np.nan_to_num(np.abs(value))
+    peak = float(size.max()) if size.size and size.max() > 0 else 1.0
+    levels = np.minimum((size / peak * len(LINK_WIDTHS)).astype(int), len(LINK_WIDTHS) - 1)
+    positive = value >= 0
+    gap = np.full_like(x0, np.nan)
+    for level in range(len(LINK_WIDTHS)):
+        for sign in (False, True):
+            chosen = (levels == level) & (positive == sign)
+            if not chosen.any():
+                continue
+            fig.add_trace(
+                plain.scatter(
+                    x=np.stack([x0, x1, gap], axis=1)[chosen].ravel(),
+                    y=np.stack([y0, y1, gap], axis=1)[chosen].ravel(),
+                    mode="lines",
+                    hoverinfo="skip",
+                    showlegend=False,
+                    line=dict(color=POSITIVE if sign else NEGATIVE, width=LINK_WIDTHS[level]),
+                    opacity=0.35 + 0.6 * level / (len(LINK_WIDTHS) - 1),
+                )
+            )
+    if not hover:
+        return None
+    labels = []
+    for k, w in enumerate(weights):
+        n_in, n_out = np.shape(w)
+        for i in range(n_in):
+            source = input_labels[i] if k == 0 else f"h{k}.{i + 1}"
+            for j in range(n_out):
+                target = f"h{k + 1}.{j + 1}" if k + 1 < len(weights) else f"out {j + 1}"
+                labels.append(f"{source} → {target}")
     return plain.scatter(
-        x=mid_x,
-        y=mid_y,
+        x=(x0 + x1) / 2,
+        y=(y0 + y1) / 2,
         mode="markers",
-        customdata=np.round(values, 4),
+        customdata=np.round(value, 4),
         text=labels,
         marker=dict(size=9, color="rgba(0,0,0,0)"),
         hovertemplate="%{text}<br>w = %{customdata:.3f}<extra></extra>",
