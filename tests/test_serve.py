@@ -59,3 +59,41 @@ def test_compiled_programs_past_the_budget_are_dropped_and_come_back():
     kept, dropped, grown, after, still_runs = out.stdout.split()[-5:]
     assert (kept, dropped, still_runs) == ("False", "True", "True")
     assert int(grown) > 100 and int(after) < int(grown) / 2, (grown, after)
+
+
+def test_a_session_wakes_the_event_loop_once_per_batch_and_keeps_the_order(monkeypatch):
+    import asyncio
+    import threading
+
+    from streamlit.runtime.app_session import AppSession
+
+    monkeypatch.setattr(AppSession, "_call_soon_on_event_loop", AppSession._call_soon_on_event_loop)
+    serve.coalesce_session_wakeups()
+    serve.coalesce_session_wakeups()  # a second call changes nothing
+    loop = asyncio.new_event_loop()
+    wakeups, ran, errors = [], [], []
+    loop.set_exception_handler(lambda _, context: errors.append(context["exception"]))
+    handing = loop.call_soon_threadsafe
+    monkeypatch.setattr(loop, "call_soon_threadsafe", lambda f: (wakeups.append(1), handing(f)))
+    session = type("Session", (), {"_event_loop": loop})()
+    call_soon = AppSession._call_soon_on_event_loop
+
+    def fail():
+        raise ValueError("one callback fails")
+
+    def page_run():  # the script thread sends 200 elements while the loop is busy elsewhere
+        for i in range(200):
+            call_soon(session, fail if i == 50 else (lambda i=i: ran.append(i)))
+
+    thread = threading.Thread(target=page_run)
+    thread.start()
+    thread.join()
+    loop.call_soon_threadsafe(loop.stop)
+    loop.run_forever()
+    call_soon(session, lambda: ran.append("later"))  # after a batch: a new wake-up
+    loop.call_soon_threadsafe(loop.stop)
+    loop.run_forever()
+    loop.close()
+    assert ran == [i for i in range(200) if i != 50] + ["later"]
+    assert [str(e) for e in errors] == ["one callback fails"]
+    assert len(wakeups) == 2 + 2  # one per batch, and the two stops

@@ -75,6 +75,44 @@ def preload() -> None:
     jnp.linalg.solve(jnp.eye(2), jnp.ones(2)).block_until_ready()
 
 
+def coalesce_session_wakeups() -> None:
+    """Lets a page run wake the server's event loop once per batch of messages, not once per
+    element.
+
+    Streamlit hands each element a page sends to the event loop with its own
+    ``call_soon_threadsafe``, which writes to the loop's wake-up socket: a system call, and a
+    switch of threads, per element. Here a session's callbacks wait in one queue, in order, and the
+    loop runs all that are waiting each time it wakes."""
+    from streamlit.runtime.app_session import AppSession
+
+    hand_over = AppSession._call_soon_on_event_loop
+    if getattr(hand_over, "coalesced", False):
+        return
+    lock = threading.Lock()
+
+    def call_soon(session: AppSession, callback) -> None:
+        with lock:
+            waiting = session.__dict__.setdefault("_waiting_callbacks", [])
+            waiting.append(callback)
+            if len(waiting) > 1:  # a wake-up is on its way and will run this one too
+                return
+        hand_over(session, lambda: run_waiting(session))
+
+    def run_waiting(session: AppSession) -> None:
+        with lock:
+            batch = session.__dict__.pop("_waiting_callbacks", [])
+        for callback in batch:
+            try:
+                callback()
+            except Exception as error:  # as the loop treats a callback's error: logged, not fatal
+                session._event_loop.call_exception_handler(
+                    {"message": "Exception in a session callback", "exception": error}
+                )
+
+    call_soon.coalesced = True
+    AppSession._call_soon_on_event_loop = call_soon
+
+
 # glibc's malloc arenas for the server and its helpers: two, not up to eight per core (each thread
 # that allocates may get its own, every page run is a new thread, and memory freed in one arena is
 # not reused by another).
@@ -137,6 +175,7 @@ def return_freed_memory(every: float = 5.0) -> None:
 def main() -> None:
     tune_malloc()
     navigation_only()
+    coalesce_session_wakeups()
     preload()
     # Streamlit's forced collection after every page run is off (.streamlit/config.toml); what the
     # preload built is frozen, so Python's own collections never walk JAX, Plotly and the engine.
