@@ -10,12 +10,21 @@ from __future__ import annotations
 
 import asyncio
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from optim_lab.ui.serve import MALLOC_ARENAS
-from optim_lab.ui.ws_client import AppServer, RunResult, Session, child_pids, run_blocking
+from optim_lab.ui.ws_client import (
+    AppServer,
+    RunResult,
+    Session,
+    child_pids,
+    run_blocking,
+    server_cpu_seconds,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -123,3 +132,28 @@ def test_the_helpers_run_with_the_servers_malloc_settings(server):
     for pid in helpers:
         environ = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
         assert f"MALLOC_ARENA_MAX={MALLOC_ARENAS}".encode() in environ
+
+
+def test_a_process_cpu_time_is_read_to_the_millisecond_finished_threads_included():
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import threading, time\n"
+            "busy = lambda: sum(range(300_000))\n"
+            "for _ in range(3):\n"
+            "    thread = threading.Thread(target=busy); thread.start(); thread.join()\n"
+            "print(time.process_time(), flush=True)\n"
+            "time.sleep(30)\n",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        own = float(worker.stdout.readline())  # the worker's own clock, once it is idle
+        read = server_cpu_seconds(worker.pid)
+    finally:
+        worker.kill()
+        worker.wait()
+    assert abs(read - own) < 0.002  # /proc's ticks would be off by up to 10 ms
+    assert read != round(read, 2)  # finer than ticks
