@@ -176,3 +176,21 @@ def test_the_decks_recursion_is_drawn_dotted_beside_the_closed_form():
         recursion["line"]["dash"] == "dot" and recursion["line"]["color"] == closed["line"]["color"]
     )
     assert plain.values(recursion["y"])[-1] < plain.values(closed["y"])[-1]
+
+
+def test_a_closed_tabs_schedule_holds_without_its_widgets():
+    """Only the chosen tab's controls are drawn; a closed tab's settings from the link still
+    shape its curve, stay in the URL and survive other changes."""
+    link = {"s.cosine.t_max": "40", "s.cyclic.step_size": "7"}
+    at = open_page(PAGE, link)
+    drawn = {w.key for w in at.slider}
+    assert "schedules:s.step.gamma" in drawn
+    assert not {k for k in drawn if k.startswith(("schedules:s.cosine", "schedules:s.cyclic"))}
+    at.slider(key="schedules:s.step.gamma").set_value(0.2).run()
+    assert not at.exception and not at.warning
+    cosine = plain.values(charts(at)[0]["data"][1]["y"])
+    assert cosine.argmin() == 40  # back at its largest rate one period later
+    assert cosine[80] == pytest.approx(cosine[0])
+    query = {k: at.query_params[k] for k in at.query_params}
+    for key, value in link.items():
+        assert query[key] in (value, [value])

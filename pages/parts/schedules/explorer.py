@@ -42,8 +42,11 @@ def show(state) -> None:
         chart_slot.info("Pick at least one schedule to draw.")
     else:
         curves = []
-        for tab, name in zip(chart.tabs([SCHEDULES[n].label for n in shown]), shown, strict=True):
-            curves += _schedule_tab(state, name, n_steps, tab)
+        tabs = chart.tabs(
+            [SCHEDULES[n].label for n in shown], key="schedules_explorer_tab", on_change="rerun"
+        )  # only the chosen tab's controls are drawn
+        for tab, name in zip(tabs, shown, strict=True):
+            curves += _schedule_tab(state, name, n_steps, tab if tab.open else w.UNSEEN, chart)
         if curves:
             schedules_fig = schedule_figure(curves, log_y=log_y)
             chart_slot.plotly_chart(schedules_fig, key="schedules-chart")
@@ -53,36 +56,35 @@ def show(state) -> None:
     what_to_notice(text.EXPLORER_NOTICE)
 
 
-def _schedule_tab(state, name: str, n_steps: int, tab) -> list[ScheduleCurve]:
+def _schedule_tab(state, name: str, n_steps: int, tab, chart) -> list[ScheduleCurve]:
     """The schedule's formula and one slider per parameter in its tab; its curve (none, with the
-    reason in the tab, when its parameters cannot make one), and the decks' recursion if asked."""
+    reason in the tab, when its parameters cannot make one), and the decks' recursion if asked.
+    A closed tab (``w.UNSEEN``) draws nothing: its values come from the link or the session, and
+    a reason shows below the chart."""
     entry = SCHEDULES[name]
-    with tab:
-        st.latex(entry.latex)
-        st.caption(entry.description)
-        values = {}
+    params = (state, f"s.{name}", slider_entry(entry))
+    defaults = EXPLORER_DEFAULTS.get(name)
+    drawn = tab is not w.UNSEEN
+    values = {}
+    if drawn:
+        tab.latex(entry.latex)
+        tab.caption(entry.description)
         names = [p.name for p in entry.params]
-        param_cols = st.columns(max(len(entry.params), 1))
+        param_cols = tab.columns(max(len(entry.params), 1))
         for col, spec in zip(param_cols, entry.params, strict=False):
-            values.update(  # one parameter per column
-                w.entry_params(
-                    state,
-                    f"s.{name}",
-                    slider_entry(entry),
-                    container=col,
-                    skip=[n for n in names if n != spec.name],
-                    defaults=EXPLORER_DEFAULTS.get(name),
-                )
-            )
+            skip = [n for n in names if n != spec.name]  # one parameter per column
+            values.update(w.entry_params(*params, container=col, skip=skip, defaults=defaults))
         if entry.needs_loss:
-            st.info(text.PLATEAU_ALONE)
-        recursion = name in DECK_RECURSIONS and w.toggle(
-            state, f"s.{name}.deck", text.DECK_TOGGLE, False, help=text.DECK_HELP
-        )
+            tab.info(text.PLATEAU_ALONE)
+    else:
+        values = w.entry_params(*params, container=tab, defaults=defaults)
+    recursion = name in DECK_RECURSIONS and w.toggle(
+        state, f"s.{name}.deck", text.DECK_TOGGLE, False, container=tab, help=text.DECK_HELP
+    )
     try:
         curves = [ScheduleCurve(name, entry.label, schedule_curve(name, values, n_steps))]
     except ValueError as error:
-        tab.error(f"{entry.label}: {error}")
+        (tab if drawn else chart).error(f"{entry.label}: {error}")
         return []
     if recursion:
         values = deck_recursion(name, values, n_steps)
