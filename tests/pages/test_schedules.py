@@ -111,6 +111,7 @@ def test_moving_sliders_never_recompiles():
     with count_traces() as traces:
         at.select_slider(key="schedules:sgd.lr").set_value(0.05).run()
         at.slider(key="schedules:s.step.gamma").set_value(0.2).run()
+        at.slider(key="schedules:steps").set_value(700).run()  # any length: one program
         at.slider(key="schedules:r.cosine.t_max").set_value(150).run()
         at.select_slider(key="schedules:rt.min").set_value(1e-4).run()
         at.slider(key="schedules:sp.batch_size").set_value(20).run()

@@ -56,9 +56,9 @@ DECK_RECURSIONS = ("exponential", "inverse_time")
 
 
 def schedule_curve(name: str, params: Mapping[str, Any], n_steps: int) -> np.ndarray:
-    """The rate at t = 0 … n_steps−1, computed over the compiled bucket that covers n_steps (so
-    changing the length does not compile a new program)."""
-    return schedule_values(name, params, step_bucket(n_steps))[:n_steps]
+    """The rate at t = 0 … n_steps−1, computed over the longest length shown (one compiled program
+    per schedule whatever the length; a thousand rates cost nothing next to a compile)."""
+    return schedule_values(name, params, max(step_bucket(n_steps), MAX_STEPS_SHOWN))[:n_steps]
 
 
 def deck_recursion(name: str, params: Mapping[str, Any], n_steps: int) -> np.ndarray | None:
