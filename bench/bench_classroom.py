@@ -6,8 +6,8 @@ AppTest): a student "changing a setting" is a rerun of the page with a new, vali
 (a lecture preset or the page's defaults, with one numeric control drawn at random).
 
 1. Server CPU per run, per page: one session, for each page a first run (not counted), then
-   runs that each bring new settings; CPU from /proc/PID/stat (10 ms ticks, so the figure is the
-   total CPU over the counted runs divided by their number).
+   runs that each bring new settings; each run's CPU from the kernel's CPU clocks of the app
+   process and its helpers, the median per page (the target's measure) beside the mean.
 2. 30 students on random lessons (playground excluded), an exponential think time (mean 2 s)
    between runs; two of them are "long-run" students who keep asking the search and ensembles
    lessons for long trainings, reported apart so that their runs stalling the others would show.
