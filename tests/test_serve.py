@@ -85,14 +85,19 @@ def test_a_session_wakes_the_event_loop_once_per_batch_and_keeps_the_order(monke
         for i in range(200):
             call_soon(session, fail if i == 50 else (lambda i=i: ran.append(i)))
 
-    thread = threading.Thread(target=page_run)
-    thread.start()
-    thread.join()
-    loop.call_soon_threadsafe(loop.stop)
-    loop.run_forever()
+    def in_a_thread(work) -> None:  # the loop too: another test's loop may be running here
+        thread = threading.Thread(target=work)
+        thread.start()
+        thread.join()
+
+    def run_the_loop() -> None:
+        loop.call_soon_threadsafe(loop.stop)
+        loop.run_forever()
+
+    in_a_thread(page_run)
+    in_a_thread(run_the_loop)
     call_soon(session, lambda: ran.append("later"))  # after a batch: a new wake-up
-    loop.call_soon_threadsafe(loop.stop)
-    loop.run_forever()
+    in_a_thread(run_the_loop)
     loop.close()
     assert ran == [i for i in range(200) if i != 50] + ["later"]
     assert [str(e) for e in errors] == ["one callback fails"]
