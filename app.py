@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from optim_lab import offload
 from optim_lab.config import enable_compile_cache
 from optim_lab.ui.layout import navigation_pages, presenting, scale_figures
 from optim_lab.ui.presenter import presenter_style
@@ -9,6 +10,7 @@ from optim_lab.ui.sections import guarded
 from optim_lab.ui.serve import navigation_only
 
 enable_compile_cache()
+offload.new_caller()  # this page run's trainings wait in line as one
 navigation_only()  # for `streamlit run app.py`; `make run` does it before the first session
 presenter = presenting()  # a projector's view: no sidebar (a page's own stays collapsed)
 st.set_page_config(

@@ -14,16 +14,21 @@ died. The others' calls go on.
 Calls marked ``long`` (a search or an ensemble at its largest settings: tens of seconds) never
 hold every helper at once: with two or more helpers, one is always left for the short computations
 of the other lessons, which would otherwise queue behind them.
+
+Callers waiting for a helper are served in the order their thread first asked, not call by call: a
+page run is one thread, and a page that needs several trainings in turn keeps its place in the
+line between them instead of going to its end after each one, behind pages that came later.
 """
 
 from __future__ import annotations
 
 import ctypes
 import functools
+import heapq
 import importlib
+import itertools
 import multiprocessing
 import os
-import queue
 import threading
 import time
 from collections.abc import Callable
@@ -182,6 +187,46 @@ class _Helper:
         self.connection.close()
 
 
+_caller = threading.local()  # when the calling thread's current work first asked for a helper
+
+
+def new_caller() -> None:
+    """Starts the calling thread's next piece of work (a page run, when Streamlit runs the next
+    one on the same thread): its next call takes its place at the end of the line."""
+    _caller.__dict__.pop("first_asked", None)
+
+
+class _Line:
+    """Free helpers, and the callers waiting for one: the caller whose thread first asked
+    earliest gets the next free helper (see the module docstring)."""
+
+    def __init__(self) -> None:
+        self._free: list[_Helper] = []
+        self._waiting: list[tuple[float, int]] = []  # a heap of (first asked, arrival)
+        self._arrivals = itertools.count()
+        self._changed = threading.Condition()
+
+    def put(self, helper: _Helper) -> None:
+        with self._changed:
+            self._free.append(helper)
+            self._changed.notify_all()
+
+    def get(self) -> _Helper:
+        if not hasattr(_caller, "first_asked"):
+            _caller.first_asked = time.monotonic()
+        ticket = (_caller.first_asked, next(self._arrivals))
+        with self._changed:
+            heapq.heappush(self._waiting, ticket)
+            try:
+                while not (self._free and self._waiting[0] == ticket):
+                    self._changed.wait()
+            finally:  # served or interrupted, this caller leaves the line
+                self._waiting.remove(ticket)
+                heapq.heapify(self._waiting)
+                self._changed.notify_all()
+            return self._free.pop(0)
+
+
 class Pool:
     """Helper processes, each running one call at a time; callers wait for a free one."""
 
@@ -191,7 +236,7 @@ class Pool:
         self.recycle_mb = recycle_mb
         # A fresh interpreter: forking a process that already runs JAX's threads is unsafe.
         self._context = multiprocessing.get_context("spawn")
-        self._idle: queue.Queue[_Helper] = queue.Queue()
+        self._idle = _Line()
         self._helpers: list[_Helper] = []
         self._lock = threading.Lock()
         self._long_calls = threading.BoundedSemaphore(max(1, processes - 1))

@@ -127,3 +127,35 @@ def test_long_calls_always_leave_a_helper_for_short_ones():
         offload.stop()
     assert short_done < 1.2  # not behind a long call
     assert longs_done > 2.9  # the two long calls did not run side by side
+
+
+@pytest.mark.slow
+def test_a_caller_keeps_its_place_in_line_between_its_calls():
+    """One helper. A asks first and needs two calls in turn; B and C ask while A's first call
+    runs. A's second call still goes first: callers are served in the order they first asked
+    (one call at a time in arrival order would put it behind B's and C's, and A would end last)."""
+    import threading
+
+    offload.start(1)
+    finished = []
+
+    def caller(name: str, delay: float, calls: int) -> None:
+        time.sleep(delay)
+        offload.new_caller()
+        for _ in range(calls):
+            sleep(0.5)
+        finished.append(name)
+
+    try:
+        where_and_what(np.ones(1))  # the helper is ready
+        threads = [
+            threading.Thread(target=caller, args=args)
+            for args in (("A", 0.0, 2), ("B", 0.15, 1), ("C", 0.3, 1))
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        offload.stop()
+    assert finished == ["A", "B", "C"]
