@@ -198,33 +198,49 @@ def new_caller() -> None:
 
 class _Line:
     """Free helpers, and the callers waiting for one: the caller whose thread first asked
-    earliest gets the next free helper (see the module docstring)."""
+    earliest gets the next free helper (see the module docstring), handed to it alone (a class
+    waits on few helpers: waking every waiting page at each hand-over would cost the server)."""
 
     def __init__(self) -> None:
         self._free: list[_Helper] = []
-        self._waiting: list[tuple[float, int]] = []  # a heap of (first asked, arrival)
+        self._waiting: list[tuple[float, int, _Waiter]] = []  # a heap: first asked, arrival
         self._arrivals = itertools.count()
-        self._changed = threading.Condition()
+        self._lock = threading.Lock()
 
     def put(self, helper: _Helper) -> None:
-        with self._changed:
-            self._free.append(helper)
-            self._changed.notify_all()
+        with self._lock:
+            if not self._waiting:
+                self._free.append(helper)
+                return
+            waiter = heapq.heappop(self._waiting)[2]
+        waiter.helper = helper
+        waiter.served.set()
 
     def get(self) -> _Helper:
         if not hasattr(_caller, "first_asked"):
             _caller.first_asked = time.monotonic()
-        ticket = (_caller.first_asked, next(self._arrivals))
-        with self._changed:
-            heapq.heappush(self._waiting, ticket)
-            try:
-                while not (self._free and self._waiting[0] == ticket):
-                    self._changed.wait()
-            finally:  # served or interrupted, this caller leaves the line
-                self._waiting.remove(ticket)
+        waiter = _Waiter()
+        with self._lock:
+            if self._free:
+                return self._free.pop(0)
+            heapq.heappush(self._waiting, (_caller.first_asked, next(self._arrivals), waiter))
+        try:
+            waiter.served.wait()
+        except BaseException:  # interrupted: leave the line, or pass on a helper just handed over
+            with self._lock:
+                self._waiting = [entry for entry in self._waiting if entry[2] is not waiter]
                 heapq.heapify(self._waiting)
-                self._changed.notify_all()
-            return self._free.pop(0)
+            waiter.served.wait(0)
+            if waiter.helper is not None:
+                self.put(waiter.helper)
+            raise
+        return waiter.helper
+
+
+class _Waiter:
+    def __init__(self) -> None:
+        self.served = threading.Event()
+        self.helper: _Helper | None = None
 
 
 class Pool:
