@@ -213,8 +213,8 @@ class _Line:
                 self._free.append(helper)
                 return
             waiter = heapq.heappop(self._waiting)[2]
-        waiter.helper = helper
-        waiter.served.set()
+            waiter.helper = helper
+            waiter.served.set()
 
     def get(self) -> _Helper:
         if not hasattr(_caller, "first_asked"):
@@ -230,7 +230,6 @@ class _Line:
             with self._lock:
                 self._waiting = [entry for entry in self._waiting if entry[2] is not waiter]
                 heapq.heapify(self._waiting)
-            waiter.served.wait(0)
             if waiter.helper is not None:
                 self.put(waiter.helper)
             raise

@@ -159,3 +159,28 @@ def test_a_caller_keeps_its_place_in_line_between_its_calls():
     finally:
         offload.stop()
     assert finished == ["B", "A", "C"]
+
+
+def test_a_caller_interrupted_in_line_leaves_it_and_loses_no_helper():
+    import signal
+
+    line = offload._Line()
+
+    class Interrupted(Exception):
+        pass
+
+    def interrupt(*_):
+        raise Interrupted
+
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    signal.setitimer(signal.ITIMER_REAL, 0.2)
+    try:
+        with pytest.raises(Interrupted):
+            line.get()  # no helper free: waits until the signal
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    helper = object()
+    line.put(helper)
+    assert line._free == [helper]  # not handed to the caller that left
+    assert line.get() is helper
