@@ -102,3 +102,11 @@ def test_a_session_wakes_the_event_loop_once_per_batch_and_keeps_the_order(monke
     assert ran == [i for i in range(200) if i != 50] + ["later"]
     assert [str(e) for e in errors] == ["one callback fails"]
     assert len(wakeups) == 2 + 2  # one per batch, and the two stops
+
+
+def test_without_streamlits_hand_over_the_server_starts_unchanged(monkeypatch):
+    from streamlit.runtime.app_session import AppSession
+
+    monkeypatch.delattr(AppSession, "_call_soon_on_event_loop")
+    serve.coalesce_session_wakeups()  # nothing to change, and no error
+    assert not hasattr(AppSession, "_call_soon_on_event_loop")

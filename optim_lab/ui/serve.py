@@ -85,9 +85,9 @@ def coalesce_session_wakeups() -> None:
     loop runs all that are waiting each time it wakes."""
     from streamlit.runtime.app_session import AppSession
 
-    hand_over = AppSession._call_soon_on_event_loop
-    if getattr(hand_over, "coalesced", False):
-        return
+    hand_over = getattr(AppSession, "_call_soon_on_event_loop", None)
+    if hand_over is None or getattr(hand_over, "coalesced", False):
+        return  # a Streamlit version without this hand-over keeps waking the loop per element
     lock = threading.Lock()
 
     def call_soon(session: AppSession, callback) -> None:
