@@ -219,10 +219,10 @@ class _Line:
     def get(self) -> _Helper:
         if not hasattr(_caller, "first_asked"):
             _caller.first_asked = time.monotonic()
-        waiter = _Waiter()
         with self._lock:
             if self._free:
                 return self._free.pop(0)
+            waiter = _Waiter()
             heapq.heappush(self._waiting, (_caller.first_asked, next(self._arrivals), waiter))
         try:
             waiter.served.wait()

@@ -65,8 +65,8 @@ def _schedule_tab(state, name: str, n_steps: int, tab, chart) -> list[ScheduleCu
     params = (state, f"s.{name}", slider_entry(entry))
     defaults = EXPLORER_DEFAULTS.get(name)
     drawn = tab is not w.UNSEEN
-    values = {}
     if drawn:
+        values = {}
         tab.latex(entry.latex)
         tab.caption(entry.description)
         names = [p.name for p in entry.params]
