@@ -12,11 +12,12 @@ import asyncio
 import re
 import subprocess
 import sys
+import urllib.request
 from pathlib import Path
 
 import pytest
 
-from optim_lab.ui.serve import MALLOC_ARENAS
+from optim_lab.ui.serve import MALLOC_ARENAS, plotly_script
 from optim_lab.ui.ws_client import (
     AppServer,
     RunResult,
@@ -132,6 +133,23 @@ def test_the_helpers_run_with_the_servers_malloc_settings(server):
     for pid in helpers:
         environ = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
         assert f"MALLOC_ARENA_MAX={MALLOC_ARENAS}".encode() in environ
+
+
+def test_pages_tell_the_browser_to_load_the_chart_code_at_once(server):
+    """Every page comes with a Link header to Streamlit's Plotly chart code, which the server
+    serves; the scripts and the health check come without one."""
+    direct = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+    def get(path: str):
+        with direct.open(server.url + path, timeout=10) as response:
+            return response.status, response.headers.get("Link")
+
+    script = plotly_script()
+    assert script and script.startswith("./static/js/PlotlyChart.")
+    for path in ("/", "/momentum?beta=0.9", "/no-such-page"):
+        assert get(path) == (200, f"<{script}>; rel=modulepreload"), path
+    for path in (script.removeprefix("."), "/_stcore/health"):
+        assert get(path) == (200, None), path
 
 
 def test_a_process_cpu_time_is_read_to_the_millisecond_finished_threads_included():

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from optim_lab.ui import workers
+from optim_lab.ui import serve, workers
 
 ROOT = Path(__file__).resolve().parents[1]
 DEPLOY = ROOT / "deploy"
@@ -335,6 +335,8 @@ def test_workers_sticky_per_browser_restart_a_killed_one_and_stop_cleanly(tmp_pa
             assert a.get(path)[1] == home_a, path
             assert b.get(path)[1] == home_b, path
         assert a.cookie("optimlab_route") != b.cookie("optimlab_route")
+        with a.opener.open(a.base + "/momentum", timeout=10) as page:  # its header passes nginx
+            assert page.headers["Link"] == f"<{serve.plotly_script()}>; rel=modulepreload"
 
         # The websocket goes through nginx to the browser's process too.
         from websockets.sync.client import connect

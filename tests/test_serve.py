@@ -110,3 +110,11 @@ def test_without_streamlits_hand_over_the_server_starts_unchanged(monkeypatch):
     monkeypatch.delattr(AppSession, "_call_soon_on_event_loop")
     serve.coalesce_session_wakeups()  # nothing to change, and no error
     assert not hasattr(AppSession, "_call_soon_on_event_loop")
+
+
+def test_without_streamlits_static_handler_the_server_starts_unchanged(monkeypatch):
+    from streamlit.web.server.starlette import starlette_static_routes as routes
+
+    monkeypatch.delattr(routes, "create_streamlit_static_handler")
+    serve.preload_plotly_with_pages()  # nothing to change, and no error
+    assert not hasattr(routes, "create_streamlit_static_handler")

@@ -201,15 +201,6 @@ def _lesson_page(path: str, main_script: str):
     return st.Page(page, title=lesson.title, icon=lesson.icon)
 
 
-@cache
-def plotly_script() -> str | None:
-    """The address of Streamlit's Plotly chart code (its file name carries a hash), relative to the
-    page; None when this Streamlit version has no such file."""
-    folder = Path(st.__file__).parent / "static" / "static" / "js"
-    found = sorted(folder.glob("PlotlyChart.*.js"))
-    return f"./static/js/{found[0].name}" if found else None
-
-
 def presenting() -> bool:
     """Whether this run shows the presenter view (``present=1``, see :mod:`.presenter`)."""
     return st.query_params.get("present") == "1"
@@ -227,19 +218,9 @@ def scale_figures() -> None:
 
 def page_header(title: str, intro: str) -> None:
     """Title and a one-paragraph plain-words introduction (neither in the presenter view, whose
-    lecture bar says what the step is).
-
-    The introduction also tells the browser to load the Plotly chart code now: Streamlit requests
-    it (4.7 MB) only when the page's first chart arrives, after the page has computed it; loaded
-    in the meantime, the first chart is drawn sooner in a browser that has not cached it yet."""
-    shown = not presenting()
-    if shown:
+    lecture bar says what the step is)."""
+    if not presenting():
         st.title(title)
-    script = plotly_script()
-    if script:
-        preload = f'<link rel="modulepreload" href="{script}">'
-        st.markdown(f"{intro if shown else ''}{preload}", unsafe_allow_html=True)
-    elif shown:
         st.markdown(intro)
 
 

@@ -113,6 +113,46 @@ def coalesce_session_wakeups() -> None:
     AppSession._call_soon_on_event_loop = call_soon
 
 
+def plotly_script() -> str | None:
+    """The address of Streamlit's Plotly chart code (its file name carries a hash), relative to a
+    page; None when this Streamlit version has no such file."""
+    import streamlit
+
+    folder = Path(streamlit.__file__).parent / "static" / "static" / "js"
+    found = sorted(folder.glob("PlotlyChart.*.js"))
+    return f"./static/js/{found[0].name}" if found else None
+
+
+def preload_plotly_with_pages() -> None:
+    """Sends every page (``index.html``) with a ``Link`` header that tells the browser to load
+    Streamlit's Plotly chart code (4.7 MB) at once.
+
+    Streamlit asks for that code only when a page's first chart arrives, after the page has run on
+    the server; a browser that has not cached it yet then loads it before drawing anything. With the
+    header it loads while the page's own scripts start and the server runs the page."""
+    from streamlit.web.server.starlette import starlette_static_routes as routes
+
+    create = getattr(routes, "create_streamlit_static_handler", None)
+    script = plotly_script()
+    if create is None or script is None or getattr(create, "preloads_plotly", False):
+        return  # another Streamlit: pages load the chart code when their first chart arrives
+
+    def create_with_link(directory: str, base_url: str | None):
+        handler = create(directory, base_url)
+        apply_cache_headers = handler._apply_cache_headers
+
+        def apply_headers(response, served_path: str) -> None:
+            apply_cache_headers(response, served_path)
+            if response.headers.get("content-type", "").startswith("text/html"):
+                response.headers["Link"] = f"<{script}>; rel=modulepreload"
+
+        handler._apply_cache_headers = apply_headers
+        return handler
+
+    create_with_link.preloads_plotly = True
+    routes.create_streamlit_static_handler = create_with_link
+
+
 # glibc's malloc arenas for the server and its helpers: two, not up to eight per core (each thread
 # that allocates may get its own, every page run is a new thread, and memory freed in one arena is
 # not reused by another).
@@ -176,6 +216,7 @@ def main() -> None:
     tune_malloc()
     navigation_only()
     coalesce_session_wakeups()
+    preload_plotly_with_pages()
     preload()
     # Streamlit's forced collection after every page run is off (.streamlit/config.toml); what the
     # preload built is frozen, so Python's own collections never walk JAX, Plotly and the engine.

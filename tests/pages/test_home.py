@@ -1,11 +1,7 @@
 """Home: the lesson map and every lecture preset, grouped by the lesson it opens."""
 
-from pathlib import Path
-
-import streamlit as st
-
 from optim_lab.lessons import all_presets
-from optim_lab.ui.layout import LESSONS, plotly_script, preset_box_key
+from optim_lab.ui.layout import LESSONS, preset_box_key
 from tests.pages.apptest import open_page
 
 LESSON_PATHS = [lesson.path for group in LESSONS.values() for lesson in group]
@@ -40,10 +36,6 @@ def test_home_links_every_lesson_and_the_presets_of_each_open_box():
     assert len(labels) == len(lessons) + len(presets)
 
 
-def test_pages_ask_the_browser_to_load_the_chart_code_early():
-    script = plotly_script()
-    assert script and (Path(st.__file__).parent / "static" / script.removeprefix("./")).is_file()
+def test_the_sidebar_holds_only_the_lesson_list():
     at = open_page("../../app.py")
-    hints = [m.value for m in at.markdown if "modulepreload" in m.value]
-    assert len(hints) == 1 and hints[0].endswith(f'<link rel="modulepreload" href="{script}">')
     assert not at.sidebar.markdown  # sidebar content would shorten the lesson list
