@@ -18,11 +18,13 @@ The new output layer starts at zero. Softmax regression has no symmetry to break
 :math:`c`'s gradient is :math:`(p_c - [y = c])\,h(x)`), and a random start would leave random
 weights in every feature direction the few target examples never touch.
 
-Every strategy and every target size trains in **one vmapped run** (:func:`fit_batch`): trial
-:math:`i` has its own initial weights, trainable-parameter mask :math:`m_i` (an update is
+The strategies train together in **vmapped runs** (:func:`fit_batch`): trial :math:`i` has its
+own initial weights, trainable-parameter mask :math:`m_i` (an update is
 :math:`\theta \leftarrow \theta + m_i \odot \Delta\theta`) and 0/1 example weights that select the
-first :math:`n_i` target examples (a class-balanced order). The data shape never changes, so
-trying another number of examples does not recompile; nor, nearly always, does another seed: the
+first :math:`n_i` target examples (a class-balanced order). Trials with :math:`n` examples train on
+the first rows of the pool only, as many as the smallest power of two :math:`\ge n` (at least 32),
+one run per such number: a few examples do not pay for the whole pool, and another number of
+examples compiles a program only past a power of two. Nor, nearly always, does another seed: the
 number of target images varies with the seed's split (about 260–290 to train, 170–190 held out),
 and both sets are padded to fixed sizes with rows that weigh nothing and are not scored.
 
@@ -35,7 +37,7 @@ Measured (seeds 0–4, Adam lr 0.01, 300 pre-training and 200 target steps, mean
 ============  =====  =====  =====  =====  =====
 similar         n=5   n=10   n=25  n=100  n=250
 ============  =====  =====  =====  =====  =====
-scratch       0.647  0.727  0.879  0.954  0.976
+scratch       0.657  0.727  0.879  0.954  0.976
 probe         0.866  0.893  0.948  0.957  0.977
 finetune_top  0.830  0.882  0.942  0.955  0.979
 finetune_all  0.802  0.848  0.920  0.949  0.982
@@ -102,6 +104,12 @@ def _padded(x: np.ndarray, rows: int) -> np.ndarray:
     """``x`` with zero rows appended up to ``rows`` (or the next multiple of 32 beyond)."""
     rows = max(rows, -(-len(x) // 32) * 32)
     return np.concatenate([x, np.zeros((rows - len(x), *x.shape[1:]), x.dtype)])
+
+
+def _rows_trained(n: int, pool_rows: int) -> int:
+    """The first rows of the (padded) pool that trials with ``n`` examples train on: the smallest
+    power of two ≥ n, at least 32, at most the whole pool."""
+    return min(pool_rows, max(32, 1 << (n - 1).bit_length()))
 
 
 def _balanced_order(y: np.ndarray, seed: int) -> np.ndarray:
@@ -205,8 +213,8 @@ def transfer_curve(
 ) -> dict[str, Any]:
     r"""Target accuracy of the four strategies for several numbers of target examples.
 
-    All ``len(sizes) × 4`` trainings run together in one compiled, vmapped call (the size is a
-    0/1 weight over the target pool, so the shapes never change).
+    The ``len(sizes) × 4`` trainings run in one vmapped call per number of rows trained on (see
+    the module notes).
 
     Args:
         sizes: numbers of labelled target examples (5 to :func:`max_target_examples`).
@@ -250,30 +258,36 @@ def transfer_curve(
     )
     n_s, n_k = len(sizes), len(STRATEGIES)
     x_pool, y_pool = _padded(data["x_pool"], POOL_ROWS), _padded(data["y_pool"], POOL_ROWS)
-    weights = np.zeros((n_s, n_k, len(y_pool)), np.float32)  # the padding weighs nothing
-    for i, n in enumerate(sizes):
-        weights[i, :, :n] = 1.0
     spec = BatchSpec(layout, steps=int(steps), record_every=int(steps))
-    out = fit_batch(
-        np.tile(flat0, (n_s, 1)),
-        x_pool,
-        y_pool,
-        make_trial_hparams(n_s * n_k, lr=lr),
-        spec,
-        weights=weights.reshape(n_s * n_k, -1),
-        param_mask=np.tile(masks, (n_s, 1)),
-    )
+    params = np.empty((n_s, n_k, flat0.shape[1]), np.float32)
+    loss = np.empty((n_s, n_k, int(steps)), np.float32)
+    by_rows: dict[int, list[int]] = {}
+    for i, n in enumerate(sizes):
+        by_rows.setdefault(_rows_trained(n, len(y_pool)), []).append(i)
+    for rows, chosen in by_rows.items():
+        weights = np.zeros((len(chosen), n_k, rows), np.float32)  # the rows past n weigh nothing
+        for j, i in enumerate(chosen):
+            weights[j, :, : sizes[i]] = 1.0
+        out = fit_batch(
+            np.tile(flat0, (len(chosen), 1)),
+            x_pool[:rows],
+            y_pool[:rows],
+            make_trial_hparams(len(chosen) * n_k, lr=lr),
+            spec,
+            weights=weights.reshape(len(chosen) * n_k, rows),
+            param_mask=np.tile(masks, (len(chosen), 1)),
+        )
+        params[chosen] = out["params"].reshape(len(chosen), n_k, -1)
+        loss[chosen] = out["loss"].reshape(len(chosen), n_k, -1)
     n_eval = len(data["y_eval"])
-    probs = proba_many(out["params"], _padded(data["x_eval"], EVAL_ROWS), layout)
-    acc = accuracy(probs[:, :n_eval], data["y_eval"])
-    acc = acc.reshape(n_s, n_k)
-    loss = out["loss"].reshape(n_s, n_k, -1)
+    probs = proba_many(params, _padded(data["x_eval"], EVAL_ROWS), layout)
+    acc = accuracy(probs[..., :n_eval, :], data["y_eval"])  # (n_s, n_k)
     return {
         "sizes": np.asarray(sizes),
         "acc": {k: acc[:, j] for j, k in enumerate(STRATEGIES)},
         "loss": {k: loss[:, j] for j, k in enumerate(STRATEGIES)},
         "source_acc": source_acc,
-        "params": out["params"].reshape(n_s, n_k, -1),
+        "params": params,
         "initial": flat0,
         "layout": layout,
     }

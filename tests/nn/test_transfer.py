@@ -57,11 +57,27 @@ def test_target_images_are_unseen_and_balanced():
     assert not np.array_equal(diff["x_pool"], data["x_pool"])
 
 
-def test_changing_the_number_of_examples_does_not_recompile():
+def test_the_number_of_examples_compiles_only_past_a_power_of_two():
     transfer_curve((5, 25), "similar", 0, pretrain_steps=100, steps=50)
     before = TRACE_COUNTS["fit"]
-    transfer_curve((10, 50), "similar", 0, pretrain_steps=100, steps=50)
+    transfer_curve((10, 30), "similar", 0, pretrain_steps=100, steps=50)  # 32 rows each
     assert TRACE_COUNTS["fit"] == before
+    transfer_curve((10, 50), "similar", 0, pretrain_steps=100, steps=50)  # 50 trains on 64 rows
+    assert TRACE_COUNTS["fit"] > before
+
+
+def test_training_on_the_first_rows_only_changes_nothing():
+    """Trials with n examples train on the pool's first rows (a power of two ≥ n): the same
+    accuracies and costs as with the whole pool (to float32 rounding)."""
+    sliced = transfer_curve((5, 50, 100), "similar", 2, pretrain_steps=100, steps=50)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(transfer_module, "_rows_trained", lambda n, pool_rows: pool_rows)
+        whole = transfer_curve((5, 50, 100), "similar", 2, pretrain_steps=100, steps=50)
+    for k in STRATEGIES:
+        np.testing.assert_allclose(sliced["acc"][k], whole["acc"][k], atol=0.012)
+        np.testing.assert_allclose(sliced["loss"][k], whole["loss"][k], rtol=1e-4, atol=1e-5)
+    rows = [transfer_module._rows_trained(n, 288) for n in (5, 32, 33, 100, 250, 260)]
+    assert rows == [32, 32, 64, 128, 256, 288]
 
 
 def test_a_new_seed_does_not_recompile():
