@@ -343,9 +343,10 @@ def batchnorm_modes(batch_size: int, seed: int) -> dict:
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-@offloaded(long=True)
+@offloaded
 def batchnorm_rates(seed: int) -> dict:
-    """:func:`optim_lab.lessons.batchnorm.experiment.rate_sweep` (8 networks, seconds)."""
+    """:func:`optim_lab.lessons.batchnorm.experiment.rate_sweep` (8 networks, under a second: not
+    in the long lane, where it would wait for the longest searches)."""
     from ..lessons.batchnorm.experiment import rate_sweep
 
     return rate_sweep(seed)
