@@ -118,3 +118,34 @@ def test_without_streamlits_static_handler_the_server_starts_unchanged(monkeypat
     monkeypatch.delattr(routes, "create_streamlit_static_handler")
     serve.preload_plotly_with_pages()  # nothing to change, and no error
     assert not hasattr(routes, "create_streamlit_static_handler")
+
+
+def test_pages_get_the_chart_code_link_and_other_files_do_not(monkeypatch):
+    from streamlit.web.server.starlette import starlette_static_routes as routes
+
+    class Response:
+        def __init__(self, content_type: str) -> None:
+            self.headers = {"content-type": content_type}
+
+    class Handler:
+        def _apply_cache_headers(self, response, served_path: str) -> None:
+            response.headers["Cache-Control"] = "no-cache"
+
+    class OtherHandler:  # a handler without the hook is served as it is
+        pass
+
+    made = iter([Handler(), OtherHandler()])
+    monkeypatch.setattr(routes, "create_streamlit_static_handler", lambda *_: next(made))
+    serve.preload_plotly_with_pages()
+    serve.preload_plotly_with_pages()  # a second call changes nothing
+    handler = routes.create_streamlit_static_handler("static", None)
+    page, script = Response("text/html; charset=utf-8"), Response("text/javascript")
+    handler._apply_cache_headers(page, "index.html")
+    handler._apply_cache_headers(script, "static/js/index.js")
+    assert page.headers == {
+        "content-type": "text/html; charset=utf-8",
+        "Cache-Control": "no-cache",
+        "Link": f"<{serve.plotly_script()}>; rel=modulepreload",
+    }
+    assert "Link" not in script.headers and script.headers["Cache-Control"] == "no-cache"
+    assert isinstance(routes.create_streamlit_static_handler("static", None), OtherHandler)

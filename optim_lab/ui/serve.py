@@ -130,16 +130,20 @@ def preload_plotly_with_pages() -> None:
     Streamlit asks for that code only when a page's first chart arrives, after the page has run on
     the server; a browser that has not cached it yet then loads it before drawing anything. With the
     header it loads while the page's own scripts start and the server runs the page."""
-    from streamlit.web.server.starlette import starlette_static_routes as routes
-
+    try:
+        from streamlit.web.server.starlette import starlette_static_routes as routes
+    except ImportError:
+        return  # another Streamlit: pages load the chart code when their first chart arrives
     create = getattr(routes, "create_streamlit_static_handler", None)
     script = plotly_script()
     if create is None or script is None or getattr(create, "preloads_plotly", False):
-        return  # another Streamlit: pages load the chart code when their first chart arrives
+        return
 
     def create_with_link(directory: str, base_url: str | None):
         handler = create(directory, base_url)
-        apply_cache_headers = handler._apply_cache_headers
+        apply_cache_headers = getattr(handler, "_apply_cache_headers", None)
+        if apply_cache_headers is None:
+            return handler
 
         def apply_headers(response, served_path: str) -> None:
             apply_cache_headers(response, served_path)
