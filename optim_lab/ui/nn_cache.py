@@ -46,8 +46,10 @@ def init_experiment(
     scale: float,
     seed: int,
     batchnorm: bool = False,
+    backward: bool = True,
 ) -> dict[str, np.ndarray]:
-    """:func:`optim_lab.nn.init_stats` (forward histograms and backward gradient norms)."""
+    """:func:`optim_lab.nn.init_stats` (forward histograms and, with ``backward``, the gradient
+    norms: two thirds of the work)."""
     return init_stats(
         layers=layers,
         width=width,
@@ -57,6 +59,7 @@ def init_experiment(
         scale=scale,
         seed=seed,
         batchnorm=batchnorm,
+        backward=backward,
     )
 
 

@@ -64,6 +64,16 @@ def test_zero_init_symmetry():
     assert np.all(init_stats(**LECTURE, activation="tanh", init="xavier")["unit_spread"] > 0.1)
 
 
+def test_the_forward_statistics_do_not_need_the_backward_pass():
+    both = init_stats(**LECTURE, activation="tanh", init="normal", scale=0.01, batchnorm=True)
+    forward = init_stats(
+        **LECTURE, activation="tanh", init="normal", scale=0.01, batchnorm=True, backward=False
+    )
+    for key in ("mean", "std", "hist", "edges", "unit_spread"):
+        np.testing.assert_allclose(forward[key], both[key], rtol=1e-5, atol=1e-7, err_msg=key)
+    assert np.all(both["grad_norm"] > 0) and not forward["grad_norm"].any()
+
+
 def test_bad_input():
     with pytest.raises(ValueError, match="layers must be between"):
         init_stats(0, 10, 10)

@@ -7,7 +7,10 @@ from optim_lab.lessons.batchnorm import text
 from optim_lab.lessons.batchnorm.figures import spread_figure
 from optim_lab.ui import nn_cache
 
-EXPERIMENT = dict(layers=10, width=500, samples=1000, activation="tanh", init="normal", scale=0.01)
+# Only the activations' spread is shown: no backward pass.
+EXPERIMENT = dict(
+    layers=10, width=500, samples=1000, activation="tanh", init="normal", scale=0.01, backward=False
+)
 
 
 def show(seed: int) -> None:
