@@ -73,14 +73,17 @@ def sign_bias(centred: bool, lr: float, epochs: int, seed: int) -> dict[str, np.
     return sign_bias_sgd(centred, lr=lr, epochs=epochs, seed=seed)
 
 
+# The sanity lesson's runs below are small and bounded by the page's choices (2–40 ms): they run in
+# the page, as the 2-D lessons' do, not behind the helpers' line, where under load a page waits for
+# other students' trainings.
+
+
 @st.cache_data(max_entries=32, show_spinner=False)
-@offloaded
 def first_losses(init: str, scale: float, hidden: int, seed: int) -> dict[str, np.ndarray]:
     return initial_losses(init=init, scale=scale, hidden=hidden, seed=seed)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-@offloaded
 def overfit_run(hidden: int, lr: float, steps: int, seed: int) -> dict:
     """Plain SGD (as the lecture) on 20 overlapping blob examples (3 classes), no
     regularization: ``{"loss", "acc", "examples", "status"}``."""
@@ -106,7 +109,6 @@ def overfit_run(hidden: int, lr: float, steps: int, seed: int) -> dict:
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-@offloaded
 def lr_runs(lrs: tuple[float, ...], steps: int, seed: int) -> dict:
     """Plain SGD with several learning rates on the spiral: ``{"loss" (runs, steps), "status"}``."""
     config = TrainConfig(
@@ -121,7 +123,6 @@ def lr_runs(lrs: tuple[float, ...], steps: int, seed: int) -> dict:
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-@offloaded
 def grad_check(activation: str, dataset: str, broken: bool, seed: int) -> dict:
     return gradcheck_dataset(dataset, (8, 8), activation, broken=broken, seed=seed)
 
