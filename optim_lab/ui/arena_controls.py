@@ -27,13 +27,14 @@ import streamlit as st
 from ..expr import ExpressionError
 from ..figures.surface import CLICK_GRID_TRACE
 from ..figures.theme import optimizer_color
+from ..lessons.arena.presets import PRESETS
 from ..optimizers import OPTIMIZERS
 from ..schedules import SCHEDULES
 from ..surfaces import SURFACES, SurfaceEntry
 from ..trajectory import RunSpec
 from ..transforms import MODIFIER_PARAMS
 from . import widgets
-from .cache import EXPR_PREFIX, get_surface
+from .cache import EXPR_PREFIX, get_surface, offer_formulas
 from .state import UrlState, format_value, plain_text, verbatim
 
 PAGE = "arena"
@@ -45,6 +46,10 @@ DEFAULT_SURFACE = "bowl"
 DEFAULT_OPTIMIZERS = ("sgd", "momentum", "adam", "rmsprop", "nesterov", "adagrad")
 CUSTOM = "custom"
 DEFAULT_FORMULA = "0.1*x**2 + y**2 + 0.5*sin(3*x)"
+# The default formula and the lecture presets' are fixed and small: computed in the server.
+offer_formulas(
+    DEFAULT_FORMULA, *(p.params["f"] for p in PRESETS if p.params.get("surface") == CUSTOM)
+)
 MAX_FORMULA_SHOWN = 500  # the formula input's own limit
 
 # session keys of the page's own memory (not controls)

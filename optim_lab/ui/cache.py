@@ -5,7 +5,9 @@ look-up, and moving a slider back to an earlier value is instant.
 
 A user formula's computations run in a helper process on a server (:mod:`optim_lab.offload`): each
 new formula compiles programs of its own, which the server would keep, and a helper gives back when
-it is recycled.
+it is recycled. The formulas the app offers itself (the arena's default and its lecture presets')
+are fixed and small: they run in the server like the registry's surfaces, and do not wait behind
+other students' trainings in the helpers' line.
 """
 
 from __future__ import annotations
@@ -32,11 +34,18 @@ def get_surface(key: str) -> SurfaceEntry:
 
 
 _CORE = {f.__name__: f for f in (evaluate_grid, run_many, sweep, lr_range_test, inspect_step)}
+_OFFERED: set[str] = set()  # surface keys of the formulas the app offers itself
+
+
+def offer_formulas(*formulas: str) -> None:
+    """Marks formulas the app offers itself: :func:`compute` runs them in this process."""
+    _OFFERED.update(EXPR_PREFIX + formula for formula in formulas)
 
 
 def compute(function, surface_key: str, *args):
-    """``function(surface, *args)``, for a formula in a helper process (see the module docstring)."""
-    if surface_key.startswith(EXPR_PREFIX):
+    """``function(surface, *args)``, for a visitor's formula in a helper process (see the module
+    docstring)."""
+    if surface_key.startswith(EXPR_PREFIX) and surface_key not in _OFFERED:
         return _formula_compute(function.__name__, surface_key, *args)
     return function(get_surface(surface_key), *args)
 

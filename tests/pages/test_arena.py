@@ -242,3 +242,27 @@ def test_a_runs_label_names_the_penalties_it_carries():
         "3: Adam α=0.05, L2 0.5",
         "4: AdamW α=0.05",
     ]
+
+
+def test_the_app_s_own_formulas_run_in_the_server_a_visitor_s_in_a_helper(monkeypatch):
+    """The default formula and the lecture presets' are computed in the page; any other formula
+    goes to a helper process (here a stand-in that records the call and runs it)."""
+    from optim_lab import offload
+
+    helper_calls = []
+
+    class Helpers:
+        def call(self, name, args, kwargs, long=False):
+            helper_calls.append(name)
+            return offload._FUNCTIONS[name](*args, **kwargs)
+
+    monkeypatch.setattr(offload, "_pool", Helpers())
+    presets = [dict(p.params) for p in PRESETS if p.params.get("surface") == "custom"]
+    assert presets
+    for params in [{"surface": "custom"}, *presets]:
+        at = open_page(PAGE, {**params, "seed": "11"}, computed=True)
+        assert not at.exception and charts(at), params
+    assert helper_calls == []
+    at = open_page(PAGE, {"surface": "custom", "f": "x**2 + 2*y**2 + 0.1*x*y", "n": "1"})
+    assert not at.exception and charts(at)
+    assert helper_calls and set(helper_calls) == {"optim_lab.ui.cache:_formula_compute"}
