@@ -2,7 +2,8 @@
 
 Python values in, NumPy (or plain Python) out, so ``st.cache_data`` can hash the arguments and a
 rerun with unchanged controls is a dictionary look-up. The trainings are :func:`~optim_lab.offload.offloaded`:
-on a server they run in helper processes, beside the other sessions' pages.
+on a server they run in helper processes, beside the other sessions' pages. Runs that the page's
+choices keep to tens of milliseconds run in the page instead.
 """
 
 from __future__ import annotations
