@@ -61,6 +61,51 @@ def test_compiled_programs_past_the_budget_are_dropped_and_come_back():
     assert int(grown) > 100 and int(after) < int(grown) / 2, (grown, after)
 
 
+class _StoredSession:
+    def __init__(self, number: int):
+        self.id = f"session-{number}"
+        self.shut_down = 0
+
+    def shutdown(self) -> None:
+        self.shut_down += 1
+
+
+def test_sessions_closed_past_the_reconnection_time_are_shut_down(monkeypatch):
+    """In Streamlit's own session store: the sessions whose time ran out are shut down (their
+    download files go) and leave the store; a session closed a moment ago stays, to be resumed."""
+    import threading
+    from types import SimpleNamespace
+
+    from streamlit.runtime import Runtime
+    from streamlit.runtime.memory_session_storage import MemorySessionStorage
+    from streamlit.runtime.session_manager import SessionInfo
+
+    now = [0.0]
+    store = MemorySessionStorage(ttl_seconds=120)
+    store._cache._timer = lambda: now[0]
+    manager = SimpleNamespace(_session_storage=store, _storage_lock=threading.Lock())
+    monkeypatch.setattr(Runtime, "exists", classmethod(lambda cls: True))
+    monkeypatch.setattr(
+        Runtime, "instance", classmethod(lambda cls: SimpleNamespace(_session_mgr=manager))
+    )
+    old = [_StoredSession(n) for n in range(3)]
+    for session in old:
+        store.save(SessionInfo(client=None, session=session))
+    now[0] = 100.0
+    recent = _StoredSession(3)
+    store.save(SessionInfo(client=None, session=recent))
+    now[0] = 121.0
+
+    assert serve.forget_departed_sessions() == 3
+    assert [s.shut_down for s in old] == [1, 1, 1] and recent.shut_down == 0
+    assert [info.session for info in store.list()] == [recent]
+    assert serve.forget_departed_sessions() == 0  # each one once
+
+    manager._storage_lock = None  # a Streamlit whose store is not this one: left alone
+    now[0] = 300.0
+    assert serve.forget_departed_sessions() == 0 and recent.shut_down == 0
+
+
 def test_a_session_wakes_the_event_loop_once_per_batch_and_keeps_the_order(monkeypatch):
     import asyncio
     import threading

@@ -193,13 +193,49 @@ def forget_programs_if_grown(baseline_mb: float, budget_mb: float = PROGRAMS_BUD
     return True
 
 
+def forget_departed_sessions() -> int:
+    """Shuts down the sessions whose tab closed more than ``server.disconnectedSessionTTL`` ago;
+    returns how many. Runs on the server's event loop (the sessions' store is not thread-safe).
+
+    Streamlit keeps a closed tab's session that long so that a tab that lost its connection for a
+    moment can resume it. After that it stops counting the session but keeps it in the store until
+    the store's next write, and then drops it without shutting it down: its download files stay in
+    memory, and its objects, which refer to one another, wait for a full collection."""
+    from streamlit.runtime import Runtime
+
+    if not Runtime.exists():
+        return 0
+    manager = Runtime.instance()._session_mgr
+    store = getattr(getattr(manager, "_session_storage", None), "_cache", None)
+    lock = getattr(manager, "_storage_lock", None)
+    if lock is None or not hasattr(store, "expire"):
+        return 0  # another Streamlit version: its sessions leave as it decides
+    with lock:
+        departed = store.expire()
+    for _, info in departed:
+        info.session.shutdown()
+    return len(departed)
+
+
+def _forget_departed_sessions_soon() -> None:
+    """:func:`forget_departed_sessions` on the event loop, then a collection if any left."""
+    from streamlit.runtime import Runtime
+
+    if not Runtime.exists():
+        return
+    loop = getattr(Runtime.instance()._async_objs, "eventloop", None)
+    if loop is not None and not loop.is_closed():
+        loop.call_soon_threadsafe(lambda: forget_departed_sessions() and gc.collect())
+
+
 def return_freed_memory(every: float = 5.0) -> None:
-    """Keeps the server's memory flat as page runs come and go.
+    """Keeps the server's memory flat as page runs and sessions come and go.
 
     What page runs free can stay in glibc's heap instead of going back to the system: a trim every
     ``every`` seconds on a thread of its own (the call releases the GIL) returns it; compiled
-    programs past :data:`PROGRAMS_BUDGET_MB` are dropped first. Nothing happens where the C library
-    is not glibc."""
+    programs past :data:`PROGRAMS_BUDGET_MB` are dropped first, and the sessions of tabs closed
+    past Streamlit's reconnection time are shut down (:func:`forget_departed_sessions`). Nothing
+    happens where the C library is not glibc."""
     if offload.glibc() is None:
         return
     baseline = process_rss_mb(os.getpid())
@@ -208,6 +244,7 @@ def return_freed_memory(every: float = 5.0) -> None:
         nonlocal baseline
         while True:
             time.sleep(every)
+            _forget_departed_sessions_soon()
             dropped = forget_programs_if_grown(baseline)
             offload.release_freed_memory()
             if dropped:  # the next budget counts from here: what stays is not programs
