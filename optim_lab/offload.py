@@ -11,9 +11,9 @@ Each call is bounded: a helper that runs past ``timeout`` seconds or grows past 
 killed and replaced, and the caller gets :class:`ComputeLimitError`; so does a caller whose helper
 died. The others' calls go on.
 
-Calls marked ``long`` (a search or an ensemble at its largest settings: tens of seconds) never
-hold every helper at once: with two or more helpers, one is always left for the short computations
-of the other lessons, which would otherwise queue behind them.
+Calls marked ``long`` (a search or an ensemble at its largest settings: tens of seconds) run one
+at a time in a helper of their own, started with the first of them, at a lower CPU priority: the
+other lessons' short computations neither queue behind them nor share the cores with them evenly.
 
 Callers waiting for a helper are served in the order their thread first asked, not call by call: a
 page run is one thread, and a page that needs several trainings in turn keeps its place in the
@@ -85,8 +85,9 @@ def start(
     recycle_mb: float = 1500.0,
 ) -> Pool:
     """Starts ``processes`` helpers (each imports JAX in the background) and routes marked calls to
-    them; a helper that holds more than ``recycle_mb`` after a call is replaced by a fresh one.
-    Calling it again replaces the pool."""
+    them (long ones to one more helper, started with the first of them); a helper that holds more
+    than ``recycle_mb`` after a call is replaced by a fresh one. Calling it again replaces the
+    pool."""
     global _pool
     stop()
     _pool = Pool(processes, timeout=timeout, memory_mb=memory_mb, recycle_mb=recycle_mb)
@@ -105,9 +106,12 @@ def active() -> Pool | None:
     return _pool
 
 
-def _serve(connection: Connection) -> None:
+def _serve(connection: Connection, nice: int = 0) -> None:
     """A helper's loop: one call at a time, its result or its exception sent back."""
     import logging
+
+    if nice:
+        os.nice(nice)
 
     from .config import enable_compile_cache
 
@@ -164,9 +168,10 @@ def process_rss_mb(pid: int) -> float:
 
 
 class _Helper:
-    def __init__(self, context: Any):
+    def __init__(self, context: Any, nice: int = 0):
+        self.nice = nice
         self.connection, child_end = context.Pipe()
-        self.process = context.Process(target=_serve, args=(child_end,), daemon=True)
+        self.process = context.Process(target=_serve, args=(child_end, nice), daemon=True)
         self.process.start()
         child_end.close()
         self.ready = False
@@ -242,6 +247,10 @@ class _Waiter:
         self.helper: _Helper | None = None
 
 
+# The long calls' helper yields the cores to the others' (CFS weights: 335 against 1,024).
+LONG_NICE = 5
+
+
 class Pool:
     """Helper processes, each running one call at a time; callers wait for a free one."""
 
@@ -252,35 +261,38 @@ class Pool:
         # A fresh interpreter: forking a process that already runs JAX's threads is unsafe.
         self._context = multiprocessing.get_context("spawn")
         self._idle = _Line()
+        self._idle_long = _Line()
         self._helpers: list[_Helper] = []
         self._lock = threading.Lock()
-        self._long_calls = threading.BoundedSemaphore(max(1, processes - 1))
         for _ in range(max(1, processes)):
             self._add(_Helper(self._context))
+        self._long_started = False  # the long calls' helper starts with the first of them
+
+    def _line(self, helper: _Helper) -> _Line:
+        return self._idle_long if helper.nice else self._idle
 
     def _add(self, helper: _Helper) -> None:
         with self._lock:
             self._helpers.append(helper)
-        self._idle.put(helper)
+        self._line(helper).put(helper)
 
     def _replace(self, helper: _Helper) -> None:
         helper.kill()
         with self._lock:
             self._helpers.remove(helper)
-        self._add(_Helper(self._context))
+        self._add(_Helper(self._context, nice=helper.nice))
 
     def pids(self) -> list[int]:
         with self._lock:
             return [h.process.pid for h in self._helpers if h.process.pid is not None]
 
     def call(self, name: str, args: tuple, kwargs: dict, *, long: bool = False) -> Any:
-        if long:
-            with self._long_calls:
-                return self._call(name, args, kwargs)
-        return self._call(name, args, kwargs)
-
-    def _call(self, name: str, args: tuple, kwargs: dict) -> Any:
-        helper = self._idle.get()
+        if long and not self._long_started:
+            with self._lock:
+                start, self._long_started = not self._long_started, True
+            if start:
+                self._add(_Helper(self._context, nice=LONG_NICE))
+        helper = (self._idle_long if long else self._idle).get()
         try:
             helper.wait_ready()
             helper.connection.send((name, args, kwargs))
@@ -291,7 +303,7 @@ class Pool:
         if helper.rss_mb() > self.recycle_mb:  # what it kept (compiled programs, data) goes
             self._replace(helper)
         else:
-            self._idle.put(helper)
+            self._line(helper).put(helper)
         if kind == "error":
             raise value
         return value

@@ -103,16 +103,23 @@ def test_a_helper_that_keeps_too_much_memory_is_replaced_after_its_call():
     assert first != second
 
 
+@offloaded(long=lambda long: long)
+def priority(long: bool) -> tuple[int, int]:
+    return os.getpid(), os.getpriority(os.PRIO_PROCESS, 0)
+
+
 @pytest.mark.slow
-def test_long_calls_always_leave_a_helper_for_short_ones():
-    """Two helpers: two long calls run one after the other, and a short call started meanwhile
-    runs at once instead of waiting behind them."""
+def test_long_calls_run_one_at_a_time_in_a_helper_of_their_own():
+    """One helper for short calls: two long calls run one after the other in a helper of their
+    own, at a lower CPU priority, and a short call started meanwhile runs at once instead of
+    waiting behind them."""
     from concurrent.futures import ThreadPoolExecutor
 
-    offload.start(2)
+    pool = offload.start(1)
     try:
-        where_and_what(np.ones(1))  # both helpers ready
-        where_and_what(np.ones(1))
+        short_pid, short_priority = priority(False)
+        assert len(pool.pids()) == 1  # no long call yet: no helper for them
+        long_pid, long_priority = priority(True)
         with ThreadPoolExecutor(3) as threads:
             started = time.monotonic()
             longs = [threads.submit(long_sleep, 1.5) for _ in range(2)]
@@ -125,6 +132,8 @@ def test_long_calls_always_leave_a_helper_for_short_ones():
             longs_done = time.monotonic() - started
     finally:
         offload.stop()
+    assert long_pid != short_pid
+    assert long_priority == short_priority + offload.LONG_NICE
     assert short_done < 1.2  # not behind a long call
     assert longs_done > 2.9  # the two long calls did not run side by side
 
