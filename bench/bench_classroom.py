@@ -51,6 +51,7 @@ from urllib.parse import urlencode
 
 import websockets
 
+from optim_lab.cpu_tuning import available_cores
 from optim_lab.lessons import all_presets
 from optim_lab.ui.layout import LESSONS
 from optim_lab.ui.ws_client import (
@@ -761,7 +762,7 @@ def parse_workers(text: str) -> list[int]:
     """``1,auto`` -> ``[1, usable cores]``."""
     counts = []
     for part in text.split(","):
-        count = len(os.sched_getaffinity(0)) if part.strip() == "auto" else int(part)
+        count = available_cores() if part.strip() == "auto" else int(part)
         if count not in counts:
             counts.append(count)
     return counts

@@ -17,7 +17,9 @@ loop under :data:`SMALL_LOOP_BYTES`.
 
 from __future__ import annotations
 
+import math
 import os
+from pathlib import Path
 
 # XLA:CPU compiles a while loop into a single kernel when one iteration touches fewer bytes than
 # this; XLA's default (1 kB) misses a 2D run that returns its gradients and a batch of a few runs.
@@ -49,11 +51,34 @@ import numpy as np  # noqa: E402
 
 
 def available_cores() -> int:
-    """CPU cores this process may run on."""
+    """CPU cores this process may run on: those its affinity allows, fewer where its cgroup caps
+    its CPU time (a container's ``--cpus``, Kubernetes' ``limits.cpu``), at least one."""
     try:
-        return len(os.sched_getaffinity(0))
+        cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
+        cores = os.cpu_count() or 1
+    quota = cgroup_cpu_quota()
+    return max(1, min(cores, math.ceil(quota))) if quota else cores
+
+
+CGROUP_ROOT = Path("/sys/fs/cgroup")
+
+
+def cgroup_cpu_quota(root: Path | None = None) -> float | None:
+    """How many cores' worth of CPU time this process's cgroup may use (cgroup v2's ``cpu.max``,
+    or v1's ``cpu.cfs_quota_us`` over ``cpu.cfs_period_us``); None where no cap is set."""
+    root = CGROUP_ROOT if root is None else root
+    try:
+        quota, period = (root / "cpu.max").read_text().split()
+        return None if quota == "max" else int(quota) / int(period)
+    except (OSError, ValueError):
+        pass
+    try:
+        quota = int((root / "cpu" / "cpu.cfs_quota_us").read_text())
+        period = int((root / "cpu" / "cpu.cfs_period_us").read_text())
+    except (OSError, ValueError):
+        return None
+    return quota / period if quota > 0 and period > 0 else None
 
 
 def equal_pieces(tree, pieces: int) -> list:

@@ -65,3 +65,33 @@ def test_narrow_output_layer_has_the_exact_derivatives_of_a_matmul():
         plain = jax.jacfwd(jax.numpy.matmul, argnums=(0, 1))(h, w)
         for a, b in zip(ours, plain, strict=True):
             np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
+
+
+def test_a_cgroup_cpu_cap_lowers_the_cores_counted(tmp_path, monkeypatch):
+    """A container's CPU limit (cgroup v2 ``cpu.max``, v1's quota over period) counts, rounded
+    up, and never above the cores the affinity allows; no cap (or no cgroup) leaves those."""
+    v2, v1 = tmp_path / "v2", tmp_path / "v1"
+    (v1 / "cpu").mkdir(parents=True)
+    v2.mkdir()
+    (v2 / "cpu.max").write_text("150000 100000\n")
+    assert cpu_tuning.cgroup_cpu_quota(v2) == 1.5
+    (v2 / "cpu.max").write_text("max 100000\n")
+    assert cpu_tuning.cgroup_cpu_quota(v2) is None
+    (v1 / "cpu" / "cpu.cfs_period_us").write_text("100000\n")
+    (v1 / "cpu" / "cpu.cfs_quota_us").write_text("-1\n")
+    assert cpu_tuning.cgroup_cpu_quota(v1) is None
+    (v1 / "cpu" / "cpu.cfs_quota_us").write_text("100000\n")
+    assert cpu_tuning.cgroup_cpu_quota(v1) == 1.0
+    assert cpu_tuning.cgroup_cpu_quota(tmp_path / "none") is None
+
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(16)))
+    for text, cores in (
+        ("100000 100000", 1),
+        ("150000 100000", 2),
+        ("5000 100000", 1),
+        ("3200000 100000", 16),
+        ("max 100000", 16),
+    ):
+        (v2 / "cpu.max").write_text(text)
+        monkeypatch.setattr(cpu_tuning, "CGROUP_ROOT", v2)
+        assert cpu_tuning.available_cores() == cores, text

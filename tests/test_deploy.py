@@ -5,6 +5,7 @@ restarts a killed one and stops cleanly (the last test starts real servers)."""
 from __future__ import annotations
 
 import http.cookiejar
+import inspect
 import os
 import signal
 import socket
@@ -18,6 +19,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from optim_lab import offload
+from optim_lab.cpu_tuning import available_cores
 from optim_lab.ui import serve, workers
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -93,7 +96,7 @@ def test_ipv6_listen_address_in_brackets():
 
 
 def test_worker_count():
-    assert workers.worker_count("auto") == len(os.sched_getaffinity(0))
+    assert workers.worker_count("auto") == available_cores()
     assert workers.worker_count("3") == 3
     for bad in ("0", "-1", "two"):
         with pytest.raises(Exception, match="positive integer or 'auto'"):
@@ -172,6 +175,12 @@ def test_kubernetes_manifests_validate_offline():
         kubernetes_validate.validate(doc, KUBERNETES_VERSION, strict=True)
 
 
+def mebibytes(quantity: str) -> float:
+    """A Kubernetes memory quantity (``1536Mi``, ``4Gi``) in MiB."""
+    number, unit = quantity[:-2], quantity[-2:]
+    return float(number) * {"Mi": 1, "Gi": 1024}[unit]
+
+
 def test_kubernetes_probes_affinity_and_wiring():
     docs = {doc["kind"]: doc for doc in kubernetes_documents()}
     deployment, service, ingress = docs["Deployment"], docs["Service"], docs["Ingress"]
@@ -179,7 +188,13 @@ def test_kubernetes_probes_affinity_and_wiring():
     (container,) = pod["spec"]["containers"]
     for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
         assert container[probe]["httpGet"] == {"path": "/_stcore/health", "port": 8501}
-    assert container["resources"]["requests"] == {"cpu": "1", "memory": "1536Mi"}
+    resources = container["resources"]
+    assert resources["requests"]["cpu"] == resources["limits"]["cpu"] == "1"  # one helper per core
+    # the app (about 1 GB) beside a short-call helper and the long-call one, each up to the size
+    # past which it is replaced
+    recycle_mb = inspect.signature(offload.start).parameters["recycle_mb"].default
+    assert mebibytes(resources["limits"]["memory"]) >= 1000 + 2 * recycle_mb
+    assert mebibytes(resources["requests"]["memory"]) <= mebibytes(resources["limits"]["memory"])
     assert pod["spec"]["securityContext"]["runAsNonRoot"] is True
     assert deployment["spec"]["replicas"] >= 2
     labels = pod["metadata"]["labels"]

@@ -31,6 +31,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from optim_lab.cpu_tuning import available_cores
+
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = ROOT / "deploy" / "nginx.conf.template"
 HEALTH_PATH = "/_stcore/health"
@@ -56,24 +58,14 @@ def log(message: str) -> None:
     print(f"[workers] {message}", file=sys.stderr, flush=True)
 
 
-# How many computing helpers each app process starts (optim_lab.offload.PROCESSES_ENV; not
-# imported, so that the supervisor does not load JAX).
+# How many computing helpers each app process starts (optim_lab.offload.PROCESSES_ENV).
 COMPUTE_PROCESSES_ENV = "OPTIM_LAB_COMPUTE_PROCESSES"
-
-
-def usable_cores() -> int:
-    """CPU cores this process may run on (as optim_lab.cpu_tuning counts them, without importing JAX
-    into the supervisor)."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
 
 
 def worker_count(value: str) -> int:
     """``auto`` (one per usable core) or a positive integer."""
     if value == "auto":
-        return usable_cores()
+        return available_cores()
     try:
         count = int(value)
     except ValueError:
@@ -353,7 +345,7 @@ def supervise(workers: int, port: int, address: str, streamlit_args: list[str]) 
         if subprocess.run(nginx_argv(nginx, runtime, conf, "-t", "-q"), check=False).returncode:
             return 1
         # The cores are shared out: each app process gets as many computing helpers (offload).
-        os.environ.setdefault(COMPUTE_PROCESSES_ENV, str(max(1, usable_cores() // workers)))
+        os.environ.setdefault(COMPUTE_PROCESSES_ENV, str(max(1, available_cores() // workers)))
         children = [
             Child(
                 f"worker {i + 1} (port {p})",
@@ -410,7 +402,7 @@ def main(argv: list[str] | None = None) -> int:
         allow_abbrev=False,
     )
     parser.add_argument(
-        "--workers", type=worker_count, default=usable_cores(), help="a number or 'auto'"
+        "--workers", type=worker_count, default=available_cores(), help="a number or 'auto'"
     )
     parser.add_argument("--port", type=int, default=8501, help="nginx's (public) port")
     parser.add_argument("--address", default="127.0.0.1", help="nginx's (public) address")
