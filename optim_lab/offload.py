@@ -167,10 +167,15 @@ def process_rss_mb(pid: int) -> float:
     return 0.0
 
 
+# The long calls' helper yields the cores to the others' (CFS weights: 335 against 1,024).
+LONG_NICE = 5
+
+
 class _Helper:
-    def __init__(self, context: Any, nice: int = 0):
-        self.nice = nice
+    def __init__(self, context: Any, *, long: bool = False):
+        self.long = long  # serves the long calls, at a lower CPU priority
         self.connection, child_end = context.Pipe()
+        nice = LONG_NICE if long else 0
         self.process = context.Process(target=_serve, args=(child_end, nice), daemon=True)
         self.process.start()
         child_end.close()
@@ -247,10 +252,6 @@ class _Waiter:
         self.helper: _Helper | None = None
 
 
-# The long calls' helper yields the cores to the others' (CFS weights: 335 against 1,024).
-LONG_NICE = 5
-
-
 class Pool:
     """Helper processes, each running one call at a time; callers wait for a free one."""
 
@@ -269,7 +270,7 @@ class Pool:
         self._long_started = False  # the long calls' helper starts with the first of them
 
     def _line(self, helper: _Helper) -> _Line:
-        return self._idle_long if helper.nice else self._idle
+        return self._idle_long if helper.long else self._idle
 
     def _add(self, helper: _Helper) -> None:
         with self._lock:
@@ -280,7 +281,7 @@ class Pool:
         helper.kill()
         with self._lock:
             self._helpers.remove(helper)
-        self._add(_Helper(self._context, nice=helper.nice))
+        self._add(_Helper(self._context, long=helper.long))
 
     def pids(self) -> list[int]:
         with self._lock:
@@ -291,7 +292,7 @@ class Pool:
             with self._lock:
                 start, self._long_started = not self._long_started, True
             if start:
-                self._add(_Helper(self._context, nice=LONG_NICE))
+                self._add(_Helper(self._context, long=True))
         helper = (self._idle_long if long else self._idle).get()
         try:
             helper.wait_ready()
