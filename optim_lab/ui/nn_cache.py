@@ -349,12 +349,15 @@ def batchnorm_modes(batch_size: int, seed: int) -> dict:
 
 @st.cache_data(max_entries=8, show_spinner=False)
 @offloaded
-def batchnorm_rates(seed: int) -> dict:
-    """:func:`optim_lab.lessons.batchnorm.experiment.rate_sweep` (8 networks, under a second: not
-    in the long lane, where it would wait for the longest searches)."""
-    from ..lessons.batchnorm.experiment import rate_sweep
+def batchnorm_seed_runs(seed: int) -> dict:
+    """What the lesson computes from the seed alone, in one helper call (one wait in the helpers'
+    line instead of three): ``spreads``
+    (:func:`optim_lab.lessons.batchnorm.experiment.initialization_spreads`) and ``sweep``
+    (:func:`~optim_lab.lessons.batchnorm.experiment.rate_sweep`, 8 networks). Under a second: not
+    in the long calls' lane."""
+    from ..lessons.batchnorm.experiment import initialization_spreads, rate_sweep
 
-    return rate_sweep(seed)
+    return {"spreads": initialization_spreads(seed), "sweep": rate_sweep(seed)}
 
 
 @st.cache_data(max_entries=8, show_spinner=False)

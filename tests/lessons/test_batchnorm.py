@@ -7,6 +7,7 @@ import pytest
 from optim_lab.lessons.batchnorm.experiment import (
     BATCH_SIZES,
     RATES,
+    initialization_spreads,
     placement_compare,
     rate_sweep,
     rate_table,
@@ -15,7 +16,6 @@ from optim_lab.lessons.batchnorm.experiment import (
 )
 from optim_lab.lessons.batchnorm.text import placement_result
 from optim_lab.nn.batchnorm import BN_EPS
-from optim_lab.nn.init_experiment import init_stats
 
 
 @pytest.mark.parametrize("batch_size", BATCH_SIZES)
@@ -33,9 +33,8 @@ def test_the_transform_step_by_step(batch_size):
 
 
 def test_bn_keeps_the_spread_of_every_layer_of_the_small_init_experiment():
-    experiment = dict(layers=10, width=500, samples=1000, activation="tanh", init="normal")
-    plain = init_stats(**experiment, scale=0.01, backward=False)["std"]
-    normalized = init_stats(**experiment, scale=0.01, backward=False, batchnorm=True)["std"]
+    spreads = initialization_spreads(0)
+    plain, normalized = spreads["plain"], spreads["normalized"]
     assert plain[-1] < 1e-3 * plain[0]  # collapses without batch norm
     assert np.all(normalized < 2 * normalized[0]) and np.all(normalized > normalized[0] / 2)
 

@@ -6,6 +6,8 @@ r"""What the batch-normalization lesson computes.
 - :func:`train_and_test_modes`: a network with batch norm trained with batches of B examples,
   then tested in eval mode (running averages) and in train mode (each test batch's own
   statistics, batches of B); and one example alone vs inside a batch of 64.
+- :func:`initialization_spreads`: the 10 × 500 tanh initialization experiment (0.01·randn) without
+  and with batch norm: each layer's spread of activations.
 - :func:`rate_sweep`: SGD at several learning rates with and without batch norm (each setting's
   rates train side by side in one compiled run).
 - :func:`placement_compare`: batch norm before vs after the non-linearity, on the same network.
@@ -21,6 +23,7 @@ import numpy as np
 from ...nn.batchnorm import BN_EPS, BN_POSITIONS, batchnorm_train
 from ...nn.data import fit_preprocessor, make_dataset
 from ...nn.evaluation import evaluate
+from ...nn.init_experiment import init_stats
 from ...nn.losses import predictions
 from ...nn.mlp import apply_mlp
 from ...nn.training import train
@@ -35,6 +38,10 @@ MODE_POINTS = 1000  # 200 validation examples: three test batches of 64
 RATE_STEPS = 400
 PLACEMENT_RATE = 0.3
 PLACEMENT_ACTIVATIONS = ("relu", "tanh")
+# Only the activations' spread is shown: no backward pass.
+INIT_EXPERIMENT = dict(
+    layers=10, width=500, samples=1000, activation="tanh", init="normal", scale=0.01, backward=False
+)
 
 
 def transform_steps(batch_size: int, gamma: float, beta: float, seed: int) -> dict[str, np.ndarray]:
@@ -109,6 +116,15 @@ def train_and_test_modes(batch_size: int, seed: int) -> dict:
         "alone_gap": float(np.max(np.abs(alone - in_batch[:4]))),
         "single_spread": float(np.max(np.std(singles, axis=0))),
         "diverged_at": history.status[0]["diverged_at"],
+    }
+
+
+def initialization_spreads(seed: int) -> dict[str, np.ndarray]:
+    """:data:`INIT_EXPERIMENT` without and with batch norm: ``plain`` and ``normalized``, the std
+    of the activations at each layer."""
+    return {
+        key: init_stats(**INIT_EXPERIMENT, seed=seed, batchnorm=batchnorm)["std"]
+        for key, batchnorm in (("plain", False), ("normalized", True))
     }
 
 

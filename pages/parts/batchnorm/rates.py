@@ -13,7 +13,7 @@ from optim_lab.ui.export import export_row
 def show(seed: int) -> None:
     st.markdown(text.RATES)
     with st.spinner("Training 8 networks (4 learning rates, with and without batch norm)…"):
-        sweep = nn_cache.batchnorm_rates(seed)
+        sweep = nn_cache.batchnorm_seed_runs(seed)["sweep"]  # computed with part 3's
     fig = rates_figure(sweep["rates"], sweep)
     st.plotly_chart(fig, key="bn_rates")
     table = pd.DataFrame(rate_table(sweep))
