@@ -73,17 +73,17 @@ class _StoredSession:
 def test_sessions_closed_past_the_reconnection_time_are_shut_down(monkeypatch):
     """In Streamlit's own session store: the sessions whose time ran out are shut down (their
     download files go) and leave the store; a session closed a moment ago stays, to be resumed."""
-    import threading
     from types import SimpleNamespace
 
     from streamlit.runtime import Runtime
     from streamlit.runtime.memory_session_storage import MemorySessionStorage
     from streamlit.runtime.session_manager import SessionInfo
+    from streamlit.runtime.websocket_session_manager import WebsocketSessionManager
 
     now = [0.0]
     store = MemorySessionStorage(ttl_seconds=120)
     store._cache._timer = lambda: now[0]
-    manager = SimpleNamespace(_session_storage=store, _storage_lock=threading.Lock())
+    manager = WebsocketSessionManager(store, None, None, None)  # as the server makes it
     monkeypatch.setattr(Runtime, "exists", classmethod(lambda cls: True))
     monkeypatch.setattr(
         Runtime, "instance", classmethod(lambda cls: SimpleNamespace(_session_mgr=manager))
