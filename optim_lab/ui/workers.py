@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from optim_lab.cpu_tuning import available_cores
+from optim_lab.offload import PROCESSES_ENV
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = ROOT / "deploy" / "nginx.conf.template"
@@ -56,10 +57,6 @@ MAX_EARLY_FAILURES = 5
 
 def log(message: str) -> None:
     print(f"[workers] {message}", file=sys.stderr, flush=True)
-
-
-# How many computing helpers each app process starts (optim_lab.offload.PROCESSES_ENV).
-COMPUTE_PROCESSES_ENV = "OPTIM_LAB_COMPUTE_PROCESSES"
 
 
 def worker_count(value: str) -> int:
@@ -345,7 +342,7 @@ def supervise(workers: int, port: int, address: str, streamlit_args: list[str]) 
         if subprocess.run(nginx_argv(nginx, runtime, conf, "-t", "-q"), check=False).returncode:
             return 1
         # The cores are shared out: each app process gets as many computing helpers (offload).
-        os.environ.setdefault(COMPUTE_PROCESSES_ENV, str(max(1, available_cores() // workers)))
+        os.environ.setdefault(PROCESSES_ENV, str(max(1, available_cores() // workers)))
         children = [
             Child(
                 f"worker {i + 1} (port {p})",
