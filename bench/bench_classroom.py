@@ -704,14 +704,15 @@ async def scenario_memory(
     rss_closed = server.rss_mb()
     # Streamlit keeps a closed tab's session this long for a reconnect; the server shuts it
     # down within its next 5-second tick after that.
-    await asyncio.sleep(reconnect_seconds() + 10.0 - 5.0)
+    reconnect = reconnect_seconds()
+    await asyncio.sleep(reconnect + 10.0 - 5.0)
     rss_after = server.rss_mb()
     growth = rss_after - rss_start
     cut = "" if summary.runs >= total_runs else f" (time limit {seconds:.0f} s reached)"
     print(
         f"   {summary.runs} runs in {elapsed:.0f} s{cut}, {summary.errors_text()}; RSS: start "
         f"{rss_start:.0f} MB, after the runs {rss_runs:.0f} MB, 5 s after disconnect "
-        f"{rss_closed:.0f} MB, once the sessions are gone ({reconnect_seconds():.0f} s for a "
+        f"{rss_closed:.0f} MB, once the sessions are gone ({reconnect:.0f} s for a "
         f"reconnect, then shut down) {rss_after:.0f} MB ({growth:+.0f} MB)"
     )
     for example in summary.examples:

@@ -47,10 +47,8 @@ def init_experiment(
     scale: float,
     seed: int,
     batchnorm: bool = False,
-    backward: bool = True,
 ) -> dict[str, np.ndarray]:
-    """:func:`optim_lab.nn.init_stats` (forward histograms and, with ``backward``, the gradient
-    norms: two thirds of the work)."""
+    """:func:`optim_lab.nn.init_stats` (forward histograms and backward gradient norms)."""
     return init_stats(
         layers=layers,
         width=width,
@@ -60,7 +58,6 @@ def init_experiment(
         scale=scale,
         seed=seed,
         batchnorm=batchnorm,
-        backward=backward,
     )
 
 
