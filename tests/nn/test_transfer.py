@@ -50,7 +50,7 @@ def test_target_images_are_unseen_and_balanced():
     data = target_data(0, "similar")
     assert set(np.unique(data["y_pool"][:10])) == set(range(5))
     assert np.bincount(data["y_pool"][:10]).tolist() == [2] * 5
-    assert max_target_examples(0) >= LOTS
+    assert max_target_examples() >= LOTS
     # "different" is the same images with the pixels shuffled
     diff = target_data(0, "different")
     np.testing.assert_array_equal(np.sort(diff["x_pool"], 1), np.sort(data["x_pool"], 1))
@@ -80,36 +80,39 @@ def test_training_on_the_first_rows_only_changes_nothing():
     assert rows == [32, 32, 64, 128, 256, 288]
 
 
-def test_a_new_seed_does_not_recompile():
-    """Seeds split the images differently (so the target sets differ in size), yet a new seed
-    trains and evaluates with the compiled programs: the sets are padded to fixed sizes."""
-    sizes = {len(target_data(seed, "similar")["y_pool"]) for seed in (10, 11, 12)}
-    assert len(sizes) > 1
+def test_a_new_seed_reuses_the_source_network_and_the_compiled_programs():
+    """The pre-trained network is trained once (a seed redraws only the target side) and the
+    target sets have one size for every seed: a new seed neither pre-trains nor recompiles."""
+    sets = [target_data(seed, "similar") for seed in (10, 11)]
+    assert len(sets[0]["y_pool"]) == len(sets[1]["y_pool"])
+    assert not np.array_equal(sets[0]["y_pool"], sets[1]["y_pool"])  # another order
     transfer_curve((5, 25), "similar", 10, pretrain_steps=100, steps=50)
     before = dict(TRACE_COUNTS)
+    pretrained = transfer_module.pretrain.cache_info().misses
     for seed in (11, 12):
         transfer_curve((5, 25), "similar", seed, pretrain_steps=100, steps=50)
     assert dict(TRACE_COUNTS) == before
+    assert transfer_module.pretrain.cache_info().misses == pretrained
 
 
-def test_the_padding_changes_nothing():
-    """Padded rows weigh nothing in training and are not scored: the same accuracies as the
-    unpadded sets (to float32 rounding)."""
-    padded = transfer_curve((5, 50), "similar", 3, pretrain_steps=100, steps=50)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(transfer_module, "POOL_ROWS", 0)
-        patch.setattr(transfer_module, "EVAL_ROWS", 0)
-        patch.setattr(transfer_module, "_padded", lambda x, rows: x)
-        plain = transfer_curve((5, 50), "similar", 3, pretrain_steps=100, steps=50)
-    for k in STRATEGIES:
-        np.testing.assert_allclose(padded["acc"][k], plain["acc"][k], atol=0.012)
-        np.testing.assert_allclose(padded["loss"][k], plain["loss"][k], rtol=1e-4, atol=1e-5)
+def test_held_out_images_never_train():
+    """Whatever the seed, the held-out target images are not in the training pool, and together
+    they are the target half of the images the source never saw."""
+    halves = []
+    for seed in (0, 7):
+        data = target_data(seed, "similar")
+        pool = {row.tobytes() for row in data["x_pool"]}
+        held = {row.tobytes() for row in data["x_eval"]}
+        assert not pool & held
+        halves.append((pool | held, held))
+    assert halves[0][0] == halves[1][0]  # the same images, split another way
+    assert halves[0][1] != halves[1][1]
 
 
 def test_little_data_similar_task_linear_probe_beats_scratch(curves):
     """The lectures: very similar data set + very little data → a linear classifier on top."""
     gap = curves["similar"]["probe"][:, 0] - curves["similar"]["scratch"][:, 0]
-    assert gap.mean() > 0.08  # measured ≈ +0.17
+    assert gap.mean() > 0.06  # measured ≈ +0.11
     assert (gap > 0).sum() >= 4  # not one lucky seed
 
 

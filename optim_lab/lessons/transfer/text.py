@@ -13,7 +13,7 @@ INTRO = (
 SETTING = (
     f"**Here.** The source network (64 → {HIDDEN[0]} → {HIDDEN[1]} → 10, ReLU) is pre-trained on "
     "half of the 8×8 digit images, all ten digits (plus shifted, noisy copies): our stand-in for "
-    "ImageNet. The new task uses the *other* half, images the network never saw: tell "
+    "ImageNet. Like a downloaded model, it is trained once and the same for every seed. The new task uses the *other* half, images the network never saw: tell "
     "5, 6, 7, 8 and 9 apart, from a handful of labelled examples. In the *very different* "
     "version the pixels of every target image are shuffled by one fixed permutation — the same "
     "information, but nothing the pre-trained features were made for. Four ways to train, from "
@@ -57,7 +57,7 @@ NOTICE = [
     "lectures' \"you're in trouble\"); with more data, train more layers.",
     "Pre-training knew the kind of images, not these images: the target examples and the "
     "test images come from the half the source network never saw.",
-    "All 24 trainings of a panel (4 strategies × 6 sizes) run in one compiled, vmapped call: "
-    "the number of examples is a 0/1 weight on the target images, so changing it never "
-    "recompiles.",
+    "The 24 trainings of a panel (4 strategies × 6 sizes) run side by side in vmapped calls: "
+    "the number of examples is a 0/1 weight on the target images, and each call trains on "
+    "only as many rows as its sizes need.",
 ]
