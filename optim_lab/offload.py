@@ -12,8 +12,9 @@ killed and replaced, and the caller gets :class:`ComputeLimitError`; so does a c
 died. The others' calls go on.
 
 Calls marked ``long`` (a search or an ensemble at its largest settings: tens of seconds) run one
-at a time in a helper of their own, started with the first of them, at a lower CPU priority: the
-other lessons' short computations neither queue behind them nor share the cores with them evenly.
+at a time in a helper of their own, started with the first of them, at the lowest CPU priority:
+the other lessons' short computations neither queue behind them nor share the cores with them.
+Since they run on what the others leave, their time bound is longer.
 
 Callers waiting for a helper are served in the order their thread first asked, not call by call: a
 page run is one thread, and a page that needs several trainings in turn keeps its place in the
@@ -167,8 +168,11 @@ def process_rss_mb(pid: int) -> float:
     return 0.0
 
 
-# The long calls' helper yields the cores to the others' (CFS weights: 335 against 1,024).
-LONG_NICE = 5
+# The long calls' helper runs on what the others leave of the cores (CFS weights: 15 against
+# 1,024), so under a full class it may wait for them: its calls' time bound is this many times
+# the others'.
+LONG_NICE = 19
+LONG_TIMEOUT_FACTOR = 4
 
 
 class _Helper:
@@ -310,13 +314,14 @@ class Pool:
         return value
 
     def _wait(self, helper: _Helper) -> tuple[str, Any]:
-        deadline = time.monotonic() + self.timeout
+        timeout = self.timeout * (LONG_TIMEOUT_FACTOR if helper.long else 1)
+        deadline = time.monotonic() + timeout
         while not helper.connection.poll(0.05):
             if not helper.process.is_alive():
                 raise ComputeLimitError("the computation stopped unexpectedly")
             if time.monotonic() > deadline:
                 raise ComputeLimitError(
-                    f"the computation took longer than {self.timeout:g} s and was stopped"
+                    f"the computation took longer than {timeout:g} s and was stopped"
                 )
             if helper.rss_mb() > self.memory_mb:
                 raise ComputeLimitError(

@@ -138,6 +138,20 @@ def test_long_calls_run_one_at_a_time_in_a_helper_of_their_own():
     assert longs_done > 2.9  # the two long calls did not run side by side
 
 
+def test_long_calls_have_a_longer_time_bound():
+    """The long calls' helper runs on what the others leave of the cores, so its calls may take
+    LONG_TIMEOUT_FACTOR times the others' bound before they are stopped."""
+    offload.start(1, timeout=1.0)
+    try:
+        assert long_sleep(1.5) == 1.5  # past the short calls' bound, within the long ones'
+        with pytest.raises(ComputeLimitError, match="longer than 1 s"):
+            sleep(1.5)
+        with pytest.raises(ComputeLimitError, match=f"longer than {offload.LONG_TIMEOUT_FACTOR} s"):
+            long_sleep(offload.LONG_TIMEOUT_FACTOR + 0.5)
+    finally:
+        offload.stop()
+
+
 @pytest.mark.slow
 def test_a_caller_keeps_its_place_in_line_between_its_calls():
     """One helper. A asks first and needs two calls in turn; B and C ask while A's first call
