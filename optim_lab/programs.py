@@ -51,6 +51,13 @@ def per_program(function: Callable[..., Any]) -> Callable[..., Any]:
     return call
 
 
+def forget() -> None:
+    """Drops every kept program (used again, each is traced anew and loaded from the persistent
+    compile cache)."""
+    with _lock:
+        _kept.clear()
+
+
 def kept() -> int:
     """How many programs are kept now."""
     with _lock:

@@ -194,3 +194,41 @@ def test_pages_get_the_chart_code_link_and_other_files_do_not(monkeypatch):
     }
     assert "Link" not in script.headers and script.headers["Cache-Control"] == "no-cache"
     assert isinstance(routes.create_streamlit_static_handler("static", None), OtherHandler)
+
+
+def test_once_every_visitor_has_left_the_programs_compiled_for_them_go(monkeypatch):
+    """While a session is held (connected, or waiting for a reconnect) the compiled programs stay;
+    once none is left they are dropped, once, until a visitor's run compiles one again."""
+    from types import SimpleNamespace
+
+    import jax
+    import jax.numpy as jnp
+    from streamlit.runtime import Runtime
+
+    from optim_lab import programs
+
+    sessions: list = ["a tab"]
+    manager = SimpleNamespace(list_sessions=lambda: list(sessions))
+    monkeypatch.setattr(
+        Runtime, "instance", classmethod(lambda cls: SimpleNamespace(_session_mgr=manager))
+    )
+    monkeypatch.setattr(serve, "forget_departed_sessions", lambda: 0)
+    cleared = []
+    clear_caches = jax.clear_caches
+    monkeypatch.setattr(jax, "clear_caches", lambda: (cleared.append(1), clear_caches()))
+
+    @programs.per_program
+    def scaled(factor, x):
+        return factor * x
+
+    scaled(2.0, jnp.ones(3))
+    serve.forget_what_visitors_left()
+    assert scaled._cache_size() == 1 and not cleared  # a session is held: nothing goes
+    sessions.clear()
+    serve.forget_what_visitors_left()
+    assert scaled._cache_size() == 0 and programs.kept() == 0 and cleared == [1]
+    serve.forget_what_visitors_left()
+    assert cleared == [1]  # idle: nothing more to drop
+    scaled(2.0, jnp.ones(3))  # a visitor came and left between two ticks
+    serve.forget_what_visitors_left()
+    assert scaled._cache_size() == 0 and cleared == [1, 1]

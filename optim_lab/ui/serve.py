@@ -217,15 +217,39 @@ def forget_departed_sessions() -> int:
     return len(departed)
 
 
-def _forget_departed_sessions_soon() -> None:
-    """:func:`forget_departed_sessions` on the event loop, then a collection if any left."""
+def forget_what_visitors_left() -> None:
+    """What the server lets go as its visitors leave; runs on the event loop (the sessions' store
+    is not thread-safe, and no page can start a run meanwhile).
+
+    The sessions of tabs closed past the reconnection time are shut down
+    (:func:`forget_departed_sessions`). Once no session is left at all, the programs compiled for
+    the visitors are dropped (a few MB each, up to :data:`optim_lab.programs.PROGRAMS_KEPT` of
+    them): the next visitor's first runs load them again from the persistent compile cache, as on
+    a newly started server."""
+    from streamlit.runtime import Runtime
+
+    from optim_lab import programs
+
+    departed = forget_departed_sessions()
+    if programs.kept() and not Runtime.instance()._session_mgr.list_sessions():
+        import jax
+
+        programs.forget()
+        jax.clear_caches()
+        departed = True
+    if departed:
+        gc.collect()
+
+
+def _forget_what_visitors_left_soon() -> None:
+    """:func:`forget_what_visitors_left` on the server's event loop (from another thread)."""
     from streamlit.runtime import Runtime
 
     if not Runtime.exists():
         return
     loop = getattr(Runtime.instance()._async_objs, "eventloop", None)
     if loop is not None and not loop.is_closed():
-        loop.call_soon_threadsafe(lambda: forget_departed_sessions() and gc.collect())
+        loop.call_soon_threadsafe(forget_what_visitors_left)
 
 
 def return_freed_memory(every: float = 5.0) -> None:
@@ -233,9 +257,8 @@ def return_freed_memory(every: float = 5.0) -> None:
 
     What page runs free can stay in glibc's heap instead of going back to the system: a trim every
     ``every`` seconds on a thread of its own (the call releases the GIL) returns it; compiled
-    programs past :data:`PROGRAMS_BUDGET_MB` are dropped first, and the sessions of tabs closed
-    past Streamlit's reconnection time are shut down (:func:`forget_departed_sessions`). Nothing
-    happens where the C library is not glibc."""
+    programs past :data:`PROGRAMS_BUDGET_MB` are dropped first, and what the visitors who left
+    held goes (:func:`forget_what_visitors_left`). Nothing happens where the C library is not glibc."""
     if offload.glibc() is None:
         return
     baseline = process_rss_mb(os.getpid())
@@ -244,7 +267,7 @@ def return_freed_memory(every: float = 5.0) -> None:
         nonlocal baseline
         while True:
             time.sleep(every)
-            _forget_departed_sessions_soon()
+            _forget_what_visitors_left_soon()
             dropped = forget_programs_if_grown(baseline)
             offload.release_freed_memory()
             if dropped:  # the next budget counts from here: what stays is not programs
