@@ -450,7 +450,12 @@ def register(subparsers, parents: Sequence[argparse.ArgumentParser] = ()) -> Non
     p.add_argument("--similarity", default="similar", help="similar or different (shuffled pixels)")
     p.add_argument("--steps", type=int, default=200, help="training steps on the target")
     p.add_argument("--pretrain-steps", type=int, default=300, help="training steps on the source")
-    p.add_argument("--seed", type=seed_number, default=0)
+    p.add_argument(
+        "--seed",
+        type=seed_number,
+        default=0,
+        help="which target images train and the scratch weights (one source network for all)",
+    )
 
     p = add("lr-find", cmd_lr_find, "the LR range test on a network, mini-batch by mini-batch")
     p.add_argument("--dataset", default="spiral")
