@@ -258,7 +258,8 @@ def return_freed_memory(every: float = 5.0) -> None:
     What page runs free can stay in glibc's heap instead of going back to the system: a trim every
     ``every`` seconds on a thread of its own (the call releases the GIL) returns it; compiled
     programs past :data:`PROGRAMS_BUDGET_MB` are dropped first, and what the visitors who left
-    held goes (:func:`forget_what_visitors_left`). Nothing happens where the C library is not glibc."""
+    held goes (:func:`forget_what_visitors_left`). Nothing happens where the C library is not
+    glibc."""
     if offload.glibc() is None:
         return
     baseline = process_rss_mb(os.getpid())
