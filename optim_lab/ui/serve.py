@@ -181,14 +181,23 @@ def tune_malloc() -> None:
 PROGRAMS_BUDGET_MB = 1000.0
 
 
+def drop_compiled_programs() -> None:
+    """Drops the kept programs (:mod:`optim_lab.programs`) and JAX's compiled programs and traces;
+    each is traced again when next used, its code loaded from the persistent compile cache."""
+    import jax
+
+    from optim_lab import programs
+
+    programs.forget()
+    jax.clear_caches()
+
+
 def forget_programs_if_grown(baseline_mb: float, budget_mb: float = PROGRAMS_BUDGET_MB) -> bool:
     """Drops JAX's compiled programs and traces when this process holds more than ``budget_mb``
     above ``baseline_mb``; returns whether it did."""
     if process_rss_mb(os.getpid()) <= baseline_mb + budget_mb:
         return False
-    import jax
-
-    jax.clear_caches()
+    drop_compiled_programs()
     gc.collect()
     return True
 
@@ -230,14 +239,11 @@ def forget_what_visitors_left() -> None:
 
     from optim_lab import programs
 
-    departed = forget_departed_sessions()
+    collect = forget_departed_sessions() > 0
     if programs.kept() and not Runtime.instance()._session_mgr.list_sessions():
-        import jax
-
-        programs.forget()
-        jax.clear_caches()
-        departed = True
-    if departed:
+        drop_compiled_programs()
+        collect = True
+    if collect:
         gc.collect()
 
 
