@@ -15,7 +15,7 @@ from optim_lab.lessons.activations.figures import (
 from optim_lab.nn import ACTIVATIONS
 from optim_lab.ui import nn_cache, widgets
 from optim_lab.ui.export import export_row
-from optim_lab.ui.layout import page_header, what_to_notice
+from optim_lab.ui.layout import number_table, page_header, what_to_notice
 from optim_lab.ui.sections import section
 from optim_lab.ui.state import UrlState
 
@@ -96,12 +96,7 @@ with section("The formulas"):
         st.latex(entry.latex + r"\qquad " + entry.latex_deriv)
 
 with section("What happens at x = −10, 0 and 10"):
-    probe_table = pd.DataFrame(rows)
-    st.columns([1, 1])[0].dataframe(
-        probe_table.style.format({"x": "{:g}", "f(x)": "{:.3g}", "f′(x)": "{:.3g}"}),
-        hide_index=True,
-        width="stretch",
-    )
+    number_table(rows, {"x": "%g", "f(x)": "%.3g", "f′(x)": "%.3g"}, where=st.columns([1, 1])[0])
     st.caption(text.PROBES_CAPTION)
 
 with section("So which one should I use?"):

@@ -13,7 +13,7 @@ from optim_lab.lessons.initialization.figures import (
 from optim_lab.nn import ACTIVATIONS, INITS
 from optim_lab.ui import nn_cache, widgets
 from optim_lab.ui.export import export_row
-from optim_lab.ui.layout import notice, page_header, what_to_notice
+from optim_lab.ui.layout import notice, number_table, page_header, what_to_notice
 from optim_lab.ui.sections import section
 from optim_lab.ui.state import UrlState
 
@@ -105,13 +105,7 @@ with right:
     st.plotly_chart(grad_fig, key="init_grads")
     st.caption(text.BACKWARD_CAPTION)
 st.markdown("**Per-layer numbers**")
-st.dataframe(
-    table.style.format(
-        {"mean": "{:.3g}", "std": "{:.3g}", "spread across units": "{:.3g}", "‖∂L/∂W‖": "{:.3g}"}
-    ),
-    hide_index=True,
-    width="stretch",
-)
+number_table(table, dict.fromkeys(("mean", "std", "spread across units", "‖∂L/∂W‖"), "%.3g"))
 
 st.markdown(f"**{INITS[init].label}**: {INITS[init].verdict}")
 what_to_notice(text.NOTICE)

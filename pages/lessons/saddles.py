@@ -20,7 +20,7 @@ from optim_lab.transforms import MODIFIER_PARAMS
 from optim_lab.ui import cache, export
 from optim_lab.ui import widgets as w
 from optim_lab.ui.contour import run_contour
-from optim_lab.ui.layout import page_header, stopped_run_notice, what_to_notice
+from optim_lab.ui.layout import number_table, page_header, stopped_run_notice, what_to_notice
 from optim_lab.ui.state import UrlState, plain_text
 
 OFFSET_SPEC = HParam(
@@ -112,8 +112,7 @@ if trajectories:
         escaped = traj.escaped_downhill(bottomless=bottomless)
         stopped_run_notice(traj.label, traj.diverged_at, escaped=escaped)
     rows = runs_table(trajectories, norms, bottomless)
-    column_config = {name: st.column_config.NumberColumn(format="%.4g") for name in NUMBER_COLUMNS}
-    st.dataframe(rows, hide_index=True, width="stretch", column_config=column_config)
+    number_table(rows, dict.fromkeys(NUMBER_COLUMNS, "%.4g"))
     export.runs_export(
         f"saddles-{key}",
         trajectories,

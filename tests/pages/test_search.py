@@ -68,8 +68,8 @@ def test_defaults_render_comparison_stages_and_table():
     symbols = {t.get("marker", {}).get("symbol") for t in figs[1]["data"]}
     assert "x-thin-open" in symbols
     # the best trial is the most accurate one that did not explode
-    best = max(trials[~trials["exploded"]]["val. accuracy"])
-    assert any(m.value == f"{best:.1%}" for m in at.metric)
+    best = max(trials[~trials["exploded"]]["val. accuracy"])  # in percent, as shown
+    assert any(m.value == f"{best:.1f}%" for m in at.metric)
     assert len(at.get("download_button")) >= 3
 
 

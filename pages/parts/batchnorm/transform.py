@@ -9,6 +9,7 @@ from optim_lab.lessons.batchnorm.figures import transform_figure
 from optim_lab.nn.batchnorm import BN_EPS
 from optim_lab.registry import HParam
 from optim_lab.ui import widgets
+from optim_lab.ui.layout import number_table
 
 GAMMA = HParam("gamma", "scale γ", 1.0, -3.0, 3.0, help="Learned in training; 1 at the start.")
 BETA = HParam("beta", "shift β", 0.0, -3.0, 3.0, help="Learned in training; 0 at the start.")
@@ -50,4 +51,4 @@ def show(state, seed: int) -> None:
             "σ²_B/(σ²_B + ε)": steps["var"] / (steps["var"] + BN_EPS),
         }
     )
-    st.dataframe(table.style.format(precision=4), hide_index=True, width="stretch")
+    number_table(table, dict.fromkeys(table.columns[1:], "%.4f"))

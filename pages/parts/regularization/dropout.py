@@ -12,7 +12,7 @@ from optim_lab.nn.training_config import DROPOUT_CONVENTION
 from optim_lab.registry import HParam
 from optim_lab.ui import nn_cache, widgets
 from optim_lab.ui.export import export_row
-from optim_lab.ui.layout import what_to_notice
+from optim_lab.ui.layout import number_table, what_to_notice
 from optim_lab.ui.sections import guarded
 
 KEEPS = (1.0, 0.8, 0.6, 0.4)
@@ -25,8 +25,8 @@ KEEP = HParam(
     1.0,
     help="Each input is kept with probability p. " + DROPOUT_CONVENTION,
 )
-GAP_FORMATS = {"keep p": "{:g}", "train acc": "{:.1%}", "val acc": "{:.1%}"}
-GAP_FORMATS |= dict.fromkeys(("train loss", "val loss", "loss gap"), "{:.3f}")
+GAP_FORMATS = {"keep p": "%g", "train acc": "percent", "val acc": "percent"}
+GAP_FORMATS |= dict.fromkeys(("train loss", "val loss", "loss gap"), "%.3f")
 
 
 def show(state, tab) -> None:
@@ -80,11 +80,7 @@ def _one_neuron(weights, inputs, keep: float, masks: int) -> dict:
     with table_col:
         st.markdown("**The four possible masks** (training, vanilla)")
         rows = pd.DataFrame(mask_table(weights, inputs, keep))
-        st.dataframe(
-            rows.style.format({"P(mask)": "{:.4f}", "a": "{:.3f}"}),
-            hide_index=True,
-            width="stretch",
-        )
+        number_table(rows, {"P(mask)": "%.4f", "a": "%.3f"})
         expectation = float(np.sum(rows["P(mask)"] * rows["a"]))
         st.markdown(
             f"Σ P(mask)·a = **{expectation:.4f}** = p·(w₁x + w₂y) = "
@@ -119,7 +115,7 @@ def _keep_sweep(mode: str, weights, inputs, keep: float, masks: int, neuron: dic
             "loss gap": gap["final_val_loss"] - gap["train_loss"],
         }
     )
-    st.dataframe(gap_table.style.format(GAP_FORMATS), hide_index=True, width="stretch")
+    number_table(gap_table, GAP_FORMATS)
     what_to_notice(text.DROPOUT_NOTICE)
     st.subheader("Export")
     samples = {"a_vanilla": neuron["vanilla"], "a_inverted": neuron["inverted"]}

@@ -14,17 +14,19 @@ from optim_lab.lessons.search.experiment import (
 from optim_lab.lessons.search.figures import cost_curves_figure, distinct_count, stages_figure
 from optim_lab.ui import nn_cache, widgets
 from optim_lab.ui.export import export_row
-from optim_lab.ui.layout import what_to_notice
+from optim_lab.ui.layout import number_table, what_to_notice
 from optim_lab.ui.sections import section
 
 TRIALS = ("9", "16", "25", "36")
 METHODS = {"random": "random (log-uniform)", "grid": "grid"}
-BOX_FORMAT = {k: "{:.2g}" for k in ("α from", "α to", "λ₂ from", "λ₂ to")}
-TRIAL_FORMAT = {
-    "learning rate": "{:.3g}",
-    "L2 λ₂": "{:.3g}",
-    "val. accuracy": "{:.1%}",
-    "final cost": "{:.3g}",
+STAGE_FORMATS = {"best acc.": "percent"} | dict.fromkeys(
+    ("α from", "α to", "λ₂ from", "λ₂ to"), "%.2g"
+)
+TRIAL_FORMATS = {
+    "learning rate": "%.3g",
+    "L2 λ₂": "%.3g",
+    "val. accuracy": "percent",
+    "final cost": "%.3g",
 }
 
 
@@ -68,12 +70,7 @@ def show(state, dataset: str, steps: int, seed: int, hidden: tuple[int, ...], co
                 st.info("No trial exploded: the box holds no learning rate that is too high.")
 
         st.markdown("**The stages' boxes**")
-        per_stage = pd.DataFrame(stage_rows(stage_results))
-        st.dataframe(
-            per_stage.style.format({"best acc.": "{:.1%}", **BOX_FORMAT}),
-            hide_index=True,
-            width="stretch",
-        )
+        number_table(stage_rows(stage_results), STAGE_FORMATS)
         st.markdown(
             "**Training cost of every trial**: an exploded run's curve ends where it was stopped."
         )
@@ -81,12 +78,7 @@ def show(state, dataset: str, steps: int, seed: int, hidden: tuple[int, ...], co
 
         st.markdown("**All trials** (click a column header to sort)")
         table = pd.DataFrame(trial_rows(all_trials)).astype({"stopped at step": "Int64"})
-        st.dataframe(
-            table.style.format(TRIAL_FORMAT, na_rep=""),
-            hide_index=True,
-            width="stretch",
-            height=320,
-        )
+        number_table(table, TRIAL_FORMATS, height=320)
 
         n_lr = {name: distinct_count([t["lr"] for t in trials]) for name, trials in compare.items()}
         what_to_notice(text.notice(n_lr["grid"], n_lr["random"]))

@@ -25,7 +25,7 @@ from optim_lab.trajectory import RunSpec
 from optim_lab.ui import cache, export
 from optim_lab.ui import widgets as w
 from optim_lab.ui.contour import run_contour
-from optim_lab.ui.layout import stopped_run_notice, what_to_notice
+from optim_lab.ui.layout import number_table, stopped_run_notice, what_to_notice
 from optim_lab.ui.state import plain_text
 
 TOL_SPEC = HParam(
@@ -38,10 +38,7 @@ TOL_SPEC = HParam(
     help="A run has converged once its loss is this close to the minimum.",
 )
 MINIMUM = 0.0  # both surfaces of this lesson have their minimum at loss 0
-TABLE_FORMATS = {
-    "final loss − min": st.column_config.NumberColumn(format="%.3g"),
-    "κ(H) at its last point": st.column_config.NumberColumn(format="%.4g"),
-}
+TABLE_FORMATS = {"final loss − min": "%.3g", "κ(H) at its last point": "%.4g"}
 
 
 class Race(NamedTuple):
@@ -100,7 +97,7 @@ def show(state) -> Race:
         for traj in trajectories:
             stopped_run_notice(traj.label, traj.diverged_at)
         rows = race_table(trajectories, kappas, MINIMUM, tol, steps)
-        st.dataframe(rows, hide_index=True, width="stretch", column_config=TABLE_FORMATS)
+        number_table(rows, TABLE_FORMATS)
         export.runs_export(
             f"second-order-{surface_key}",
             trajectories,
