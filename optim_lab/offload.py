@@ -23,6 +23,7 @@ line between them instead of going to its end after each one, behind pages that 
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import functools
 import heapq
@@ -30,8 +31,10 @@ import importlib
 import itertools
 import multiprocessing
 import os
+import sys
 import threading
 import time
+import types
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any, TypeVar
@@ -175,13 +178,31 @@ LONG_NICE = 19
 LONG_TIMEOUT_FACTOR = 4
 
 
+_spawning = threading.Lock()
+
+
+@contextlib.contextmanager
+def _no_main_module() -> Any:
+    """A spawned process first imports its parent's ``__main__`` again, or runs its file. Under
+    Streamlit, once a page has run, that is the app's script: a helper started then (the long
+    calls' one, or a replacement) would run the app in bare mode. It starts with none instead."""
+    with _spawning:
+        main = sys.modules["__main__"]
+        sys.modules["__main__"] = types.ModuleType("__main__")
+        try:
+            yield
+        finally:
+            sys.modules["__main__"] = main
+
+
 class _Helper:
     def __init__(self, context: Any, *, long: bool = False):
         self.long = long  # serves the long calls, at a lower CPU priority
         self.connection, child_end = context.Pipe()
         nice = LONG_NICE if long else 0
         self.process = context.Process(target=_serve, args=(child_end, nice), daemon=True)
-        self.process.start()
+        with _no_main_module():
+            self.process.start()
         child_end.close()
         self.ready = False
 

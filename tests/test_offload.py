@@ -138,6 +138,28 @@ def test_long_calls_run_one_at_a_time_in_a_helper_of_their_own():
     assert longs_done > 2.9  # the two long calls did not run side by side
 
 
+def test_a_helper_started_while_a_page_runs_does_not_run_the_app(tmp_path, monkeypatch):
+    """Streamlit installs the app's script as ``__main__`` while a page runs; a process spawned
+    then would run that script first. Helpers start without it."""
+    import sys
+    import types
+
+    ran = tmp_path / "ran"
+    script = tmp_path / "app.py"
+    script.write_text(f"open({str(ran)!r}, 'w').close()\n")
+    page_main = types.ModuleType("__main__")
+    page_main.__file__ = str(script)
+    monkeypatch.setitem(sys.modules, "__main__", page_main)
+    offload.start(1)
+    try:
+        assert long_sleep(1.0) == 1.0  # the long calls' helper starts now, as in a page
+        assert sleep(0.0) == 0.0
+    finally:
+        offload.stop()
+    assert sys.modules["__main__"] is page_main
+    assert not ran.exists()
+
+
 def test_long_calls_have_a_longer_time_bound():
     """The long calls' helper runs on what the others leave of the cores, so its calls may take
     LONG_TIMEOUT_FACTOR times the others' bound before they are stopped."""
