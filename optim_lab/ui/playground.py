@@ -95,6 +95,30 @@ def reset() -> None:
     _forget_figures()
 
 
+# The live redraws of every session training at once, in one server process, share this budget:
+# a class training together then leaves the cores to the other lessons (one session alone redraws
+# as often as its fragment's clock asks).
+LIVE_REDRAWS_PER_SECOND = 30
+LONGEST_WAIT_S = 0.5  # a click (Pause) waits at most this long for a waiting redraw
+_last_redraw: dict[int, float] = {}  # id(Session) -> monotonic time of its last live redraw
+
+
+def wait_for_turn(s: Session) -> None:
+    """Waits (without CPU) until this session's share of :data:`LIVE_REDRAWS_PER_SECOND` allows
+    its next redraw: one each ``n / LIVE_REDRAWS_PER_SECOND`` seconds with ``n`` sessions
+    training (those that redrew in the last second)."""
+    now = time.monotonic()
+    for key, last in list(_last_redraw.items()):
+        if now - last > 1.0:
+            _last_redraw.pop(key, None)
+    training = len(_last_redraw.keys() | {id(s)})
+    since = now - _last_redraw.get(id(s), 0.0)
+    wait = min(training / LIVE_REDRAWS_PER_SECOND - since, LONGEST_WAIT_S)
+    if wait > 0:
+        time.sleep(wait)
+    _last_redraw[id(s)] = time.monotonic()
+
+
 def step(s: Session, n_steps: int = CHUNK) -> None:
     """Trains one compiled chunk of every run and appends it to the history."""
     if s.state is None or s.history is None:

@@ -117,3 +117,42 @@ def test_the_diagram_draws_each_link_once_coloured_by_sign_and_wide_by_size():
     ]
     running = network_figure(layers, weights, input_labels=["x1", "x2"], hover=False)
     assert all(t.get("name") != "weights" for t in running.data)  # no hover points while training
+
+
+def test_sessions_training_at_once_share_the_live_redraw_budget(monkeypatch):
+    from optim_lab.ui import playground as pg
+
+    clock = [1000.0]
+    waits = []
+
+    def sleep(seconds):
+        waits.append(seconds)
+        clock[0] += seconds
+
+    monkeypatch.setattr(pg.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(pg.time, "sleep", sleep)
+    monkeypatch.setattr(pg, "_last_redraw", {})
+    budget = pg.LIVE_REDRAWS_PER_SECOND
+    alone = pg.Session()
+    pg.wait_for_turn(alone)
+    clock[0] += 0.1
+    pg.wait_for_turn(alone)  # one session: its clock's 0.1 s is within its share
+    assert waits == []
+    others = [pg.Session() for _ in range(5)]
+    for s in others:
+        pg.wait_for_turn(s)
+    assert waits == []  # a first redraw never waits
+    clock[0] += 0.1
+    pg.wait_for_turn(alone)  # 6 sessions training: one redraw each 6 / budget seconds
+    assert waits == [pytest.approx(6 / budget - 0.1)]
+    crowd = [pg.Session() for _ in range(budget)]
+    for s in crowd:
+        pg.wait_for_turn(s)
+    clock[0] += 0.1
+    pg.wait_for_turn(alone)  # more than `budget` sessions: the wait is capped
+    assert waits[1:] == [pg.LONGEST_WAIT_S]
+    clock[0] += 2.0  # the others stopped: a session that has not redrawn for 1 s no longer counts
+    pg.wait_for_turn(alone)
+    clock[0] += 0.05
+    pg.wait_for_turn(alone)
+    assert len(waits) == 2

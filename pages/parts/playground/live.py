@@ -46,6 +46,7 @@ def show(running: bool, boundary_run: int, dataset: str, view: dict) -> None:
             st.warning("Nothing to train yet: fix the settings above.")
             return
         if s.running:
+            pg.wait_for_turn(s)
             pg.step(s)
             if not s.running:  # it stopped by itself (diverged, early stopping, step limit)
                 st.rerun()
