@@ -1,5 +1,7 @@
 """What the network playground says, beside the controls and figures it explains."""
 
+from ...nn.training import CHUNK
+
 INTRO = (
     "Pick a dataset, shape a small network and press **Run**: every fraction of a second the "
     "network takes a few more gradient steps and the picture is redrawn. The shaded background is "
@@ -25,6 +27,8 @@ NOTICE = [
 ]
 COUNTER_HELP = (
     "An iteration is one parameter update on one batch; an epoch is one pass over the training set."
+    f" Updates/s: how often the view redraws, each time after {CHUNK} more iterations. When many"
+    " students train on the same server at once, they share its redraws."
 )
 
 
