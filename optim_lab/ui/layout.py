@@ -274,11 +274,11 @@ def number_table(rows, formats: dict[str, str], where=st, **options) -> None:
     (``"%.3g"``), or to ``"percent"`` for fractions shown as percentages with one decimal. A
     missing value shows as a dash."""
     frame = pd.DataFrame(rows)
-    percent = [column for column, format in formats.items() if format == "percent"]
+    percent = [column for column, spec in formats.items() if spec == "percent"]
     frame = frame.assign(**{column: frame[column] * 100 for column in percent})
     config = {
-        column: st.column_config.NumberColumn(format="%.1f%%" if format == "percent" else format)
-        for column, format in formats.items()
+        column: st.column_config.NumberColumn(format="%.1f%%" if spec == "percent" else spec)
+        for column, spec in formats.items()
     }
     where.dataframe(
         frame, hide_index=True, width="stretch", column_config=config, placeholder="—", **options
